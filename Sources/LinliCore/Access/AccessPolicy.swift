@@ -1,0 +1,58 @@
+/// What a role may do. A role grants its capabilities only on records at or under its place
+/// (DOMAIN.md: "Nobody sees more than their job needs").
+public enum Capability: String, Sendable, CaseIterable, Codable {
+    /// Browse places, households, volunteers and teams (phones masked in lists).
+    case viewDirectory = "view_directory"
+    /// See full phone numbers on a household's page, to call the residents.
+    case viewFullPhone = "view_full_phone"
+    /// See health and disability notes; every such read is audited.
+    case viewSensitive = "view_sensitive"
+    /// Import and export the household register, rotate household codes.
+    case manageRegister = "manage_register"
+    /// Export the register with phone numbers unmasked (audited).
+    case exportUnmasked = "export_unmasked"
+    /// Create users and grant roles.
+    case manageUsers = "manage_users"
+}
+
+extension RoleKind {
+    public var capabilities: Set<Capability> {
+        switch self {
+        case .admin:
+            Set(Capability.allCases)
+        case .districtStaff, .subdistrictStaff:
+            [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked]
+        case .committeeStaff:
+            [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked]
+        case .compoundLead:
+            [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister]
+        case .medicineRunner:
+            // Story 4: a runner checks each resident's prescriptions and carries insurance cards.
+            [.viewDirectory, .viewFullPhone, .viewSensitive]
+        case .buildingLeader:
+            [.viewDirectory, .viewFullPhone]
+        case .groupBuyLeader, .informationOfficer:
+            [.viewDirectory]
+        }
+    }
+}
+
+/// The roles one user holds, answering "may they do X to the record at path P?".
+public struct Grants: Sendable, Hashable {
+    public let roles: [RoleAssignment]
+
+    public init(roles: [RoleAssignment]) { self.roles = roles }
+
+    public func allows(_ capability: Capability, at path: PlacePath) -> Bool {
+        roles.contains { $0.role.capabilities.contains(capability) && $0.path.contains(path) }
+    }
+
+    /// The places under which `capability` holds, without places nested in another one.
+    public func scopes(for capability: Capability) -> [PlacePath] {
+        let paths = roles.filter { $0.role.capabilities.contains(capability) }.map(\.path)
+        return paths.filter { path in !paths.contains { $0 != path && $0.contains(path) } }
+            .reduce(into: [PlacePath]()) { unique, path in if !unique.contains(path) { unique.append(path) } }
+    }
+
+    public var isEmpty: Bool { roles.isEmpty }
+}

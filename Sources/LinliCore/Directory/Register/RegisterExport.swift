@@ -1,0 +1,17 @@
+/// The register as spreadsheet rows, in the layout `RegisterParser` reads back.
+public enum RegisterExport {
+    public static let columns: [RegisterField] = RegisterField.allCases
+
+    /// A Chinese header row, then one row per resident. Masked phones are for printed lists and
+    /// rosters handed to volunteers; an unmasked export is a full register and reads back as is.
+    public static func rows(_ residents: [RegisterRow], maskPhones: Bool) -> [[String]] {
+        let header = columns.map(\.chineseHeader)
+        let body = residents.map { resident in
+            columns.map { field in
+                let text = resident.text(of: field)
+                return field == .phone && maskPhones ? PhoneMask.mask(text) : text
+            }
+        }
+        return [header] + body
+    }
+}

@@ -1,0 +1,15 @@
+extension Catalogue {
+    static let common: [String: CatalogueEntry] = [
+        "app.name": .init("邻里", "Linli"),
+        "error.field.required": .init("{field}不能为空", "{field} is required"),
+        "error.field.invalid": .init("{field}格式不正确", "{field} is not valid"),
+        "error.field.too_long": .init("{field}太长（最多 {max} 个字）", "{field} is too long (at most {max} characters)"),
+        "error.body.invalid_json": .init("请求内容不是有效的 JSON", "The request body is not valid JSON"),
+        "error.not_found": .init("找不到该记录", "Not found"),
+        "error.forbidden": .init("您没有权限查看或操作此内容", "You are not allowed to see or do this"),
+        "error.unauthenticated": .init("请先登录", "Please sign in first"),
+        "error.internal": .init("服务器出错了，请稍后再试", "Something went wrong on the server; please try again later"),
+        "error.rate_limited": .init("尝试次数过多，请 {seconds} 秒后再试", "Too many attempts; try again in {seconds} seconds"),
+        "error.csrf": .init("表单已过期，请刷新页面后重试", "The form has expired; reload the page and try again"),
+    ]
+}

@@ -1,0 +1,83 @@
+import Foundation
+import LinliCore
+import LinliStore
+
+/// Logging in with a phone and password, opening a household with its code, and the sessions
+/// both create. Shared by the JSON API and the pages.
+struct AccessService: Sendable {
+    let services: AppServices
+
+    static let webSessionLifetime: TimeInterval = 7 * 24 * 3600
+    static let apiTokenLifetime: TimeInterval = 30 * 24 * 3600
+    static let householdSessionLifetime: TimeInterval = 30 * 24 * 3600
+
+    struct Opened: Sendable {
+        let token: String
+        let session: Session
+    }
+
+    func login(phone rawPhone: String?, password: String?, remoteIP: String, kind: SessionKind) async throws -> (User, Opened) {
+        guard let rawPhone, !rawPhone.isEmpty else { throw AppError.required("phone") }
+        guard let password, !password.isEmpty else { throw AppError.required("password") }
+        let phone = UserRecords.normalizedPhone(rawPhone)
+        let now = services.now()
+        let limits = services.limits
+        try AbuseLimits.check([(limits.loginPerIP, remoteIP), (limits.loginPerPhone, phone)], now: now)
+        let user = try await services.store.read { db in try await UserRecords.user(phone: phone, on: db) }
+        // Verify against a dummy hash for unknown phones so timing does not reveal who has an account.
+        let verified = try await services.passwords.verify(password, hash: user?.passwordHash ?? Self.dummyHash)
+        guard let user, verified else {
+            limits.loginPerIP.recordFailure(remoteIP, now: now)
+            limits.loginPerPhone.recordFailure(phone, now: now)
+            throw AppError(.unauthorized, "access.login.failed")
+        }
+        limits.loginPerPhone.reset(phone)
+        let lifetime = kind == .api ? Self.apiTokenLifetime : Self.webSessionLifetime
+        let opened = try await open(Session(kind: kind, userID: user.id, householdID: nil, csrfToken: Tokens.random(), expiresAt: now.addingTimeInterval(lifetime)), actor: "user:\(user.id)")
+        return (user, opened)
+    }
+
+    func openHousehold(householdID rawID: String?, code rawCode: String?, remoteIP: String) async throws -> (Household, Opened) {
+        guard let rawID, !rawID.isEmpty else { throw AppError.required("household_id") }
+        guard let householdID = Int64(rawID.filter { !$0.isWhitespace }), householdID > 0 else { throw AppError.invalid("household_id") }
+        guard let rawCode, !rawCode.isEmpty else { throw AppError.required("code") }
+        let now = services.now()
+        let limits = services.limits
+        let householdKey = "\(householdID)"
+        try AbuseLimits.check([(limits.householdCodePerIP, remoteIP), (limits.householdCodePerHousehold, householdKey)], now: now)
+        let code = HouseholdCode(typed: rawCode)
+        let match = try await services.store.read { db -> Household? in
+            guard let code, let stored = try await HouseholdRecords.codeHash(householdID: householdID, on: db),
+                  Tokens.equalInConstantTime(stored, Tokens.hash(code.value)) else { return nil }
+            return try await HouseholdRecords.household(id: householdID, on: db)
+        }
+        guard let household = match else {
+            limits.householdCodePerIP.recordFailure(remoteIP, now: now)
+            limits.householdCodePerHousehold.recordFailure(householdKey, now: now)
+            throw AppError(.unauthorized, "access.code.failed")
+        }
+        let opened = try await open(Session(kind: .household, userID: nil, householdID: household.id, csrfToken: Tokens.random(), expiresAt: now.addingTimeInterval(Self.householdSessionLifetime)), actor: "household:\(household.id)")
+        return (household, opened)
+    }
+
+    private func open(_ session: Session, actor: String) async throws -> Opened {
+        let token = Tokens.random()
+        let now = services.now()
+        try await services.store.write { db in
+            try await SessionRecords.insert(tokenHash: Tokens.hash(token), session: session, at: now, on: db)
+            try await AuditRecords.append([AuditEntry(at: now, actor: actor, action: "session.open", entity: "session", entityID: session.kind.rawValue)], on: db)
+        }
+        return Opened(token: token, session: session)
+    }
+
+    func close(tokenHash: String, actor: String) async throws {
+        let now = services.now()
+        try await services.store.write { db in
+            try await SessionRecords.delete(tokenHash: tokenHash, on: db)
+            try await AuditRecords.append([AuditEntry(at: now, actor: actor, action: "session.close", entity: "session")], on: db)
+        }
+    }
+
+    /// A fixed bcrypt hash (of a random string) to spend the same time on unknown phones.
+    static let dummyHash = "$2b$12$C6UzMDM.H6dfI/f/IKcEeO5Ys7BAXDOubmQ2SEXDbsVCP8YUAQHpq"
+}

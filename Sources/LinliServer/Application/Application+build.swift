@@ -1,0 +1,48 @@
+import Foundation
+import Hummingbird
+import LinliCore
+import LinliStore
+import Logging
+
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 8080) {
+        self.host = host
+        self.port = port
+    }
+}
+
+/// The one function that builds Linli's HTTP application; `linli serve` and every HTTP test call it.
+public func buildApplication(_ configuration: ServerConfiguration, services: AppServices) -> some ApplicationProtocol {
+    let router = buildRouter(services: services)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "linli"),
+        logger: services.logger
+    )
+}
+
+public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
+    let router = Router(context: LinliRequestContext.self)
+    router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: LanguageMiddleware())
+    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: AuthenticationMiddleware(services: services))
+
+    OperationsRoutes(services: services).addRoutes(to: router)
+    router.get("openapi.json") { _, _ -> Response in
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json)))
+    }
+    let api = router.group("api/v1")
+    AccessAPI(services: services).addRoutes(to: api)
+    DirectoryAPI(services: services).addRoutes(to: api)
+    RegisterAPI(services: services).addRoutes(to: api)
+
+    AccessPages(services: services).addRoutes(to: router)
+    DirectoryPages(services: services).addRoutes(to: router)
+    RegisterPages(services: services).addRoutes(to: router)
+    return router
+}

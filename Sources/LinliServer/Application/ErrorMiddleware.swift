@@ -1,0 +1,61 @@
+import Foundation
+import Hummingbird
+import LinliCore
+
+/// Turns every error into a localized answer: JSON under /api, an HTML page elsewhere. Bad input
+/// is a 4xx naming the field; anything unexpected is logged and answered with a plain 500.
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = LinliRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as AppError {
+            return render(error, request: request, context: context)
+        } catch let error as HTTPError {
+            return render(Self.translate(error), request: request, context: context)
+        } catch let error as HTTPResponseError {
+            // Framework errors such as 413 "payload too large" keep their status.
+            return render(AppError(error.status, error.status.code >= 500 ? "error.internal" : Self.key(for: error.status)), request: request, context: context)
+        } catch {
+            context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
+            return render(AppError(.internalServerError, "error.internal"), request: request, context: context)
+        }
+    }
+
+    static func translate(_ error: HTTPError) -> AppError {
+        AppError(error.status, key(for: error.status), headers: error.headers)
+    }
+
+    static func key(for status: HTTPResponse.Status) -> String {
+        switch status.code {
+        case 401: "error.unauthenticated"
+        case 403: "error.forbidden"
+        case 404: "error.not_found"
+        case 405: "error.method_not_allowed"
+        case 413: "error.too_large"
+        case 429: "error.rate_limited"
+        case 400..<500: "error.bad_request"
+        default: "error.internal"
+        }
+    }
+
+    private func render(_ error: AppError, request: Request, context: Context) -> Response {
+        let message = error.message(in: context.language)
+        var headers = error.headers
+        if request.uri.path.hasPrefix("/api/") || request.uri.path == "/openapi.json" {
+            let body = ErrorBody(error: .init(code: String(error.key.dropFirst("error.".count)), message: message, field: error.field))
+            let data = (try? JSONEncoder().encode(body)) ?? Data()
+            headers[.contentType] = "application/json; charset=utf-8"
+            return Response(status: error.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
+        if error.status == .unauthorized, request.method == .get {
+            // A page that needs a login sends the person to the login form and back.
+            let target = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+            return Response(status: .seeOther, headers: [.location: "/login?next=" + (target.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")])
+        }
+        return Page(title: Catalogue.text("error.title", context.language), context: context) {
+            "<p class=\"error\" role=\"alert\">\(escape(message))</p><p><a href=\"/\">\(escape(Catalogue.text("nav.home", context.language)))</a></p>"
+        }.response(status: error.status, extraHeaders: headers)
+    }
+}

@@ -1,0 +1,70 @@
+import Hummingbird
+import LinliCore
+import LinliStore
+
+/// Who is calling: nobody yet, a volunteer or staff user with roles at places, or a household
+/// that opened its own page with its code.
+public enum Caller: Sendable {
+    case anonymous
+    case user(UserIdentity)
+    case household(HouseholdIdentity)
+}
+
+public struct UserIdentity: Sendable {
+    public var user: User
+    public var grants: Grants
+    public var session: Session
+    public var tokenHash: String
+}
+
+public struct HouseholdIdentity: Sendable {
+    public var household: Household
+    public var session: Session
+    public var tokenHash: String
+}
+
+public struct LinliRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var language: Language = .default
+    public var caller: Caller = .anonymous
+    /// The token the next form must carry back: the session's, or the anonymous double-submit cookie's.
+    public var csrfToken: String = ""
+
+    /// The peer address, for per-IP abuse limits.
+    public var remoteIP: String
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteIP = source.channel.remoteAddress?.ipAddress ?? "unknown"
+    }
+
+    /// Register spreadsheets of a whole committee run to a few megabytes.
+    public var maxUploadSize: Int { 16 * 1024 * 1024 }
+
+    public var requestID: String { id }
+
+    func requireUser() throws -> UserIdentity {
+        switch caller {
+        case .user(let identity): return identity
+        case .household: throw AppError.forbidden
+        case .anonymous: throw AppError.unauthenticated
+        }
+    }
+
+    func requireHousehold() throws -> HouseholdIdentity {
+        switch caller {
+        case .household(let identity): return identity
+        case .user: throw AppError.forbidden
+        case .anonymous: throw AppError.unauthenticated
+        }
+    }
+
+    /// The audit log's name for the caller.
+    var actor: String {
+        switch caller {
+        case .anonymous: "anonymous"
+        case .user(let identity): "user:\(identity.user.id)"
+        case .household(let identity): "household:\(identity.household.id)"
+        }
+    }
+}

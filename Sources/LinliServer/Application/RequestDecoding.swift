@@ -1,0 +1,78 @@
+import Foundation
+import Hummingbird
+
+extension Request {
+    /// Decodes a JSON body; a malformed body or a wrong field answers 400 naming the field.
+    func decodeJSON<T: Decodable>(as type: T.Type, context: LinliRequestContext) async throws -> T {
+        let buffer = try await body.collect(upTo: context.maxUploadSize)
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
+        } catch let error as DecodingError {
+            throw AppError.from(error)
+        }
+    }
+
+    /// Decodes an `application/x-www-form-urlencoded` form.
+    func decodeForm<T: Decodable>(as type: T.Type, context: LinliRequestContext) async throws -> T {
+        let buffer = try await body.collect(upTo: context.maxUploadSize)
+        do {
+            return try URLEncodedFormDecoder().decode(T.self, from: String(buffer: buffer))
+        } catch let error as DecodingError {
+            throw AppError.from(error)
+        } catch {
+            throw AppError(.badRequest, "error.bad_request")
+        }
+    }
+}
+
+extension AppError {
+    static func from(_ error: DecodingError) -> AppError {
+        switch error {
+        case .keyNotFound(let key, _):
+            return .required(key.stringValue)
+        case .valueNotFound(_, let context):
+            return .required(context.codingPath.last?.stringValue ?? "body")
+        case .typeMismatch(_, let context), .dataCorrupted(let context):
+            if let field = context.codingPath.last?.stringValue { return .invalid(field) }
+            return AppError(.badRequest, "error.body.invalid_json")
+        @unknown default:
+            return AppError(.badRequest, "error.body.invalid_json")
+        }
+    }
+}
+
+/// Reads typed query parameters with 400s that name the parameter.
+struct Query {
+    let request: Request
+
+    func string(_ name: String, maxLength: Int = 100) throws -> String? {
+        guard let raw = request.uri.queryParameters[name[...]] else { return nil }
+        let value = String(raw).trimmingCharacters(in: .whitespacesAndNewlines)
+        if value.isEmpty { return nil }
+        if value.count > maxLength { throw AppError.tooLong(name, max: maxLength) }
+        return value
+    }
+
+    func int(_ name: String, range: ClosedRange<Int>, default fallback: Int) throws -> Int {
+        guard let text = try string(name) else { return fallback }
+        guard let value = Int(text), range.contains(value) else { throw AppError.invalid(name) }
+        return value
+    }
+
+    func bool(_ name: String) throws -> Bool {
+        guard let text = try string(name) else { return false }
+        switch text.lowercased() {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off": return false
+        default: throw AppError.invalid(name)
+        }
+    }
+}
+
+extension Parameters {
+    /// A path id; anything but a positive integer is a 404 (there is no such record).
+    func id(_ name: String = "id") throws -> Int64 {
+        guard let text = self.get(name), let value = Int64(text), value > 0 else { throw AppError.notFound }
+        return value
+    }
+}

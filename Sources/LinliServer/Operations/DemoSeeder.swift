@@ -1,0 +1,90 @@
+import Foundation
+import LinliCore
+import LinliStore
+
+/// Writes the demo generator's rows into the store, batch by batch (each batch one transaction).
+public struct StoreDemoSink: DemoSink {
+    let store: Store
+
+    public init(store: Store) { self.store = store }
+
+    public mutating func places(_ places: [Place]) async throws {
+        try await store.write { db in try await DirectoryRecords.insert(places: places, on: db) }
+    }
+    public mutating func households(_ households: [Household]) async throws {
+        try await store.write { db in try await DirectoryRecords.insert(households: households, on: db) }
+    }
+    public mutating func residents(_ residents: [Resident]) async throws {
+        try await store.write { db in try await DirectoryRecords.insert(residents: residents, on: db) }
+    }
+    public mutating func volunteers(_ volunteers: [Volunteer]) async throws {
+        try await store.write { db in try await DirectoryRecords.insert(volunteers: volunteers, on: db) }
+    }
+    public mutating func teams(_ teams: [Team]) async throws {
+        try await store.write { db in try await DirectoryRecords.insert(teams: teams, on: db) }
+    }
+}
+
+/// Seeds the demo data set and its logins: used by `linli demo`, `linli serve --demo` and the tests.
+public enum DemoSeeder {
+    /// The password of every demo login. Demo data is for trying Linli out, never for real use.
+    public static let password = "linli-demo"
+    /// Households of the first building whose codes the demo prints, so residents' pages can be tried.
+    public static let householdsWithCodes = 2
+
+    public struct Outcome: Sendable {
+        public var generator: DemoGenerator
+        /// Households of the first demo building with their fresh codes.
+        public var households: [DemoHousehold]
+        public var seconds: Double
+    }
+
+    public struct DemoHousehold: Sendable {
+        public var id: PlaceID
+        public var code: HouseholdCode
+    }
+
+    /// Seeds `scale` into an empty database. Refuses a database that already has places, so demo
+    /// data never mixes with real data.
+    public static func seed(store: Store, scale: DemoScale, seed: UInt64 = 2022, passwords: Passwords = Passwords(cost: 10), progress: @escaping (DemoProgress, TimeInterval) -> Void = { _, _ in }) async throws -> Outcome {
+        let started = Date()
+        let existing = try await store.read { db in try await DirectoryRecords.rootPlaces(on: db) }
+        guard existing.isEmpty else { throw DemoSeederError.databaseNotEmpty }
+        let generator = DemoGenerator(scale: scale, seed: seed, referenceYear: 2022)
+        var sink = StoreDemoSink(store: store)
+        try await generator.generate(into: &sink) { step in progress(step, Date().timeIntervalSince(started)) }
+        let hash = try await passwords.hash(password)
+        let now = Date()
+        let codes = try await store.write { db -> [DemoHousehold] in
+            var codes: [DemoHousehold] = []
+            var random = SystemRandomNumberGenerator()
+            try await DirectoryRecords.resetIdentitySequences(engine: store.engine, on: db)
+            for account in generator.accounts {
+                let userID: UserID
+                if let existing = try await UserRecords.user(phone: account.phone, on: db) {
+                    userID = existing.id
+                } else {
+                    userID = try await UserRecords.insert(phone: account.phone, name: account.name, passwordHash: hash, at: now, on: db)
+                }
+                guard let place = try await DirectoryRecords.place(id: account.placeID, on: db) else { continue }
+                try await UserRecords.grant(account.role, at: place, to: userID, on: db)
+            }
+            if let leader = generator.accounts.first(where: { $0.role == .buildingLeader }) {
+                let children = try await DirectoryRecords.children(of: leader.placeID, on: db).prefix(householdsWithCodes)
+                for child in children {
+                    let code = HouseholdCode.generate(using: &random)
+                    try await HouseholdRecords.setCode(householdID: child.place.id, codeHash: Tokens.hash(code), at: now, on: db)
+                    codes.append(DemoHousehold(id: child.place.id, code: code))
+                }
+            }
+            return codes
+        }
+        return Outcome(generator: generator, households: codes, seconds: Date().timeIntervalSince(started))
+    }
+
+}
+
+public enum DemoSeederError: Error, CustomStringConvertible {
+    case databaseNotEmpty
+    public var description: String { "the database already has places: demo data goes only into an empty database" }
+}

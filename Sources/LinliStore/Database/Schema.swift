@@ -1,0 +1,142 @@
+/// The schema, migration by migration. Times are milliseconds since 1970 (BIGINT) so both
+/// engines store and compare them the same way; booleans are INTEGER 0/1 for the same reason.
+enum Schema {
+    static let migrations: [Migration] = [
+        Migration(version: 1, name: "places") { sql in
+            [
+                """
+                CREATE TABLE places (
+                    id \(sql.id),
+                    parent_id BIGINT REFERENCES places(id),
+                    level TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    code TEXT,
+                    path TEXT NOT NULL UNIQUE,
+                    district_id BIGINT
+                )
+                """,
+                "CREATE INDEX places_parent ON places (parent_id, name)",
+                """
+                CREATE TABLE households (
+                    id BIGINT PRIMARY KEY REFERENCES places(id),
+                    building_id BIGINT NOT NULL REFERENCES places(id),
+                    room TEXT NOT NULL,
+                    path TEXT NOT NULL,
+                    district_id BIGINT,
+                    code_hash TEXT,
+                    code_rotated_at BIGINT
+                )
+                """,
+                "CREATE UNIQUE INDEX households_building_room ON households (building_id, room)",
+                "CREATE INDEX households_path ON households (path)",
+                """
+                CREATE TABLE residents (
+                    id \(sql.id),
+                    household_id BIGINT NOT NULL REFERENCES households(id),
+                    name TEXT NOT NULL,
+                    phone TEXT,
+                    phone_tail TEXT,
+                    birth_year INTEGER,
+                    gender TEXT,
+                    note TEXT,
+                    health_note TEXT,
+                    disability_note TEXT,
+                    path TEXT NOT NULL,
+                    district_id BIGINT
+                )
+                """,
+                "CREATE INDEX residents_household ON residents (household_id)",
+                // Search by name or by the last four digits of a phone, inside a scope (path range).
+                "CREATE INDEX residents_name ON residents (name, path)",
+                "CREATE INDEX residents_phone_tail ON residents (phone_tail, path)",
+            ]
+        },
+        Migration(version: 2, name: "volunteers and teams") { sql in
+            [
+                """
+                CREATE TABLE volunteers (
+                    id \(sql.id),
+                    name TEXT NOT NULL,
+                    phone TEXT NOT NULL,
+                    force_type TEXT NOT NULL,
+                    skills TEXT NOT NULL,
+                    place_id BIGINT NOT NULL REFERENCES places(id),
+                    path TEXT NOT NULL,
+                    district_id BIGINT,
+                    resident_id BIGINT REFERENCES residents(id)
+                )
+                """,
+                "CREATE INDEX volunteers_path ON volunteers (path)",
+                """
+                CREATE TABLE teams (
+                    id \(sql.id),
+                    name TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    place_id BIGINT NOT NULL REFERENCES places(id),
+                    path TEXT NOT NULL,
+                    district_id BIGINT
+                )
+                """,
+                "CREATE INDEX teams_path ON teams (path)",
+                """
+                CREATE TABLE team_members (
+                    team_id BIGINT NOT NULL REFERENCES teams(id),
+                    volunteer_id BIGINT NOT NULL REFERENCES volunteers(id),
+                    PRIMARY KEY (team_id, volunteer_id)
+                )
+                """,
+            ]
+        },
+        Migration(version: 3, name: "users, roles, sessions, audit") { sql in
+            [
+                """
+                CREATE TABLE users (
+                    id \(sql.id),
+                    phone TEXT NOT NULL UNIQUE,
+                    name TEXT NOT NULL,
+                    password_hash TEXT NOT NULL,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE role_assignments (
+                    id \(sql.id),
+                    user_id BIGINT NOT NULL REFERENCES users(id),
+                    role TEXT NOT NULL,
+                    place_id BIGINT NOT NULL REFERENCES places(id),
+                    path TEXT NOT NULL,
+                    UNIQUE (user_id, role, place_id)
+                )
+                """,
+                """
+                CREATE TABLE sessions (
+                    token_hash TEXT PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    user_id BIGINT REFERENCES users(id),
+                    household_id BIGINT REFERENCES households(id),
+                    csrf_token TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    expires_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX sessions_user ON sessions (user_id)",
+                """
+                CREATE TABLE audit_log (
+                    id \(sql.id),
+                    at BIGINT NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    entity TEXT NOT NULL,
+                    entity_id TEXT,
+                    path TEXT,
+                    before_json TEXT,
+                    after_json TEXT,
+                    request_id TEXT
+                )
+                """,
+                "CREATE INDEX audit_log_entity ON audit_log (entity, entity_id)",
+                "CREATE INDEX audit_log_at ON audit_log (at)",
+            ]
+        },
+    ]
+}

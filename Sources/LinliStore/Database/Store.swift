@@ -1,0 +1,187 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresKit
+import PostgresNIO
+import SQLKit
+import SQLiteKit
+
+public enum DatabaseEngine: String, Sendable {
+    case sqlite, postgres
+}
+
+/// The one owner of the database: it opens the connections, runs the migrations and hands out
+/// `SQLDatabase`s for reads and transactional writes. Every query runs unchanged on both engines.
+public final class Store: Sendable {
+    public let engine: DatabaseEngine
+    public let location: DatabaseLocation
+    private let backend: Backend
+    let logger: Logger
+
+    private enum Backend: Sendable {
+        case sqlite(writer: SQLiteConnection, readers: [SQLiteConnection], gate: SerialGate)
+        case postgres(client: PostgresClient, runner: Task<Void, Never>)
+    }
+
+    /// Opens the database and brings its schema up to date (`migrate: false` leaves it alone, for
+    /// `linli doctor`).
+    public static func open(_ location: DatabaseLocation, logger: Logger = Logger(label: "linli.store"), migrate: Bool = true, durability: SQLiteDurability = .full) async throws -> Store {
+        let store: Store
+        switch location {
+        case .sqlite(let path):
+            store = try await openSQLite(storage: .file(path: path), location: location, readerCount: 4, durability: durability, logger: logger)
+        case .sqliteInMemory:
+            // Readers of an in-memory database would each see their own empty database.
+            store = try await openSQLite(storage: .memory, location: location, readerCount: 0, durability: durability, logger: logger)
+        case .postgres(let url):
+            store = try await openPostgres(url, location: location, logger: logger)
+        }
+        if migrate {
+            do {
+                try await Migrator(store: store).migrate()
+            } catch {
+                await store.close()
+                throw error
+            }
+        }
+        return store
+    }
+
+    private init(engine: DatabaseEngine, location: DatabaseLocation, backend: Backend, logger: Logger) {
+        self.engine = engine
+        self.location = location
+        self.backend = backend
+        self.logger = logger
+    }
+
+    private static func openSQLite(storage: SQLiteConnection.Storage, location: DatabaseLocation, readerCount: Int, durability: SQLiteDurability, logger: Logger) async throws -> Store {
+        let writer = try await SQLiteConnection.open(storage: storage, logger: logger)
+        do {
+            // WAL lets readers run beside the single writer; FULL makes a commit durable across
+            // power loss before we acknowledge it (DESIGN.md, "Nothing lost, nothing doubled").
+            _ = try await writer.query("PRAGMA journal_mode = WAL")
+            _ = try await writer.query("PRAGMA synchronous = \(durability.rawValue)")
+            try await configureSQLite(writer)
+            var readers: [SQLiteConnection] = []
+            for _ in 0..<readerCount {
+                let reader = try await SQLiteConnection.open(storage: storage, logger: logger)
+                try await configureSQLite(reader)
+                _ = try await reader.query("PRAGMA query_only = ON")
+                readers.append(reader)
+            }
+            return Store(engine: .sqlite, location: location, backend: .sqlite(writer: writer, readers: readers, gate: SerialGate()), logger: logger)
+        } catch {
+            try? await writer.close()
+            throw StoreError.cannotOpen(location: location.description, reason: Self.describe(error))
+        }
+    }
+
+    private static func configureSQLite(_ connection: SQLiteConnection) async throws {
+        _ = try await connection.query("PRAGMA foreign_keys = ON")
+        _ = try await connection.query("PRAGMA busy_timeout = 5000")
+        _ = try await connection.query("PRAGMA cache_size = -32000")
+    }
+
+    private static func openPostgres(_ url: PostgresURL, location: DatabaseLocation, logger: Logger) async throws -> Store {
+        var configuration = PostgresClient.Configuration(host: url.host, port: url.port, username: url.username, password: url.password, database: url.database, tls: .disable)
+        configuration.options.maximumConnections = 16
+        configuration.options.connectTimeout = .seconds(5)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let runner = Task { await client.run() }
+        let store = Store(engine: .postgres, location: location, backend: .postgres(client: client, runner: runner), logger: logger)
+        do {
+            _ = try await store.read { db in try await db.raw("SELECT 1").all() }
+        } catch {
+            runner.cancel()
+            throw StoreError.cannotOpen(location: location.description, reason: describe(error))
+        }
+        return store
+    }
+
+    /// A read-only look at the database. On SQLite it runs on a reader connection beside the writer.
+    public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        switch backend {
+        case .sqlite(let writer, let readers, _):
+            let connection = readers.randomElement() ?? writer
+            return try await body(connection.sql(queryLogLevel: nil))
+        case .postgres(let client, _):
+            return try await client.withConnection { connection in
+                try await body(connection.sql(queryLogLevel: nil))
+            }
+        }
+    }
+
+    /// A transaction: all of `body` is committed (durably) before this returns, or none of it is.
+    public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        switch backend {
+        case .sqlite(let writer, _, let gate):
+            return try await gate.run {
+                let db = writer.sql(queryLogLevel: nil)
+                try await db.raw("BEGIN IMMEDIATE").run()
+                do {
+                    let result = try await body(db)
+                    try await db.raw("COMMIT").run()
+                    return result
+                } catch {
+                    try? await db.raw("ROLLBACK").run()
+                    throw error
+                }
+            }
+        case .postgres(let client, _):
+            return try await client.withConnection { connection in
+                let db = connection.sql(queryLogLevel: nil)
+                try await db.raw("BEGIN").run()
+                do {
+                    let result = try await body(db)
+                    try await db.raw("COMMIT").run()
+                    return result
+                } catch {
+                    try? await db.raw("ROLLBACK").run()
+                    throw error
+                }
+            }
+        }
+    }
+
+    public func close() async {
+        switch backend {
+        case .sqlite(let writer, let readers, _):
+            for reader in readers { try? await reader.close() }
+            try? await writer.close()
+        case .postgres(_, let runner):
+            runner.cancel()
+            _ = await runner.value
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let psql = error as? PSQLError {
+            return psql.serverInfo?[.message] ?? "\(psql.code)"
+        }
+        return String(describing: error)
+    }
+}
+
+/// How hard SQLite works to keep a commit: FULL survives power loss (the default), NORMAL only
+/// a crash of the process.
+public enum SQLiteDurability: String, Sendable, CaseIterable {
+    case full = "FULL"
+    case normal = "NORMAL"
+}
+
+public enum StoreError: Error, CustomStringConvertible, Equatable {
+    case cannotOpen(location: String, reason: String)
+    case schemaTooNew(database: Int, known: Int)
+    case notFound
+    case conflict(String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let location, let reason): "cannot open the database \(location): \(reason)"
+        case .schemaTooNew(let database, let known): "the database schema is version \(database) but this linli knows only up to \(known): upgrade linli"
+        case .notFound: "not found"
+        case .conflict(let reason): "conflict: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import LinliCore
+import SQLKit
+
+/// What a household search may filter by; every filter is optional and they combine with AND.
+public struct HouseholdSearch: Sendable, Hashable {
+    /// Scopes the caller may see (paths of their role places); never empty for a real caller.
+    public var scopes: [PlacePath]
+    /// Narrow to one place inside the scopes (a compound, a building).
+    public var within: PlacePath?
+    /// Building number or name: "3" or "3号楼".
+    public var building: String?
+    public var room: String?
+    /// Name or the start of one: "张" finds 张伟 and 张秀英.
+    public var name: String?
+    /// The last four digits of a phone number.
+    public var phoneTail: String?
+    public var limit: Int
+    public var offset: Int
+
+    public init(scopes: [PlacePath], within: PlacePath? = nil, building: String? = nil, room: String? = nil, name: String? = nil, phoneTail: String? = nil, limit: Int = 50, offset: Int = 0) {
+        self.scopes = scopes
+        self.within = within
+        self.building = building
+        self.room = room
+        self.name = name
+        self.phoneTail = phoneTail
+        self.limit = limit
+        self.offset = offset
+    }
+}
+
+public struct HouseholdSummary: Sendable, Hashable, Codable {
+    public var id: PlaceID
+    public var compound: String
+    public var building: String
+    public var room: String
+    public var residentCount: Int
+    /// The first registered resident, as the list's contact; the phone is masked by the caller.
+    public var contactName: String?
+    public var contactPhone: String?
+}
+
+public struct HouseholdDetail: Sendable, Hashable {
+    public var household: Household
+    public var ancestors: [Place]
+    public var residents: [Resident]
+}
+
+public enum HouseholdRecords {
+    public static func search(_ search: HouseholdSearch, on db: any SQLDatabase) async throws -> [HouseholdSummary] {
+        var sql: SQLQueryString = """
+            SELECT h.id, h.room, b.name AS building_name, c.name AS compound_name,
+                   (SELECT COUNT(*) FROM residents r WHERE r.household_id = h.id) AS resident_count,
+                   (SELECT r.name FROM residents r WHERE r.household_id = h.id ORDER BY r.id LIMIT 1) AS contact_name,
+                   (SELECT r.phone FROM residents r WHERE r.household_id = h.id ORDER BY r.id LIMIT 1) AS contact_phone
+            FROM households h
+            JOIN places b ON b.id = h.building_id
+            JOIN places c ON c.id = b.parent_id
+            WHERE
+            """
+        sql += " " + scopeCondition(column: "h.path", scopes: search.scopes.map(\.rawValue))
+        if let within = search.within {
+            sql += " AND " + scopeCondition(column: "h.path", scopes: [within.rawValue])
+        }
+        if let building = search.building {
+            sql += " AND (b.code = \(bind: building) OR b.name = \(bind: building))"
+        }
+        if let room = search.room {
+            sql += " AND h.room = \(bind: room)"
+        }
+        if let name = search.name {
+            sql += " AND h.id IN (SELECT r.household_id FROM residents r WHERE r.name >= \(bind: name) AND r.name < \(bind: name + "\u{FFFF}") AND " + scopeCondition(column: "r.path", scopes: search.scopes.map(\.rawValue)) + ")"
+        }
+        if let tail = search.phoneTail {
+            sql += " AND h.id IN (SELECT r.household_id FROM residents r WHERE r.phone_tail = \(bind: tail) AND " + scopeCondition(column: "r.path", scopes: search.scopes.map(\.rawValue)) + ")"
+        }
+        sql += " ORDER BY h.id LIMIT \(bind: search.limit) OFFSET \(bind: search.offset)"
+        return try await db.raw(sql).all().map { row in
+            HouseholdSummary(
+                id: try row.decode(column: "id", as: PlaceID.self),
+                compound: try row.decode(column: "compound_name", as: String.self),
+                building: try row.decode(column: "building_name", as: String.self),
+                room: try row.decode(column: "room", as: String.self),
+                residentCount: try row.decode(column: "resident_count", as: Int.self),
+                contactName: try row.decode(column: "contact_name", as: String?.self),
+                contactPhone: try row.decode(column: "contact_phone", as: String?.self)
+            )
+        }
+    }
+
+    public static func household(id: PlaceID, on db: any SQLDatabase) async throws -> Household? {
+        try await db.raw("SELECT id, building_id, room, path, district_id FROM households WHERE id = \(bind: id)").first().map(decodeHousehold)
+    }
+
+    public static func detail(id: PlaceID, on db: any SQLDatabase) async throws -> HouseholdDetail? {
+        guard let household = try await household(id: id, on: db) else { return nil }
+        let ancestors = try await DirectoryRecords.ancestors(of: household.path, on: db)
+        let residents = try await db.raw("""
+            SELECT id, household_id, name, phone, birth_year, gender, note, health_note, disability_note, path, district_id
+            FROM residents WHERE household_id = \(bind: id) ORDER BY id
+            """).all().map(decodeResident)
+        return HouseholdDetail(household: household, ancestors: ancestors, residents: residents)
+    }
+
+    /// The household a code opens, by the code's hash (codes themselves are never stored).
+    public static func household(codeHash: String, on db: any SQLDatabase) async throws -> Household? {
+        try await db.raw("SELECT id, building_id, room, path, district_id FROM households WHERE code_hash = \(bind: codeHash)").first().map(decodeHousehold)
+    }
+
+    public static func setCode(householdID: PlaceID, codeHash: String, at time: Date, on db: any SQLDatabase) async throws {
+        try await db.raw("UPDATE households SET code_hash = \(bind: codeHash), code_rotated_at = \(bind: time.millisecondsSince1970) WHERE id = \(bind: householdID)").run()
+    }
+
+    static func decodeHousehold(_ row: any SQLRow) throws -> Household {
+        Household(
+            id: try row.decode(column: "id", as: PlaceID.self),
+            buildingID: try row.decode(column: "building_id", as: PlaceID.self),
+            room: try row.decode(column: "room", as: String.self),
+            path: PlacePath(rawValue: try row.decode(column: "path", as: String.self)),
+            districtID: try row.decode(column: "district_id", as: PlaceID?.self)
+        )
+    }
+
+    static func decodeResident(_ row: any SQLRow) throws -> Resident {
+        Resident(
+            id: try row.decode(column: "id", as: ResidentID.self),
+            householdID: try row.decode(column: "household_id", as: PlaceID.self),
+            name: try row.decode(column: "name", as: String.self),
+            phone: try row.decode(column: "phone", as: String?.self),
+            birthYear: try row.decode(column: "birth_year", as: Int?.self),
+            gender: try row.decode(column: "gender", as: String?.self).flatMap(Gender.init(rawValue:)),
+            note: try row.decode(column: "note", as: String?.self),
+            healthNote: try row.decode(column: "health_note", as: String?.self),
+            disabilityNote: try row.decode(column: "disability_note", as: String?.self),
+            path: PlacePath(rawValue: try row.decode(column: "path", as: String.self)),
+            districtID: try row.decode(column: "district_id", as: PlaceID?.self)
+        )
+    }
+}
+
+extension Date {
+    public var millisecondsSince1970: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+    public init(millisecondsSince1970: Int64) { self.init(timeIntervalSince1970: Double(millisecondsSince1970) / 1000) }
+}
+
+extension HouseholdRecords {
+    public static func codeHash(householdID: PlaceID, on db: any SQLDatabase) async throws -> String? {
+        try await db.raw("SELECT code_hash FROM households WHERE id = \(bind: householdID)").first()?.decode(column: "code_hash", as: String?.self)
+    }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import LinliCore
+import LinliServer
+import LinliStore
+import Logging
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the Linli web server (JSON API and pages).")
+
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = 8080
+    @OptionGroup var database: DatabaseOptions
+    @Flag(help: "Seed the compound-scale demo data set into an empty database and print the demo logins.") var demo = false
+    @Flag(name: .customLong("secure-cookies"), help: "Mark cookies Secure (when served behind TLS).") var secureCookies = false
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel = "info"
+
+    func validate() throws {
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = JSONLogHandler(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        MetricsRegistry.bootstrapOnce()
+        let logger = Logger(label: "linli")
+        let store = try await database.open(logger: logger)
+        let services = AppServices(store: store, secureCookies: secureCookies, logger: logger)
+        if demo {
+            try await DemoSeeding.seedIfEmpty(store: store, scale: .compound, seed: 2022)
+        } else {
+            try await FirstStart.createAdminIfNeeded(store: store, passwords: services.passwords)
+        }
+        let app = buildApplication(ServerConfiguration(host: host, port: port), services: services)
+        report("Linli is listening on http://\(host):\(port) (database \(try database.location()))")
+        do {
+            try await app.runService()
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+    }
+}
+
+/// The first start on an empty database: a root place and an administrator with a one-time
+/// password, printed once.
+enum FirstStart {
+    static func createAdminIfNeeded(store: Store, passwords: Passwords) async throws {
+        let users = try await store.read { db in try await UserRecords.count(on: db) }
+        guard users == 0 else { return }
+        let password = Tokens.readablePassword()
+        let hash = try await passwords.hash(password)
+        let now = Date()
+        try await store.write { db in
+            let root: Place
+            if let existing = try await DirectoryRecords.rootPlaces(on: db).first {
+                root = existing
+            } else {
+                root = try await DirectoryRecords.createPlace(parent: nil, level: .city, name: "上海市", code: nil, on: db)
+            }
+            let userID = try await UserRecords.insert(phone: "admin", name: "管理员", passwordHash: hash, at: now, on: db)
+            try await UserRecords.grant(.admin, at: root, to: userID, on: db)
+            try await AuditRecords.append([AuditEntry(at: now, actor: "cli", action: "user.create", entity: "user", entityID: "\(userID)", after: "{\"phone\":\"admin\",\"role\":\"admin\"}")], on: db)
+        }
+        report("""
+            First start: created the administrator.
+              login:    admin
+              password: \(password)
+            This password is shown only once. Change it with `linli user passwd --phone admin`.
+            """)
+    }
+}
