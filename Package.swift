@@ -72,11 +72,17 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
-        .testTarget(name: "LinliStoreTests", dependencies: ["LinliStore"]),
+        .target(
+            name: "LinliTestSupport",
+            dependencies: ["LinliStore", .product(name: "SQLKit", package: "sql-kit")],
+            path: "Tests/LinliTestSupport"
+        ),
+        .testTarget(name: "LinliStoreTests", dependencies: ["LinliStore", "LinliTestSupport"]),
         .testTarget(
             name: "LinliServerTests",
             dependencies: [
                 "LinliServer",
+                "LinliTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

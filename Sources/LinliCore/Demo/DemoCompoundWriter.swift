@@ -60,7 +60,7 @@ struct DemoCompoundWriter {
 
         for (buildingIndex, building) in layout.buildings.enumerated() {
             let buildingID = ids.nextPlace()
-            let buildingPlace = Place(id: buildingID, parentID: compoundID, level: .building, name: DemoNames.buildingName(buildingIndex + 1), path: PlacePath(parent: compound.path, id: buildingID), districtID: districtID)
+            let buildingPlace = Place(id: buildingID, parentID: compoundID, level: .building, name: DemoNames.buildingName(buildingIndex + 1), code: "\(buildingIndex + 1)", path: PlacePath(parent: compound.path, id: buildingID), districtID: districtID)
             batch.places.append(buildingPlace)
             buildingPlaces.append(buildingPlace)
             let volunteersBefore = volunteers.count

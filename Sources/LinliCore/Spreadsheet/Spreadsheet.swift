@@ -37,11 +37,17 @@ public enum Spreadsheet {
     public static func decode(_ data: Data, fileName: String?) throws(SpreadsheetError) -> [[String]] {
         let sniffed = SpreadsheetFormat.sniff(data)
         let named = fileName.flatMap(SpreadsheetFormat.init(fileName:))
-        if sniffed == .csv, named == .xlsx { throw .notAnXLSXFile }
+        if sniffed == .csv, named == .xlsx || isLegacyExcel(data) { throw .notAnXLSXFile }
         switch sniffed {
         case .csv: return try CSVCodec.decode(data)
         case .xlsx: return try XLSXCodec.decode(data)
         }
+    }
+
+    /// Excel 97–2003 (.xls) files are OLE compound documents. Many committees still keep their
+    /// register that way; they get the "save as .xlsx" message instead of a garbled CSV read.
+    private static func isLegacyExcel(_ data: Data) -> Bool {
+        data.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
     }
 
     public static func encode(_ rows: [[String]], format: SpreadsheetFormat, sheetName: String = "Sheet1") throws(SpreadsheetError) -> Data {

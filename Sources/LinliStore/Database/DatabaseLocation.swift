@@ -58,6 +58,8 @@ public struct PostgresURL: Sendable, Equatable {
     public var username: String
     public var password: String?
     public var database: String
+    /// `?search_path=schema`: lets tests give each run its own schema in one database.
+    public var searchPath: String?
 
     public init(_ string: String) throws(DatabaseLocationError) {
         guard let components = URLComponents(string: string) else { throw .invalidPostgresURL("cannot parse") }
@@ -69,10 +71,11 @@ public struct PostgresURL: Sendable, Equatable {
         self.username = user.removingPercentEncoding ?? user
         self.password = components.password.map { $0.removingPercentEncoding ?? $0 }
         self.database = database.isEmpty ? self.username : database
+        self.searchPath = components.queryItems?.first { $0.name == "search_path" }?.value
     }
 
     /// The URL without its password, for logs and `linli doctor`.
     public var redacted: String {
-        "postgres://\(username)\(password == nil ? "" : ":***")@\(host):\(port)/\(database)"
+        "postgres://\(username)\(password == nil ? "" : ":***")@\(host):\(port)/\(database)" + (searchPath.map { "?search_path=\($0)" } ?? "")
     }
 }

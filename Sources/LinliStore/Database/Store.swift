@@ -87,11 +87,26 @@ public final class Store: Sendable {
         var configuration = PostgresClient.Configuration(host: url.host, port: url.port, username: url.username, password: url.password, database: url.database, tls: .disable)
         configuration.options.maximumConnections = 16
         configuration.options.connectTimeout = .seconds(5)
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        if let searchPath = url.searchPath {
+            configuration.options.additionalStartupParameters = [("search_path", searchPath)]
+        }
+        // The pool logs each failed connection attempt; the one error that matters is thrown below.
+        var poolLogger = logger
+        poolLogger.logLevel = .error
+        let client = PostgresClient(configuration: configuration, backgroundLogger: poolLogger)
         let runner = Task { await client.run() }
         let store = Store(engine: .postgres, location: location, backend: .postgres(client: client, runner: runner), logger: logger)
         do {
-            _ = try await store.read { db in try await db.raw("SELECT 1").all() }
+            // The pool retries an unreachable server for ever; a person starting linli wants an answer.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { _ = try await store.read { db in try await db.raw("SELECT 1").all() } }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(10))
+                    throw StoreError.cannotOpen(location: location.description, reason: "no answer within 10 seconds")
+                }
+                try await group.next()
+                group.cancelAll()
+            }
         } catch {
             runner.cancel()
             throw StoreError.cannotOpen(location: location.description, reason: describe(error))

@@ -74,12 +74,21 @@ public struct RegisterImporter: Sendable {
         return result
     }
 
-    /// The register of a place as spreadsheet rows.
+    /// The register of a place as spreadsheet rows. A masked export is a list to hand out: phones
+    /// masked and no health or disability notes. Only the full (unmasked, audited) export has them.
     public func export(placeID: PlaceID, maskPhones: Bool) async throws -> [[String]] {
         let residents = try await store.read { db -> [ExistingResident] in
             guard let place = try await DirectoryRecords.place(id: placeID, on: db) else { throw StoreError.notFound }
             return try await RegisterRecords.residents(under: place, on: db)
         }
-        return RegisterExport.rows(residents.map(\.row), maskPhones: maskPhones)
+        let rows = residents.map { resident in
+            var row = resident.row
+            if maskPhones {
+                row.healthNote = nil
+                row.disabilityNote = nil
+            }
+            return row
+        }
+        return RegisterExport.rows(rows, maskPhones: maskPhones)
     }
 }

@@ -31,7 +31,12 @@ private struct FakePlace {
                 #expect(!households.contains(key), "household \(key) created twice")
                 households.insert(key)
             case .createResident(let row):
-                #expect(households.contains(row.householdKey), "resident before their household")
+                let flat = row.householdKey
+                let housed = households.contains { known in
+                    known.building == flat.building && known.room == flat.room
+                        && (flat.compound == nil || known.compound == nil || known.compound == flat.compound)
+                }
+                #expect(housed, "resident before their household")
                 add(row)
             case .updateResident(let id, let before, let after):
                 let index = residents.firstIndex { $0.id == id }
@@ -122,18 +127,26 @@ struct RegisterDiffTests {
         #expect(plan.unmatchedExisting == 2)
     }
 
-    @Test("without a 小区 column residents match by building, room and name within the place")
+    @Test("without a 小区 column, or with a blank one, residents match by building, room and name")
     func compoundIgnoredWhenAbsent() {
         var inCompound = zhang
         inCompound.compound = "长宁小区"
         let place = FakePlace(residents: [inCompound])
         let fields = Set(RegisterField.allCases).subtracting([.compound])
         #expect(place.plan([zhang], presentFields: fields).changes == [])
-        // With the column, a different compound is a different flat.
+        #expect(place.plan([zhang], presentFields: Set(RegisterField.allCases)).changes == [])
+    }
+
+    @Test("with a 小区 column, the same flat number in another compound is another flat")
+    func compoundSeparatesFlats() {
+        var here = zhang
+        here.compound = "长宁小区"
+        let place = FakePlace(residents: [here])
         var elsewhere = zhang
         elsewhere.compound = "华阳新村"
         let plan = place.plan([elsewhere], presentFields: Set(RegisterField.allCases))
         #expect(plan.changes == [.createHousehold(compound: "华阳新村", building: "3", room: "101"), .createResident(elsewhere)])
+        #expect(plan.unmatchedExisting == 1)
     }
 
     @Test("applying any plan and planning the same file again yields no changes")

@@ -11,7 +11,7 @@ struct RegisterParserTests {
     }
 
     private func parseFixture(_ name: String) throws -> RegisterParseResult {
-        let rows = try Spreadsheet.decode(Fixture.data(name), fileName: name)
+        let rows = try Spreadsheet.decode(RegisterFixture.data(name), fileName: name)
         return parse(rows)
     }
 

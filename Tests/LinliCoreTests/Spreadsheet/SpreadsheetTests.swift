@@ -17,28 +17,35 @@ struct SpreadsheetTests {
 
     @Test("a zip is sniffed as XLSX, anything else as CSV")
     func sniffing() throws {
-        #expect(SpreadsheetFormat.sniff(try Fixture.data("register.xlsx")) == .xlsx)
-        #expect(SpreadsheetFormat.sniff(try Fixture.data("register-utf8-bom.csv")) == .csv)
+        #expect(SpreadsheetFormat.sniff(try RegisterFixture.data("register.xlsx")) == .xlsx)
+        #expect(SpreadsheetFormat.sniff(try RegisterFixture.data("register-utf8-bom.csv")) == .csv)
         #expect(SpreadsheetFormat.sniff(Data()) == .csv)
     }
 
     @Test("the content decides the format even when the file was renamed")
     func renamedFile() throws {
-        let rows = try Spreadsheet.decode(Fixture.data("register.xlsx"), fileName: "底册.csv")
+        let rows = try Spreadsheet.decode(RegisterFixture.data("register.xlsx"), fileName: "底册.csv")
         #expect(rows.first?.first == "楼号")
     }
 
     @Test("a file named .xlsx that is not a zip is reported as not an Excel file, not read as CSV")
     func textNamedXLSX() throws {
-        let data = try Fixture.data("register-utf8-bom.csv")
+        let data = try RegisterFixture.data("register-utf8-bom.csv")
         #expect(throws: SpreadsheetError.notAnXLSXFile) { try Spreadsheet.decode(data, fileName: "底册.xlsx") }
+    }
+
+    @Test("an old .xls workbook gets the save-as-xlsx message, whatever its name")
+    func legacyExcel() {
+        let oleHeader = Data([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) + Data(repeating: 0, count: 504)
+        #expect(throws: SpreadsheetError.notAnXLSXFile) { try Spreadsheet.decode(oleHeader, fileName: "底册.xls") }
+        #expect(throws: SpreadsheetError.notAnXLSXFile) { try Spreadsheet.decode(oleHeader, fileName: nil) }
     }
 
     @Test("the same register reads the same from XLSX, CSV UTF-8 and GB18030 CSV")
     func formatsAgree() throws {
-        let xlsx = try Spreadsheet.decode(Fixture.data("register.xlsx"), fileName: "register.xlsx")
-        let utf8 = try Spreadsheet.decode(Fixture.data("register-utf8-bom.csv"), fileName: nil)
-        let gb18030 = try Spreadsheet.decode(Fixture.data("register-gb18030.csv"), fileName: "register.csv")
+        let xlsx = try Spreadsheet.decode(RegisterFixture.data("register.xlsx"), fileName: "register.xlsx")
+        let utf8 = try Spreadsheet.decode(RegisterFixture.data("register-utf8-bom.csv"), fileName: nil)
+        let gb18030 = try Spreadsheet.decode(RegisterFixture.data("register-gb18030.csv"), fileName: "register.csv")
         // XLSX rows end at their last filled cell; CSV rows keep every column.
         let padded = xlsx.map { $0 + Array(repeating: "", count: 9 - $0.count) }
         #expect(utf8 == padded)

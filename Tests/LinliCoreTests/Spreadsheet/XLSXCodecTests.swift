@@ -7,7 +7,7 @@ import Testing
 struct XLSXCodecTests {
     @Test("a register typed in Excel reads as its text, row by row")
     func textRegister() throws {
-        let rows = try XLSXCodec.decode(Fixture.data("register.xlsx"))
+        let rows = try XLSXCodec.decode(RegisterFixture.data("register.xlsx"))
         #expect(rows.count == 21)
         #expect(rows[0] == ["楼号", "室号", "姓名", "性别", "联系电话", "出生年份", "备注", "健康状况", "残疾情况"])
         #expect(rows[1] == ["3号楼", "101", "张桂英", "女", "13812345678", "1941", "独居", "高血压"])
@@ -16,7 +16,7 @@ struct XLSXCodecTests {
 
     @Test("numbers typed into cells read as Excel shows them: no \".0\", no exponent, dates as dates")
     func numericCells() throws {
-        let rows = try XLSXCodec.decode(Fixture.data("register-numeric.xlsx"))
+        let rows = try XLSXCodec.decode(RegisterFixture.data("register-numeric.xlsx"))
         #expect(rows[0] == ["XX居委会户籍底册（2022年4月）"])
         #expect(rows[2] == ["1", "3", "101", "张桂英", "女", "13812345678", "1941-03-05", "独居"])
         #expect(rows[3] == ["2", "3", "101", "李建国", "男", "13912345678", "1950-12-31"])
@@ -29,7 +29,7 @@ struct XLSXCodecTests {
 
     @Test("shared strings, rich text, phonetic guides, prefixed elements and the 1904 date system")
     func handcraftedWorkbook() throws {
-        let rows = try XLSXCodec.decode(Fixture.data("workbook-handcrafted.xlsx"))
+        let rows = try XLSXCodec.decode(RegisterFixture.data("workbook-handcrafted.xlsx"))
         #expect(rows == [
             ["楼号", "室号", "姓名", "", "备注"],
             ["3", "201", "王秀兰", "1904-01-01", "第一行\r\n第二行"],
@@ -41,43 +41,43 @@ struct XLSXCodecTests {
 
     @Test("without workbook relationships the first sheet is sheet1.xml")
     func fallbackSheet() throws {
-        #expect(try XLSXCodec.decode(Fixture.data("workbook-without-rels.xlsx")) == [["wrong sheet"]])
+        #expect(try XLSXCodec.decode(RegisterFixture.data("workbook-without-rels.xlsx")) == [["wrong sheet"]])
     }
 
     @Test("a zip that is not a workbook, and bytes that are not a zip, are not XLSX files",
           arguments: ["not-a-workbook.zip", "register-utf8-bom.csv"])
     func notAWorkbook(fileName: String) throws {
-        let data = try Fixture.data(fileName)
+        let data = try RegisterFixture.data(fileName)
         #expect(throws: SpreadsheetError.notAnXLSXFile) { try XLSXCodec.decode(data) }
     }
 
     @Test("a truncated workbook is refused, not half read")
     func truncatedWorkbook() throws {
-        let data = try Fixture.data("register.xlsx")
+        let data = try RegisterFixture.data("register.xlsx")
         #expect(throws: SpreadsheetError.notAnXLSXFile) { try XLSXCodec.decode(data.prefix(data.count / 2)) }
     }
 
     @Test("a workbook without a sheet says so")
     func noWorksheet() throws {
-        let data = try Fixture.data("workbook-without-sheet.xlsx")
+        let data = try RegisterFixture.data("workbook-without-sheet.xlsx")
         #expect(throws: SpreadsheetError.noWorksheet) { try XLSXCodec.decode(data) }
     }
 
     @Test("broken XML names the damaged part")
     func malformedPart() throws {
-        let data = try Fixture.data("workbook-broken-shared-strings.xlsx")
+        let data = try RegisterFixture.data("workbook-broken-shared-strings.xlsx")
         #expect(throws: SpreadsheetError.malformedXML(part: "xl/sharedStrings.xml")) { try XLSXCodec.decode(data) }
     }
 
     @Test("a part declaring a DTD is refused before parsing, so entity bombs never expand")
     func doctypeRefused() throws {
-        let data = try Fixture.data("workbook-with-doctype.xlsx")
+        let data = try RegisterFixture.data("workbook-with-doctype.xlsx")
         #expect(throws: SpreadsheetError.malformedXML(part: "xl/worksheets/data.xml")) { try XLSXCodec.decode(data) }
     }
 
     @Test("a part that claims to unpack to 300 MB is refused before it is unpacked")
     func zipBomb() throws {
-        let data = try Fixture.data("workbook-claims-300mb.xlsx")
+        let data = try RegisterFixture.data("workbook-claims-300mb.xlsx")
         #expect(throws: SpreadsheetError.partTooLarge(part: "xl/worksheets/data.xml")) { try XLSXCodec.decode(data) }
     }
 

@@ -35,8 +35,9 @@ public struct RegisterImportPlan: Sendable, Hashable {
 /// Plans an idempotent import: uploading the same register twice changes nothing the second time,
 /// so a worker can fix rows with issues and simply upload the whole file again.
 public enum RegisterDiff {
-    /// Residents are matched by household and name (a flat never registers two people of the same
-    /// name); without a 小区 column, by building, room and name within the target place.
+    /// Residents are matched by flat and name (a flat never registers two people of the same
+    /// name). A compound only tells flats apart when both sides name one: a file without a 小区
+    /// column, or a blank 小区 cell, means "within the place being imported into".
     ///
     /// Only fields the file has a column for are updated, and an empty cell never clears a value:
     /// the register is rarely as complete as the surveys behind a health note, and losing "dialysis
@@ -51,35 +52,30 @@ public enum RegisterDiff {
         incoming: [RegisterRow], presentFields: Set<RegisterField>,
         existingResidents: [ExistingResident], existingHouseholds: Set<HouseholdKey>
     ) -> RegisterImportPlan {
-        let matchesCompound = presentFields.contains(.compound)
-        func matchable(_ key: HouseholdKey) -> HouseholdKey {
-            matchesCompound ? key : HouseholdKey(compound: nil, building: key.building, room: key.room)
+        var residents = CompoundTolerantIndex<PersonKey, ExistingResident>()
+        for resident in existingResidents.sorted(by: { $0.id < $1.id }) {
+            residents.insert(resident, for: resident.row.personKey)
         }
-        func matchable(_ key: PersonKey) -> PersonKey {
-            PersonKey(household: matchable(key.household), name: key.name)
+        var households = CompoundTolerantIndex<HouseholdKey, HouseholdKey>()
+        for key in existingHouseholds.union(existingResidents.map(\.row.householdKey)) {
+            households.insert(key, for: key)
         }
-
-        var existingByPerson: [PersonKey: ExistingResident] = [:]
-        for resident in existingResidents.sorted(by: { $0.id < $1.id }) where existingByPerson[matchable(resident.row.personKey)] == nil {
-            existingByPerson[matchable(resident.row.personKey)] = resident
-        }
-        var knownHouseholds = Set(existingHouseholds.map(matchable))
-        knownHouseholds.formUnion(existingResidents.map { matchable($0.row.householdKey) })
         let updatableFields = presentFields.subtracting([.compound, .building, .room, .name])
 
         var changes: [RegisterChange] = []
         var unchanged = 0
         var matchedIDs: Set<ResidentID> = []
-        for row in incoming {
-            let personKey = matchable(row.personKey)
-            guard let existing = existingByPerson[personKey] else {
-                if knownHouseholds.insert(personKey.household).inserted {
+        for var row in incoming {
+            if !presentFields.contains(.compound) { row.compound = nil }
+            guard let existing = residents.first(for: row.personKey, where: { !matchedIDs.contains($0.id) }) else {
+                if households.first(for: row.householdKey) == nil {
+                    households.insert(row.householdKey, for: row.householdKey)
                     changes.append(.createHousehold(compound: row.compound, building: row.building, room: row.room))
                 }
                 changes.append(.createResident(row))
                 continue
             }
-            guard matchedIDs.insert(existing.id).inserted else { continue }
+            matchedIDs.insert(existing.id)
             var after = existing.row
             for field in RegisterField.allCases where updatableFields.contains(field) && !row.isEmpty(field) {
                 after.take(field, from: row)
@@ -93,5 +89,37 @@ public enum RegisterDiff {
         }
         let unmatched = existingResidents.count { !matchedIDs.contains($0.id) }
         return RegisterImportPlan(changes: changes, unchanged: unchanged, unmatchedExisting: unmatched)
+    }
+}
+
+/// A key that names a compound or not (`HouseholdKey`, `PersonKey`).
+protocol CompoundScopedKey: Hashable {
+    var compound: String? { get }
+    /// The same key without its compound.
+    var withoutCompound: Self { get }
+}
+
+extension HouseholdKey: CompoundScopedKey {
+    var withoutCompound: HouseholdKey { HouseholdKey(compound: nil, building: building, room: room) }
+}
+
+extension PersonKey: CompoundScopedKey {
+    var compound: String? { household.compound }
+    var withoutCompound: PersonKey { PersonKey(household: household.withoutCompound, name: name) }
+}
+
+/// Looks values up by key, treating a missing compound on either side as "any compound".
+private struct CompoundTolerantIndex<Key: CompoundScopedKey, Value> {
+    private var entries: [Key: [(compound: String?, value: Value)]] = [:]
+
+    mutating func insert(_ value: Value, for key: Key) {
+        entries[key.withoutCompound, default: []].append((key.compound, value))
+    }
+
+    /// The first value, in insertion order, whose compound agrees with the key's.
+    func first(for key: Key, where isAvailable: (Value) -> Bool = { _ in true }) -> Value? {
+        entries[key.withoutCompound]?.first { entry in
+            (key.compound == nil || entry.compound == nil || entry.compound == key.compound) && isAvailable(entry.value)
+        }?.value
     }
 }

@@ -29,10 +29,9 @@ public enum RegisterParser {
         guard let firstFilledIndex = rows.firstIndex(where: { !isBlank($0) }) else {
             return RegisterParseResult(rows: [], issues: [RegisterIssue(row: 0, field: nil, reason: .emptyFile)], warnings: [], presentFields: [])
         }
-        let candidates = rows.indices.prefix(headerSearchDepth).filter { index in
+        let headerRowIndex = rows.indices.prefix(headerSearchDepth).first { index in
             RegisterField.required.isSubset(of: Set(rows[index].compactMap(RegisterField.init(header:))))
-        }
-        let headerRowIndex = candidates.first ?? firstFilledIndex
+        } ?? firstFilledIndex
         let header = Header(rows[headerRowIndex])
         let headerRow = headerRowIndex + 1
         let missing = RegisterField.allCases.filter { RegisterField.required.contains($0) && header.columns[$0] == nil }

@@ -2,7 +2,7 @@ import Foundation
 
 /// Files made by Tests/Fixtures/make_fixtures.py, found next to the sources rather than as
 /// package resources so the main package needs no resource rules.
-enum Fixture {
+enum RegisterFixture {
     static let directory = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent()  // Spreadsheet
         .deletingLastPathComponent()  // LinliCoreTests

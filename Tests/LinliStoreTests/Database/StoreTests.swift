@@ -1,0 +1,83 @@
+import Foundation
+import LinliCore
+import LinliStore
+import LinliTestSupport
+import SQLKit
+import Testing
+
+@Suite("The store on SQLite and PostgreSQL")
+struct StoreTests {
+    @Test("PostgreSQL is part of the run in CI (a missing server is a failure there, a skip elsewhere)")
+    func postgresIsConfiguredInCI() {
+        if TestEngine.isCI {
+            #expect(TestEngine.postgresURL != nil, "CI must set LINLI_TEST_POSTGRES_URL")
+        }
+        #expect(TestEngine.available.contains(.sqlite))
+    }
+
+    @Test("migrations bring an empty database to the latest version, and running them again changes nothing", arguments: TestEngine.available)
+    func migrations(engine: TestEngine) async throws {
+        try await withTestStore(engine) { store in
+            #expect(try await store.schemaVersion() == Store.latestSchemaVersion)
+            try await store.migrate()
+            #expect(try await store.schemaVersion() == Store.latestSchemaVersion)
+            let applied = try await store.read { db in try await db.raw("SELECT COUNT(*) AS n FROM schema_migrations").first()?.decode(column: "n", as: Int.self) }
+            #expect(applied == Store.latestSchemaVersion)
+        }
+    }
+
+    @Test("a failed transaction leaves nothing behind", arguments: TestEngine.available)
+    func rollback(engine: TestEngine) async throws {
+        struct Planted: Error {}
+        try await withTestStore(engine) { store in
+            do {
+                try await store.write { db in
+                    _ = try await DirectoryRecords.createPlace(parent: nil, level: .city, name: "上海市", code: nil, on: db)
+                    throw Planted()
+                }
+                Issue.record("the planted error was swallowed")
+            } catch is Planted {}
+            #expect(try await store.read { db in try await DirectoryRecords.rootPlaces(on: db) }.isEmpty)
+        }
+    }
+
+    @Test("concurrent writers are serialized and every acknowledged write is there", arguments: TestEngine.available)
+    func concurrentWrites(engine: TestEngine) async throws {
+        try await withTestStore(engine) { store in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<40 {
+                    group.addTask {
+                        try await store.write { db in
+                            try await AuditRecords.append([AuditEntry(at: Date(), actor: "test", action: "write", entity: "test", entityID: "\(index)")], on: db)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let entries = try await store.read { db in try await AuditRecords.entries(entity: "test", limit: 100, on: db) }
+            #expect(Set(entries.compactMap(\.entityID)) == Set((0..<40).map(String.init)))
+        }
+    }
+
+    @Test("the database location accepts file paths, sqlite:// and postgres:// URLs and rejects others")
+    func locations() throws {
+        #expect(try DatabaseLocation(argument: "linli.sqlite") == .sqlite(path: "linli.sqlite"))
+        #expect(try DatabaseLocation(argument: "sqlite:///tmp/x.sqlite") == .sqlite(path: "/tmp/x.sqlite"))
+        guard case .postgres(let url) = try DatabaseLocation(argument: "postgres://linli:s%40cret@db.local:6543/city") else {
+            Issue.record("not a postgres location")
+            return
+        }
+        #expect(url.host == "db.local" && url.port == 6543 && url.username == "linli" && url.password == "s@cret" && url.database == "city")
+        #expect(!url.redacted.contains("cret"))
+        #expect(throws: DatabaseLocationError.self) { try DatabaseLocation(argument: "mysql://x@y/z") }
+        #expect(throws: DatabaseLocationError.self) { try DatabaseLocation(argument: "postgres:///nohost") }
+        #expect(throws: DatabaseLocationError.self) { try DatabaseLocation(argument: "  ") }
+    }
+
+    @Test("an unreachable PostgreSQL server is a clear error, not a hang")
+    func unreachablePostgres() async throws {
+        await #expect(throws: StoreError.self) {
+            _ = try await Store.open(try DatabaseLocation(argument: "postgres://nobody@127.0.0.1:1/none"))
+        }
+    }
+}
