@@ -17,6 +17,7 @@ struct RegisterPages {
         router.post("places/:id/register") { request, context -> Response in
             let identity = try context.requireUser()
             let id = try context.parameters.id()
+            try await register.requirePlace(id, capability: .manageRegister, identity: identity)
             let buffer = try await request.body.collect(upTo: context.maxUploadSize)
             guard let form = MultipartForm(contentType: request.headers[.contentType] ?? "", body: Data(buffer: buffer)) else { throw AppError.required("file") }
             try context.verifyCSRF(form.value("_csrf"))

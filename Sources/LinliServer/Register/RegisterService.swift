@@ -66,6 +66,8 @@ struct RegisterAPI {
     func addRoutes(to router: RouterGroup<LinliRequestContext>) {
         router.post("places/:id/register") { request, context -> Response in
             let identity = try context.requireUser()
+            // Scope first: a body sent to a place outside the caller's is not even read.
+            try await register.requirePlace(try context.parameters.id(), capability: .manageRegister, identity: identity)
             let query = Query(request: request)
             let buffer = try await request.body.collect(upTo: context.maxUploadSize)
             guard buffer.readableBytes > 0 else { throw AppError.required("file") }

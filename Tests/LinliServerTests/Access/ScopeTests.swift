@@ -1,0 +1,134 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import LinliCore
+import LinliServer
+import LinliStore
+import LinliTestSupport
+import Testing
+
+@Suite("Who sees which household")
+struct ScopeTests {
+    /// Every route that takes a household (or any place) id, with how to call it. A new route of
+    /// that shape must be added here, or `everyHouseholdRouteIsChecked` fails.
+    static let householdRoutes: [(method: HTTPRequest.Method, path: String, api: Bool)] = [
+        (.get, "/api/v1/households/{id}", true),
+        (.post, "/api/v1/households/{id}/code", true),
+        (.get, "/api/v1/places/{id}", true),
+        (.get, "/api/v1/places/{id}/register", true),
+        (.post, "/api/v1/places/{id}/register", true),
+        (.get, "/households/{id}", false),
+        (.post, "/households/{id}/code", false),
+        (.get, "/places/{id}", false),
+        (.get, "/places/{id}/register", false),
+        (.post, "/places/{id}/register", false),
+        (.get, "/places/{id}/register/download", false),
+    ]
+
+    @Test("every route that takes a place or household id is in the scope table")
+    func everyHouseholdRouteIsChecked() async throws {
+        try await withTestStore(.sqlite) { store in
+            let router = buildRouter(services: AppServices(store: store))
+            let routed = Set(router.routes.map { "\($0.method) \($0.path)" }.filter { $0.contains("{id}") })
+            let listed = Set(Self.householdRoutes.map { "\($0.method) \($0.path)" })
+            #expect(routed == listed)
+        }
+    }
+
+    @Test("a building leader opens households of their building and gets 404 for any other, via every route", arguments: TestEngine.available)
+    func buildingLeaderScope(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app, client in
+            let leader = try app.account(.buildingLeader, index: 0)
+            let otherBuilding = try app.account(.buildingLeader, index: 1).placeID
+            let own = try await app.household(under: leader.placeID)
+            let foreign = try await app.household(under: otherBuilding)
+            let token = try await client.token(phone: leader.phone)
+            var browser = Browser()
+            try await browser.logIn(phone: leader.phone, client: client)
+
+            #expect(try await client.json("/api/v1/households/\(own)", token: token).status == .ok)
+            let ownPage = try await browser.get("/households/\(own)", client: client)
+            #expect(ownPage.status == .ok)
+            let csrf = try Browser.csrfToken(in: ownPage)
+
+            for route in Self.householdRoutes {
+                let uri = route.path.replacingOccurrences(of: "{id}", with: "\(foreign)")
+                let status: HTTPResponse.Status
+                if route.api {
+                    status = try await client.json(uri, method: route.method, token: token, body: route.method == .post ? "" : nil).status
+                } else if route.method == .post {
+                    status = try await browser.post(uri, form: ["_csrf": csrf], client: client).status
+                } else {
+                    status = try await browser.get(uri, client: client).status
+                }
+                #expect(status == .notFound, "\(route.method) \(uri) answered \(status)")
+            }
+            // Searching narrows to the leader's building whatever the filters say.
+            let search = try await client.json("/api/v1/households?limit=200", token: token)
+            let ids = try #require(try search.jsonObject()["households"] as? [[String: Any]]).compactMap { $0["id"] as? Int64 ?? ($0["id"] as? Int).map(Int64.init) }
+            #expect(!ids.isEmpty && ids.contains(own) && !ids.contains(foreign))
+            #expect(try await client.json("/api/v1/households?place=\(otherBuilding)", token: token).status == .notFound)
+            #expect(try await browser.get("/households?place=\(otherBuilding)", client: client).status == .notFound)
+        }
+    }
+
+    @Test("a household code opens its own household and nothing else", arguments: TestEngine.available)
+    func householdCode(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app, client in
+            let first = try #require(app.demo.households.first)
+            let second = try #require(app.demo.households.dropFirst().first)
+            let opened = try await client.json("/api/v1/household-sessions", method: .post, body: #"{"household_id":\#(first.id),"code":"\#(first.code.description.lowercased())"}"#)
+            #expect(opened.status == .created)
+            let token = try #require(try opened.jsonObject()["token"] as? String)
+            let own = try await client.json("/api/v1/household", token: token)
+            #expect(own.status == .ok)
+            #expect(try own.jsonObject()["id"] as? Int == Int(first.id))
+            #expect(!own.text.contains("health_note\":\""), "no sensitive notes through a household code")
+            for uri in ["/api/v1/households/\(second.id)", "/api/v1/households/\(first.id)", "/api/v1/households", "/api/v1/places/\(first.id)", "/api/v1/volunteers"] {
+                let status = try await client.json(uri, token: token).status
+                #expect(status == .forbidden, "\(uri) answered \(status)")
+            }
+            // One household's code does not open another.
+            let wrong = try await client.json("/api/v1/household-sessions", method: .post, body: #"{"household_id":\#(second.id),"code":"\#(first.code)"}"#)
+            #expect(wrong.status == .unauthorized)
+        }
+    }
+
+    @Test("wrong household codes are limited per household and answered 429 with Retry-After", arguments: [TestEngine.sqlite])
+    func codeGuessing(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app, client in
+            let target = try #require(app.demo.households.first)
+            var statuses: [HTTPResponse.Status] = []
+            for attempt in 0..<6 {
+                let response = try await client.json("/api/v1/household-sessions", method: .post, body: #"{"household_id":\#(target.id),"code":"2222-22\#(attempt)2"}"#)
+                statuses.append(response.status)
+                if response.status == .tooManyRequests { #expect(response.headers[.retryAfter] != nil) }
+            }
+            #expect(statuses.prefix(5).allSatisfy { $0 == .unauthorized || $0 == .badRequest })
+            #expect(statuses.last == .tooManyRequests)
+            // Even the right code is refused while the household is locked.
+            let right = try await client.json("/api/v1/household-sessions", method: .post, body: #"{"household_id":\#(target.id),"code":"\#(target.code)"}"#)
+            #expect(right.status == .tooManyRequests)
+        }
+    }
+
+    @Test("a rotated code locks out the old code and its sessions", arguments: [TestEngine.sqlite])
+    func rotation(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app, client in
+            let target = try #require(app.demo.households.first)
+            let opened = try await client.json("/api/v1/household-sessions", method: .post, body: #"{"household_id":\#(target.id),"code":"\#(target.code)"}"#)
+            let householdToken = try #require(try opened.jsonObject()["token"] as? String)
+            let staff = try await client.token(phone: try app.account(.committeeStaff).phone)
+            let rotated = try await client.json("/api/v1/households/\(target.id)/code", method: .post, token: staff)
+            #expect(rotated.status == .created)
+            let newCode = try #require(try rotated.jsonObject()["code"] as? String)
+            #expect(newCode != target.code.description)
+            #expect(try await client.json("/api/v1/household", token: householdToken).status == .unauthorized)
+            #expect(try await client.json("/api/v1/household-sessions", method: .post, body: #"{"household_id":\#(target.id),"code":"\#(target.code)"}"#).status == .unauthorized)
+            #expect(try await client.json("/api/v1/household-sessions", method: .post, body: #"{"household_id":\#(target.id),"code":"\#(newCode)"}"#).status == .created)
+            // A building leader may not rotate codes.
+            let leader = try await client.token(phone: try app.account(.buildingLeader).phone)
+            #expect(try await client.json("/api/v1/households/\(target.id)/code", method: .post, token: leader).status == .forbidden)
+        }
+    }
+}

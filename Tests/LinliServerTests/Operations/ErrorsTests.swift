@@ -1,0 +1,70 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import LinliCore
+import LinliServer
+import LinliTestSupport
+import NIOCore
+import Testing
+
+@Suite("Bad input is a localized 4xx naming the field, never a 5xx")
+struct ErrorsTests {
+    @Test("each bad request gets the right status, the field and a message in the caller's language", arguments: [TestEngine.sqlite])
+    func badInput(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app, client in
+            let token = try await client.token(phone: try app.account(.committeeStaff).phone)
+            let cases: [(uri: String, method: HTTPRequest.Method, body: String?, status: HTTPResponse.Status, field: String?)] = [
+                ("/api/v1/auth/token", .post, "{not json", .badRequest, nil),
+                ("/api/v1/auth/token", .post, #"{"password":"x"}"#, .badRequest, "phone"),
+                ("/api/v1/auth/token", .post, #"{"phone":13800000001,"password":"x"}"#, .badRequest, "phone"),
+                ("/api/v1/household-sessions", .post, #"{"household_id":"abc","code":"x"}"#, .badRequest, "household_id"),
+                ("/api/v1/household-sessions", .post, #"{"household_id":7}"#, .badRequest, "code"),
+                ("/api/v1/households?limit=abc", .get, nil, .badRequest, "limit"),
+                ("/api/v1/households?limit=100000", .get, nil, .badRequest, "limit"),
+                ("/api/v1/households?phone_tail=12", .get, nil, .badRequest, "phone_tail"),
+                ("/api/v1/households?place=-3", .get, nil, .badRequest, "place"),
+                ("/api/v1/households?name=" + String(repeating: "张", count: 41).addingPercentEncoding(withAllowedCharacters: .alphanumerics)!, .get, nil, .badRequest, "name"),
+                ("/api/v1/places/5/register?format=pdf", .get, nil, .badRequest, "format"),
+                ("/api/v1/places/5/register?unmasked=maybe", .get, nil, .badRequest, "unmasked"),
+                ("/api/v1/households/abc", .get, nil, .notFound, nil),
+                ("/api/v1/households/99999999", .get, nil, .notFound, nil),
+                ("/api/v1/no-such-thing", .get, nil, .notFound, nil),
+            ]
+            for (uri, method, body, status, field) in cases {
+                for language in ["zh-CN", "en"] {
+                    let response = try await client.json(uri, method: method, token: token, body: body, language: language)
+                    #expect(response.status == status, "\(method) \(uri) answered \(response.status)")
+                    let error = try #require(try response.jsonObject()["error"] as? [String: Any], "\(uri): \(response.text)")
+                    #expect(error["field"] as? String == field, "\(uri)")
+                    let message = try #require(error["message"] as? String)
+                    let hasChinese = message.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) }
+                    #expect(language == "en" ? !hasChinese : hasChinese, "\(uri) in \(language): \(message)")
+                }
+            }
+        }
+    }
+
+    @Test("without a token the API answers 401 and pages send the person to the login form", arguments: [TestEngine.sqlite])
+    func unauthenticated(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { _, client in
+            #expect(try await client.json("/api/v1/households").status == .unauthorized)
+            #expect(try await client.json("/api/v1/households", token: "forged").status == .unauthorized)
+            let page = try await client.execute(uri: "/households?room=101", method: .get)
+            #expect(page.status == .seeOther)
+            #expect(page.headers[.location]?.hasPrefix("/login?next=") == true)
+        }
+    }
+
+    @Test("a wrong password is a 401 in plain words, and repeated failures are limited", arguments: [TestEngine.sqlite])
+    func wrongPassword(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app, client in
+            let phone = try app.account(.buildingLeader).phone
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<6 {
+                statuses.append(try await client.json("/api/v1/auth/token", method: .post, body: #"{"phone":"\#(phone)","password":"wrong-password"}"#, language: "en").status)
+            }
+            #expect(statuses.prefix(5).allSatisfy { $0 == .unauthorized })
+            #expect(statuses.last == .tooManyRequests)
+        }
+    }
+}

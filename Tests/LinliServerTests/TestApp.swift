@@ -1,0 +1,112 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LinliCore
+import LinliServer
+import LinliStore
+import LinliTestSupport
+import NIOCore
+import Testing
+
+/// The compound-scale demo data in a fresh database, and Linli built around it, driven in-process.
+struct TestApp {
+    let store: Store
+    let services: AppServices
+    let demo: DemoSeeder.Outcome
+
+    /// Cheap bcrypt: these tests are about access, not about hashing cost.
+    static let passwords = Passwords(cost: 4)
+
+    static func run(_ engine: TestEngine, _ body: @escaping @Sendable (TestApp, any TestClientProtocol) async throws -> Void) async throws {
+        try await withTestStore(engine) { store in
+            let demo = try await DemoSeeder.seed(store: store, scale: .compound, passwords: passwords)
+            let services = AppServices(store: store, passwords: passwords)
+            let app = buildApplication(ServerConfiguration(), services: services)
+            let testApp = TestApp(store: store, services: services, demo: demo)
+            try await app.test(.router) { client in try await body(testApp, client) }
+        }
+    }
+
+    func account(_ role: RoleKind, index: Int = 0) throws -> DemoAccount {
+        let matching = demo.generator.accounts.filter { $0.role == role }
+        return try #require(index < matching.count ? matching[index] : nil, "no demo account \(role) #\(index)")
+    }
+
+    /// The first household (id order) under a place.
+    func household(under placeID: PlaceID, index: Int = 0) async throws -> PlaceID {
+        let children = try await store.read { db in try await DirectoryRecords.children(of: placeID, on: db) }
+        return try #require(index < children.count ? children[index].place.id : nil)
+    }
+}
+
+extension TestClientProtocol {
+    func json(_ uri: String, method: HTTPRequest.Method = .get, token: String? = nil, body: String? = nil, language: String? = nil) async throws -> TestResponse {
+        var headers: HTTPFields = [:]
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        if body != nil { headers[.contentType] = "application/json" }
+        if let language { headers[.acceptLanguage] = language }
+        return try await execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+    }
+
+    /// Logs in through the JSON API and returns the bearer token.
+    func token(phone: String, password: String = DemoSeeder.password) async throws -> String {
+        let response = try await json("/api/v1/auth/token", method: .post, body: #"{"phone":"\#(phone)","password":"\#(password)"}"#)
+        try #require(response.status == .created, "login of \(phone) answered \(response.status)")
+        return try #require(try response.jsonObject()["token"] as? String)
+    }
+}
+
+extension TestResponse {
+    func jsonObject() throws -> [String: Any] {
+        let object = try JSONSerialization.jsonObject(with: Data(buffer: body))
+        return try #require(object as? [String: Any], "not a JSON object: \(String(buffer: body))")
+    }
+
+    var text: String { String(buffer: body) }
+}
+
+/// A browser's cookie jar, enough for the pages: the session and CSRF cookies.
+struct Browser {
+    var cookies: [String: String] = [:]
+
+    mutating func remember(_ response: TestResponse) {
+        for field in response.headers where field.name == .setCookie {
+            let pair = field.value.split(separator: ";")[0].split(separator: "=", maxSplits: 1).map(String.init)
+            if pair.count == 2 { cookies[pair[0]] = pair[1] }
+        }
+    }
+
+    var cookieHeader: String { cookies.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "; ") }
+
+    mutating func get(_ uri: String, client: some TestClientProtocol) async throws -> TestResponse {
+        let response = try await client.execute(uri: uri, method: .get, headers: cookies.isEmpty ? [:] : [.cookie: cookieHeader], body: nil)
+        remember(response)
+        return response
+    }
+
+    mutating func post(_ uri: String, form: [String: String], client: some TestClientProtocol) async throws -> TestResponse {
+        var components = URLComponents()
+        components.queryItems = form.map { URLQueryItem(name: $0.key, value: $0.value) }
+        let body = (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
+        var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+        if !cookies.isEmpty { headers[.cookie] = cookieHeader }
+        let response = try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: body))
+        remember(response)
+        return response
+    }
+
+    /// The CSRF token of the last form page.
+    static func csrfToken(in page: TestResponse) throws -> String {
+        let html = page.text
+        let marker = "name=\"_csrf\" value=\""
+        let start = try #require(html.range(of: marker)?.upperBound, "no CSRF field in the page")
+        return String(html[start...].prefix { $0 != "\"" })
+    }
+
+    mutating func logIn(phone: String, client: some TestClientProtocol) async throws {
+        let form = try await get("/login", client: client)
+        let response = try await post("/login", form: ["phone": phone, "password": DemoSeeder.password, "_csrf": try Self.csrfToken(in: form), "next": "/"], client: client)
+        try #require(response.status == .seeOther, "web login answered \(response.status)")
+    }
+}
