@@ -9,6 +9,9 @@ extension Catalogue {
         "register.download_unmasked": .init("下载含完整电话的底册（会被记录）", "Download with full phone numbers (recorded)"),
         "register.result.rejected": .init("文件中有错误，未导入任何内容。请改正以下各行后重新上传整个文件。", "The file has errors, so nothing was imported. Fix the rows below and upload the whole file again."),
         "register.result.applied": .init("已导入：新增 {households} 户、{created} 人，更新 {updated} 人，{unchanged} 人无变化。", "Imported: {households} new households, {created} new residents, {updated} updated, {unchanged} unchanged."),
+        // Audit log actions of the register, for the audit views.
+        "register.export": .init("导出底册（电话已遮挡）", "Register exported (phones masked)"),
+        "register.export_unmasked": .init("导出底册（含完整电话）", "Register exported with full phone numbers"),
         "register.sheet_name": .init("户籍底册", "Register"),
         "register.rejects.reason_column": .init("问题", "Problem"),
         "register.error.unknown_compound": .init("找不到小区“{value}”，请检查“小区”一列", "No compound named “{value}” here: check the 小区 column"),
