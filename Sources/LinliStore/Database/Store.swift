@@ -107,6 +107,9 @@ public final class Store: Sendable {
                 try await group.next()
                 group.cancelAll()
             }
+        } catch let error as StoreError {
+            runner.cancel()
+            throw error
         } catch {
             runner.cancel()
             throw StoreError.cannotOpen(location: location.description, reason: describe(error))
