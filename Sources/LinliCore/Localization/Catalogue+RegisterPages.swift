@@ -1,6 +1,7 @@
 extension Catalogue {
     /// Texts of the register upload and download pages and the import's outcome.
     static let registerPages: [String: CatalogueEntry] = [
+        "register.link": .init("户籍底册（导入/导出）", "Household register (import/export)"),
         "register.page_title": .init("{place}：户籍底册", "{place}: household register"),
         "register.upload_label": .init("上传底册（Excel .xlsx 或 .csv，表头如 楼号、室号、姓名、电话、出生年份、备注）", "Upload the register (Excel .xlsx or .csv with headers such as 楼号, 室号, 姓名, 电话, 出生年份, 备注)"),
         "register.partial_label": .init("只导入正确的行（有问题的行不导入）", "Import only the good rows (skip rows with problems)"),

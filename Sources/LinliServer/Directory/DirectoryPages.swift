@@ -37,10 +37,12 @@ struct DirectoryPages {
                 let count = child.childCount.map { " <span class=\"muted\">(\($0))</span>" } ?? ""
                 return "<li><a href=\"\(link)\">\(escape(child.name))</a>\(count)</li>"
             }.joined()
+            let managesRegister = view.place.level <= .compound && identity.grants.allows(.manageRegister, at: PlacePath(rawValue: view.place.path))
+            let registerLink = managesRegister ? " · <a href=\"/places/\(view.place.id)/register\">\(context.t("register.link"))</a>" : ""
             return Page(title: view.place.name, context: context) {
                 """
                 <p class="muted">\(crumbs) · \(context.t("level.\(view.place.level.rawValue)"))</p>
-                <p><a href="/households?place=\(view.place.id)">\(context.t("directory.search_here"))</a> · <a href="/volunteers?place=\(view.place.id)">\(context.t("nav.volunteers"))</a> · <a href="/teams?place=\(view.place.id)">\(context.t("nav.teams"))</a></p>
+                <p><a href="/households?place=\(view.place.id)">\(context.t("directory.search_here"))</a> · <a href="/volunteers?place=\(view.place.id)">\(context.t("nav.volunteers"))</a> · <a href="/teams?place=\(view.place.id)">\(context.t("nav.teams"))</a>\(registerLink)</p>
                 <ul>\(children)</ul>
                 """
             }.response()
