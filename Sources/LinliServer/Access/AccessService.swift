@@ -20,6 +20,7 @@ struct AccessService: Sendable {
         guard let rawPhone, !rawPhone.isEmpty else { throw AppError.required("phone") }
         guard let password, !password.isEmpty else { throw AppError.required("password") }
         let phone = UserRecords.normalizedPhone(rawPhone)
+        guard phone.count <= 32, !phone.containsControlCharacters else { throw AppError.invalid("phone") }
         let now = services.now()
         let limits = services.limits
         try AbuseLimits.check([(limits.loginPerIP, remoteIP), (limits.loginPerPhone, phone)], now: now)

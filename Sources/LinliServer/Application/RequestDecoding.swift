@@ -50,6 +50,7 @@ struct Query {
         let value = String(raw).trimmingCharacters(in: .whitespacesAndNewlines)
         if value.isEmpty { return nil }
         if value.count > maxLength { throw AppError.tooLong(name, max: maxLength) }
+        if value.containsControlCharacters { throw AppError.invalid(name) }
         return value
     }
 
@@ -74,5 +75,13 @@ extension Parameters {
     func id(_ name: String = "id") throws -> Int64 {
         guard let text = self.get(name), let value = Int64(text), value > 0 else { throw AppError.notFound }
         return value
+    }
+}
+
+extension String {
+    /// NUL and other control characters have no place in a search or a login, and PostgreSQL
+    /// refuses NUL outright: such input is a 400, not a database error.
+    var containsControlCharacters: Bool {
+        unicodeScalars.contains { $0.properties.generalCategory == .control }
     }
 }

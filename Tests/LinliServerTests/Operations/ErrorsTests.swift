@@ -9,7 +9,7 @@ import Testing
 
 @Suite("Bad input is a localized 4xx naming the field, never a 5xx")
 struct ErrorsTests {
-    @Test("each bad request gets the right status, the field and a message in the caller's language", arguments: [TestEngine.sqlite])
+    @Test("each bad request gets the right status, the field and a message in the caller's language", arguments: TestEngine.available)
     func badInput(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app, client in
             let token = try await client.token(phone: try app.account(.committeeStaff).phone)
@@ -26,6 +26,8 @@ struct ErrorsTests {
                 ("/api/v1/households?name=" + String(repeating: "张", count: 41).addingPercentEncoding(withAllowedCharacters: .alphanumerics)!, .get, nil, .badRequest, "name"),
                 ("/api/v1/places/5/register?format=pdf", .get, nil, .badRequest, "format"),
                 ("/api/v1/places/5/register?unmasked=maybe", .get, nil, .badRequest, "unmasked"),
+                ("/api/v1/households?name=%E5%BC%A0%00", .get, nil, .badRequest, "name"),
+                ("/api/v1/auth/token", .post, #"{"phone":"138\u0000","password":"x"}"#, .badRequest, "phone"),
                 ("/api/v1/households/abc", .get, nil, .notFound, nil),
                 ("/api/v1/households/99999999", .get, nil, .notFound, nil),
                 ("/api/v1/no-such-thing", .get, nil, .notFound, nil),
