@@ -16,16 +16,9 @@ struct Demo: AsyncParsableCommand {
 
     func run() async throws {
         guard let scale = DemoScale(rawValue: scale) else { return }
-        let store = try await database.open(logger: commandLogger())
-        do {
-            let outcome = try await DemoSeeding.seed(store: store, scale: scale, seed: seed)
-            let counts = outcome.generator.expectedCounts
-            report(String(format: "demo: %@ scale, about %d households and %d residents in %.1f s", scale.rawValue, counts.households, counts.residents, outcome.seconds))
-            DemoSeeding.printLogins(outcome.generator.accounts, households: outcome.households)
-        } catch {
-            await store.close()
-            throw error
-        }
-        await store.close()
+        let outcome = try await database.withStore { store in try await DemoSeeding.seed(store: store, scale: scale, seed: seed) }
+        let counts = outcome.generator.expectedCounts
+        report(String(format: "demo: %@ scale, about %d households and %d residents in %.1f s", scale.rawValue, counts.households, counts.residents, outcome.seconds))
+        DemoSeeding.printLogins(outcome.generator.accounts, households: outcome.households)
     }
 }

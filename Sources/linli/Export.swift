@@ -19,8 +19,7 @@ struct Export: AsyncParsableCommand {
 
     func run() async throws {
         guard let format = SpreadsheetFormat(fileName: file) else { return }
-        let store = try await database.open(logger: commandLogger())
-        do {
+        try await database.withStore { store in
             var actor = "cli"
             let placeRecord = try await store.read { db in try await DirectoryRecords.place(id: place, on: db) }
             guard let placeRecord else { throw CLIError("no place with id \(place)") }
@@ -39,10 +38,6 @@ struct Export: AsyncParsableCommand {
             let entry = AuditEntry(at: Date(), actor: actor, action: unmasked ? "register.export_unmasked" : "register.export", entity: "place", entityID: "\(place)", path: placeRecord.path.rawValue, after: "{\"rows\":\(rows.count - 1),\"via\":\"cli\"}")
             try await store.write { db in try await AuditRecords.append([entry], on: db) }
             print("exported \(rows.count - 1) residents to \(file)" + (unmasked ? " (full phone numbers; audited)" : " (phones masked)"))
-        } catch {
-            await store.close()
-            throw error
         }
-        await store.close()
     }
 }

@@ -26,27 +26,22 @@ struct Import: AsyncParsableCommand {
             throw CLIError("\(file): \(Catalogue.text(error.catalogueKey, language))")
         }
         report("import: read \(max(0, rows.count - 1)) rows from \(file)")
-        let store = try await database.open(logger: commandLogger())
         let result: RegisterImportReport
         do {
             let year = Calendar(identifier: .gregorian).component(.year, from: Date())
-            result = try await RegisterImporter(store: store).run(rows: rows, into: place, partial: partial, actor: "cli", currentYear: year, now: Date()) { stage in
-                switch stage {
-                case .parsed(let count): report("import: \(count) rows checked")
-                case .applying(let done, let total): report("import: applied \(done) / \(total) changes")
+            result = try await database.withStore { store in
+                try await RegisterImporter(store: store).run(rows: rows, into: place, partial: partial, actor: "cli", currentYear: year, now: Date()) { stage in
+                    switch stage {
+                    case .parsed(let count): report("import: \(count) rows checked")
+                    case .applying(let done, let total): report("import: applied \(done) / \(total) changes")
+                    }
                 }
             }
         } catch let error as RegisterImportError {
-            await store.close()
-            throw CLIError(Catalogue.text(error.catalogueKey, language, ["value": { if case .unknownCompound(let name) = error { name } else { "" } }()]))
+            throw CLIError(Catalogue.text(error.catalogueKey, language, error.catalogueArguments))
         } catch StoreError.notFound {
-            await store.close()
             throw CLIError("no place with id \(place)")
-        } catch {
-            await store.close()
-            throw error
         }
-        await store.close()
         for issue in result.issues { report(issue.message(in: language)) }
         if result.rejected {
             throw CLIError("nothing imported: \(Set(result.issues.map(\.row)).count) rows have problems (use --partial to import the good rows)")

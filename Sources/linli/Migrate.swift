@@ -7,11 +7,11 @@ struct Migrate: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let store = try await database.open(logger: commandLogger(), migrate: false)
-        let before = try await store.schemaVersion() ?? 0
-        try await store.migrate()
-        let after = try await store.schemaVersion() ?? 0
+        let (before, after) = try await database.withStore(migrate: false) { store in
+            let before = try await store.schemaVersion() ?? 0
+            try await store.migrate()
+            return (before, try await store.schemaVersion() ?? 0)
+        }
         print(before == after ? "schema is up to date (version \(after))" : "migrated schema from version \(before) to \(after)")
-        await store.close()
     }
 }

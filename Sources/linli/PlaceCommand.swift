@@ -24,10 +24,8 @@ struct PlaceCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let level = PlaceLevel(rawValue: level) else { return }
-            let store = try await database.open(logger: commandLogger())
-            let place: Place
-            do {
-                place = try await store.write { db in
+            let place = try await database.withStore { store in
+                try await store.write { db in
                     var parentPlace: Place?
                     if let parent {
                         guard let found = try await DirectoryRecords.place(id: parent, on: db) else { throw CLIError("no place with id \(parent)") }
@@ -38,12 +36,8 @@ struct PlaceCommand: AsyncParsableCommand {
                     }
                     return try await DirectoryRecords.createPlace(parent: parentPlace, level: level, name: name, code: code, on: db)
                 }
-            } catch {
-                await store.close()
-                throw error
             }
             print("\(place.id)\t\(place.level.rawValue)\t\(place.name)\t\(place.path)")
-            await store.close()
         }
     }
 
@@ -53,13 +47,13 @@ struct PlaceCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            let store = try await database.open(logger: commandLogger())
-            let places = try await store.read { db -> [Place] in
-                if let parent { return try await DirectoryRecords.children(of: parent, on: db).map(\.place) }
-                return try await DirectoryRecords.rootPlaces(on: db)
+            let places = try await database.withStore { store in
+                try await store.read { db -> [Place] in
+                    if let parent { return try await DirectoryRecords.children(of: parent, on: db).map(\.place) }
+                    return try await DirectoryRecords.rootPlaces(on: db)
+                }
             }
             for place in places { print("\(place.id)\t\(place.level.rawValue)\t\(place.name)\t\(place.path)") }
-            await store.close()
         }
     }
 }

@@ -34,13 +34,12 @@ struct UserCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let store = try await database.open(logger: commandLogger())
             let phone = UserRecords.normalizedPhone(self.phone)
             let chosen = password ?? Tokens.readablePassword()
             let hash = try await Passwords().hash(chosen)
             let grants = try roles.map(UserCommand.parseRole)
             let now = Date()
-            do {
+            try await database.withStore { store in
                 try await store.write { db in
                     if try await UserRecords.user(phone: phone, on: db) != nil { throw CLIError("a user with phone \(phone) already exists") }
                     let id = try await UserRecords.insert(phone: phone, name: name, passwordHash: hash, at: now, on: db)
@@ -50,12 +49,8 @@ struct UserCommand: AsyncParsableCommand {
                     }
                     try await AuditRecords.append([AuditEntry(at: now, actor: "cli", action: "user.create", entity: "user", entityID: "\(id)", after: "{\"phone\":\"\(phone)\"}")], on: db)
                 }
-            } catch {
-                await store.close()
-                throw error
             }
             print("created user \(phone)" + (password == nil ? " with password \(chosen)" : ""))
-            await store.close()
         }
     }
 
@@ -70,23 +65,18 @@ struct UserCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let store = try await database.open(logger: commandLogger())
             let phone = UserRecords.normalizedPhone(self.phone)
             let chosen = password ?? Tokens.readablePassword()
             let hash = try await Passwords().hash(chosen)
-            do {
+            try await database.withStore { store in
                 try await store.write { db in
                     guard let user = try await UserRecords.user(phone: phone, on: db) else { throw CLIError("no user with phone \(phone)") }
                     try await UserRecords.setPassword(userID: user.id, passwordHash: hash, on: db)
                     try await SessionRecords.deleteUserSessions(userID: user.id, on: db)
                     try await AuditRecords.append([AuditEntry(at: Date(), actor: "cli", action: "user.password", entity: "user", entityID: "\(user.id)")], on: db)
                 }
-            } catch {
-                await store.close()
-                throw error
             }
             print("password of \(phone) changed" + (password == nil ? ": \(chosen)" : ""))
-            await store.close()
         }
     }
 
@@ -102,13 +92,11 @@ struct UserCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let store = try await database.open(logger: commandLogger())
             let phone = UserRecords.normalizedPhone(self.phone)
             let grants = try grant.map(UserCommand.parseRole)
             let revokes = try revoke.map(UserCommand.parseRole)
-            let roles: [RoleAssignment]
-            do {
-                roles = try await store.write { db in
+            let roles = try await database.withStore { store in
+                try await store.write { db in
                     guard let user = try await UserRecords.user(phone: phone, on: db) else { throw CLIError("no user with phone \(phone)") }
                     var audit: [AuditEntry] = []
                     for (role, placeID) in grants {
@@ -123,13 +111,9 @@ struct UserCommand: AsyncParsableCommand {
                     try await AuditRecords.append(audit, on: db)
                     return try await UserRecords.roles(userID: user.id, on: db)
                 }
-            } catch {
-                await store.close()
-                throw error
             }
             if roles.isEmpty { print("\(phone) has no roles") }
             for role in roles { print("\(role.role.rawValue)@\(role.placeID)  (\(role.path))") }
-            await store.close()
         }
     }
 }

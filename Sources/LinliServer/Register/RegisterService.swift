@@ -19,7 +19,7 @@ struct RegisterService: Sendable {
         do {
             return try await RegisterImporter(store: services.store).run(rows: rows, into: placeID, partial: partial, actor: "user:\(identity.user.id)", currentYear: Calendar(identifier: .gregorian).component(.year, from: services.now()), now: services.now(), requestID: requestID)
         } catch let error as RegisterImportError {
-            throw AppError(.unprocessableContent, error.catalogueKey, field: "file", arguments: Self.arguments(error))
+            throw AppError(.unprocessableContent, error.catalogueKey, field: "file", arguments: error.catalogueArguments)
         }
     }
 
@@ -41,11 +41,6 @@ struct RegisterService: Sendable {
         guard let place, identity.grants.allows(.viewDirectory, at: place.path) else { throw AppError.notFound }
         guard identity.grants.allows(capability, at: place.path) else { throw AppError.forbidden }
         return place
-    }
-
-    static func arguments(_ error: RegisterImportError) -> [String: String] {
-        if case .unknownCompound(let name) = error { return ["value": name] }
-        return [:]
     }
 
     static func fileName(placeID: PlaceID, format: SpreadsheetFormat) -> String {

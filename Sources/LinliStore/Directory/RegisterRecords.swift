@@ -177,4 +177,9 @@ public enum RegisterImportError: Error, Equatable, Sendable {
         case .targetTooLow: "register.error.target_too_low"
         }
     }
+
+    public var catalogueArguments: [String: String] {
+        if case .unknownCompound(let name) = self { return ["value": name] }
+        return [:]
+    }
 }
