@@ -21,6 +21,7 @@ struct Export: AsyncParsableCommand {
         guard let format = SpreadsheetFormat(fileName: file) else { return }
         try await database.withStore { store in
             var actor = "cli"
+            var includeSensitive = false
             let placeRecord = try await store.read { db in try await DirectoryRecords.place(id: place, on: db) }
             guard let placeRecord else { throw CLIError("no place with id \(place)") }
             if unmasked, let asUser {
@@ -30,12 +31,14 @@ struct Export: AsyncParsableCommand {
                     return (user, try await UserRecords.roles(userID: user.id, on: db))
                 }
                 guard let user else { throw CLIError("no user with phone \(phone)") }
-                guard Grants(roles: roles).allows(.exportUnmasked, at: placeRecord.path) else { throw CLIError("\(phone) may not export full phone numbers of this place") }
+                let grants = Grants(roles: roles)
+                guard grants.allows(.exportUnmasked, at: placeRecord.path) else { throw CLIError("\(phone) may not export full phone numbers of this place") }
+                includeSensitive = grants.allows(.viewSensitive, at: placeRecord.path)
                 actor = "user:\(user.id)"
             }
-            let rows = try await RegisterImporter(store: store).export(placeID: place, maskPhones: !unmasked)
+            let (rows, sensitiveResidents) = try await RegisterImporter(store: store).export(placeID: place, maskPhones: !unmasked, includeSensitive: includeSensitive)
             try Spreadsheet.encode(rows, format: format, sheetName: "户籍底册").write(to: URL(fileURLWithPath: file))
-            let entry = AuditEntry(at: Date(), actor: actor, action: unmasked ? "register.export_unmasked" : "register.export", entity: "place", entityID: "\(place)", path: placeRecord.path.rawValue, after: "{\"rows\":\(rows.count - 1),\"via\":\"cli\"}")
+            let entry = AuditEntry(at: Date(), actor: actor, action: unmasked ? "register.export_unmasked" : "register.export", entity: "place", entityID: "\(place)", path: placeRecord.path.rawValue, after: ExportAuditSummary(rows: rows.count - 1, sensitiveResidents: sensitiveResidents, via: "cli").json)
             try await store.write { db in try await AuditRecords.append([entry], on: db) }
             print("exported \(rows.count - 1) residents to \(file)" + (unmasked ? " (full phone numbers; audited)" : " (phones masked)"))
         }

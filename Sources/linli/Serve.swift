@@ -67,7 +67,7 @@ enum FirstStart {
             }
             let userID = try await UserRecords.insert(phone: "admin", name: "管理员", passwordHash: hash, at: now, on: db)
             try await UserRecords.grant(.admin, at: root, to: userID, on: db)
-            try await AuditRecords.append([AuditEntry(at: now, actor: "cli", action: "user.create", entity: "user", entityID: "\(userID)", after: "{\"phone\":\"admin\",\"role\":\"admin\"}")], on: db)
+            try await AuditRecords.append([AuditEntry(at: now, actor: "cli", action: "user.create", entity: "user", entityID: "\(userID)", after: #"{"phone":"admin","role":"admin"}"#)], on: db)
         }
         report("""
             First start: created the administrator.

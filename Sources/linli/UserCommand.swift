@@ -20,6 +20,16 @@ struct UserCommand: AsyncParsableCommand {
         return (role, place)
     }
 
+    static func json(_ fields: [String: String]) -> String? {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return (try? encoder.encode(fields)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    static func grantEntry(userID: UserID, role: RoleKind, place: Place, at time: Date) -> AuditEntry {
+        AuditEntry(at: time, actor: "cli", action: "role.grant", entity: "user", entityID: "\(userID)", path: place.path.rawValue, after: json(["role": role.rawValue, "place": "\(place.id)"]))
+    }
+
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a user; prints a one-time password unless --password is given.")
         @Option(help: "Login phone number.") var phone: String
@@ -43,11 +53,13 @@ struct UserCommand: AsyncParsableCommand {
                 try await store.write { db in
                     if try await UserRecords.user(phone: phone, on: db) != nil { throw CLIError("a user with phone \(phone) already exists") }
                     let id = try await UserRecords.insert(phone: phone, name: name, passwordHash: hash, at: now, on: db)
+                    var audit = [AuditEntry(at: now, actor: "cli", action: "user.create", entity: "user", entityID: "\(id)", after: UserCommand.json(["phone": phone, "name": name]))]
                     for (role, placeID) in grants {
                         guard let place = try await DirectoryRecords.place(id: placeID, on: db) else { throw CLIError("no place with id \(placeID)") }
                         try await UserRecords.grant(role, at: place, to: id, on: db)
+                        audit.append(UserCommand.grantEntry(userID: id, role: role, place: place, at: now))
                     }
-                    try await AuditRecords.append([AuditEntry(at: now, actor: "cli", action: "user.create", entity: "user", entityID: "\(id)", after: "{\"phone\":\"\(phone)\"}")], on: db)
+                    try await AuditRecords.append(audit, on: db)
                 }
             }
             print("created user \(phone)" + (password == nil ? " with password \(chosen)" : ""))
@@ -102,11 +114,11 @@ struct UserCommand: AsyncParsableCommand {
                     for (role, placeID) in grants {
                         guard let place = try await DirectoryRecords.place(id: placeID, on: db) else { throw CLIError("no place with id \(placeID)") }
                         try await UserRecords.grant(role, at: place, to: user.id, on: db)
-                        audit.append(AuditEntry(at: Date(), actor: "cli", action: "role.grant", entity: "user", entityID: "\(user.id)", path: place.path.rawValue, after: "{\"role\":\"\(role.rawValue)\",\"place\":\(placeID)}"))
+                        audit.append(UserCommand.grantEntry(userID: user.id, role: role, place: place, at: Date()))
                     }
                     for (role, placeID) in revokes {
                         try await UserRecords.revoke(role, at: placeID, from: user.id, on: db)
-                        audit.append(AuditEntry(at: Date(), actor: "cli", action: "role.revoke", entity: "user", entityID: "\(user.id)", before: "{\"role\":\"\(role.rawValue)\",\"place\":\(placeID)}"))
+                        audit.append(AuditEntry(at: Date(), actor: "cli", action: "role.revoke", entity: "user", entityID: "\(user.id)", before: UserCommand.json(["role": role.rawValue, "place": "\(placeID)"])))
                     }
                     try await AuditRecords.append(audit, on: db)
                     return try await UserRecords.roles(userID: user.id, on: db)

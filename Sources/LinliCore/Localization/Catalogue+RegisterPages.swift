@@ -16,6 +16,7 @@ extension Catalogue {
         "register.sheet_name": .init("户籍底册", "Register"),
         "register.rejects.reason_column": .init("问题", "Problem"),
         "register.error.unknown_compound": .init("找不到小区“{value}”，请检查“小区”一列", "No compound named “{value}” here: check the 小区 column"),
+        "register.error.ambiguous_compound": .init("这里有多个名为“{value}”的小区，请导入到具体的小区", "Several compounds here are named “{value}”: import into the compound itself"),
         "register.error.compound_column_needed": .init("这里有多个小区，文件需要“小区”一列", "There are several compounds here: the file needs a 小区 (compound) column"),
         "register.error.target_too_low": .init("底册只能导入到小区或更高一级", "A register is imported into a compound or a place above it"),
     ]

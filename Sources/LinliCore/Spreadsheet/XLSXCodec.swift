@@ -6,7 +6,7 @@ import ZIPFoundation
 public enum XLSXCodec {
     /// The largest part a workbook may unpack to. A zip bomb expands a few kilobytes into
     /// gigabytes; the biggest committee register is a few megabytes.
-    public static let maximumPartSize: UInt64 = 200 * 1024 * 1024
+    public static let maximumPartSize: UInt64 = 50 * 1024 * 1024
 
     /// Reads the first worksheet as rows of text, the way Excel displays them: shared and inline
     /// strings, numbers without a spurious ".0" or exponent, dates as "yyyy-MM-dd". Empty rows keep

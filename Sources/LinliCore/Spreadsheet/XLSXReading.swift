@@ -253,7 +253,14 @@ enum WorksheetPart {
                     qualifiedName: String?, attributes: [String: String] = [:]) {
             switch localName(elementName) {
             case "row":
-                rowIndex = attributes["r"].flatMap { Int($0) }.map { $0 - 1 } ?? rowIndex + 1
+                // Excel's sheets end at row 1,048,576; anything else is a broken or hostile file.
+                let number = attributes["r"].map { Int($0) ?? 0 } ?? rowIndex + 2
+                if !(1...1_048_576).contains(number) {
+                    failure = .malformedXML(part: part)
+                    parser.abortParsing()
+                    return
+                }
+                rowIndex = number - 1
                 columnIndex = -1
             case "c":
                 let reference = attributes["r"].flatMap(CellReference.init)

@@ -15,18 +15,28 @@ public final class FailureLimiter: Sendable {
         self.window = window
     }
 
-    /// Seconds until `key` may try again, or nil if it may try now.
-    public func retryAfter(_ key: String, now: Date) -> Int? {
+    /// Counts an attempt on `key` before it is verified, so parallel guesses cannot all slip
+    /// under the limit. Returns the seconds to wait instead when `key` is over its limit (the
+    /// attempt is then not counted). A successful attempt is taken back with `forgive`.
+    public func attempt(_ key: String, now: Date) -> Int? {
         failures.withLockedValue { table in
             let recent = (table[key] ?? []).filter { now.timeIntervalSince($0) < window }
-            table[key] = recent.isEmpty ? nil : recent
-            guard recent.count >= limit, let oldest = recent.first else { return nil }
-            return max(1, Int((window - now.timeIntervalSince(oldest)).rounded(.up)))
+            if recent.count >= limit, let oldest = recent.first {
+                table[key] = recent
+                return max(1, Int((window - now.timeIntervalSince(oldest)).rounded(.up)))
+            }
+            table[key] = recent + [now]
+            return nil
         }
     }
 
-    public func recordFailure(_ key: String, now: Date) {
-        failures.withLockedValue { table in table[key, default: []].append(now) }
+    /// Takes back the latest attempt on `key`: it succeeded.
+    public func forgive(_ key: String) {
+        failures.withLockedValue { table in
+            guard var attempts = table[key], !attempts.isEmpty else { return }
+            attempts.removeLast()
+            table[key] = attempts.isEmpty ? nil : attempts
+        }
     }
 
     public func reset(_ key: String) {
@@ -47,11 +57,16 @@ public struct AbuseLimits: Sendable {
         householdCodePerHousehold = FailureLimiter(limit: codePerHousehold, window: window)
     }
 
-    /// Throws 429 with Retry-After if any of the keys is over its limit.
-    static func check(_ checks: [(FailureLimiter, String)], now: Date) throws {
-        let waits = checks.compactMap { limiter, key in limiter.retryAfter(key, now: now) }
-        if let wait = waits.max() {
-            throw AppError(.tooManyRequests, "error.rate_limited", arguments: ["seconds": "\(wait)"], headers: [.retryAfter: "\(wait)"])
+    /// Counts an attempt on each key, or throws 429 with Retry-After (counting none) if any key
+    /// is over its limit.
+    static func attempt(_ keys: [(FailureLimiter, String)], now: Date) throws {
+        var counted: [(FailureLimiter, String)] = []
+        for (limiter, key) in keys {
+            if let wait = limiter.attempt(key, now: now) {
+                for (done, doneKey) in counted { done.forgive(doneKey) }
+                throw AppError(.tooManyRequests, "error.rate_limited", arguments: ["seconds": "\(wait)"], headers: [.retryAfter: "\(wait)"])
+            }
+            counted.append((limiter, key))
         }
     }
 }

@@ -62,7 +62,10 @@ struct AccessPages {
 
     /// Only local paths: a login link must not bounce a person to another site.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/" }
+        // Browsers drop tabs and newlines from URLs, so "/\t/evil.example" would become "//evil.example".
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"),
+              !next.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .control }),
+              let components = URLComponents(string: next), components.scheme == nil, components.host == nil else { return "/" }
         return next
     }
 

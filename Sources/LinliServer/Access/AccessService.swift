@@ -23,15 +23,12 @@ struct AccessService: Sendable {
         guard phone.count <= 32, !phone.containsControlCharacters else { throw AppError.invalid("phone") }
         let now = services.now()
         let limits = services.limits
-        try AbuseLimits.check([(limits.loginPerIP, remoteIP), (limits.loginPerPhone, phone)], now: now)
+        try AbuseLimits.attempt([(limits.loginPerIP, remoteIP), (limits.loginPerPhone, phone)], now: now)
         let user = try await services.store.read { db in try await UserRecords.user(phone: phone, on: db) }
         // Verify against a dummy hash for unknown phones so timing does not reveal who has an account.
         let verified = try await services.passwords.verify(password, hash: user?.passwordHash ?? Self.dummyHash)
-        guard let user, verified else {
-            limits.loginPerIP.recordFailure(remoteIP, now: now)
-            limits.loginPerPhone.recordFailure(phone, now: now)
-            throw AppError(.unauthorized, "access.login.failed")
-        }
+        guard let user, verified else { throw AppError(.unauthorized, "access.login.failed") }
+        limits.loginPerIP.forgive(remoteIP)
         limits.loginPerPhone.reset(phone)
         let lifetime = kind == .api ? Self.apiTokenLifetime : Self.webSessionLifetime
         let opened = try await open(Session(kind: kind, userID: user.id, householdID: nil, csrfToken: Tokens.random(), expiresAt: now.addingTimeInterval(lifetime)), actor: "user:\(user.id)")
@@ -45,20 +42,26 @@ struct AccessService: Sendable {
         let now = services.now()
         let limits = services.limits
         let householdKey = "\(householdID)"
-        try AbuseLimits.check([(limits.householdCodePerIP, remoteIP), (limits.householdCodePerHousehold, householdKey)], now: now)
+        try AbuseLimits.attempt([(limits.householdCodePerIP, remoteIP), (limits.householdCodePerHousehold, householdKey)], now: now)
         let code = HouseholdCode(typed: rawCode)
-        let match = try await services.store.read { db -> Household? in
-            guard let code, let stored = try await HouseholdRecords.codeHash(householdID: householdID, on: db),
-                  Tokens.equalInConstantTime(stored, Tokens.hash(code.value)) else { return nil }
-            return try await HouseholdRecords.household(id: householdID, on: db)
+        let token = Tokens.random()
+        let session = Session(kind: .household, userID: nil, householdID: householdID, csrfToken: Tokens.random(), expiresAt: now.addingTimeInterval(Self.householdSessionLifetime))
+        let engine = services.store.engine
+        // The code is checked in the transaction that opens the session, with the household row
+        // locked on PostgreSQL, so a rotation cannot slip in between and leave a session opened
+        // with the old code alive.
+        let match = try await services.store.write { db -> Household? in
+            guard let code, let stored = try await HouseholdRecords.codeHash(householdID: householdID, forUpdate: engine == .postgres, on: db),
+                  Tokens.equalInConstantTime(stored, Tokens.hash(code)),
+                  let household = try await HouseholdRecords.household(id: householdID, on: db) else { return nil }
+            try await SessionRecords.insert(tokenHash: Tokens.hash(token), session: session, at: now, on: db)
+            try await AuditRecords.append([AuditEntry(at: now, actor: "household:\(householdID)", action: "session.open", entity: "session", entityID: SessionKind.household.rawValue)], on: db)
+            return household
         }
-        guard let household = match else {
-            limits.householdCodePerIP.recordFailure(remoteIP, now: now)
-            limits.householdCodePerHousehold.recordFailure(householdKey, now: now)
-            throw AppError(.unauthorized, "access.code.failed")
-        }
-        let opened = try await open(Session(kind: .household, userID: nil, householdID: household.id, csrfToken: Tokens.random(), expiresAt: now.addingTimeInterval(Self.householdSessionLifetime)), actor: "household:\(household.id)")
-        return (household, opened)
+        guard let household = match else { throw AppError(.unauthorized, "access.code.failed") }
+        limits.householdCodePerIP.forgive(remoteIP)
+        limits.householdCodePerHousehold.reset(householdKey)
+        return (household, Opened(token: token, session: session))
     }
 
     private func open(_ session: Session, actor: String) async throws -> Opened {

@@ -16,7 +16,10 @@ struct DirectoryService: Sendable {
             guard let place = try await DirectoryRecords.place(id: id, on: db), Self.isVisible(place.path, scopes: scopes) else { throw AppError.notFound }
             let ancestors = try await DirectoryRecords.ancestors(of: place.path, on: db).filter { $0.id != place.id }
             let children = try await DirectoryRecords.children(of: id, on: db).filter { Self.isVisible($0.place.path, scopes: scopes) }
-            return PlaceChildrenView(place: PlaceView(place), ancestors: ancestors.map { PlaceView($0) }, children: children.map { PlaceView($0.place, childCount: $0.childCount) })
+            // Above their own places a user sees only the way down, not how much lies beside it.
+            return PlaceChildrenView(place: PlaceView(place), ancestors: ancestors.map { PlaceView($0) }, children: children.map { child in
+                PlaceView(child.place, childCount: scopes.contains { $0.contains(child.place.path) } ? child.childCount : nil)
+            })
         }
     }
 
@@ -51,7 +54,7 @@ struct DirectoryService: Sendable {
                 guard let id = Int64(text), id > 0 else { throw AppError.invalid("place") }
                 return id
             }
-            building = try query.string("building", maxLength: 20).map(Self.buildingNumber)
+            building = try query.string("building", maxLength: 20).map(RegisterValue.building)
             room = try query.string("room", maxLength: 20)
             name = try query.string("name", maxLength: 40)
             phoneTail = try query.string("phone_tail", maxLength: 4)
@@ -60,16 +63,6 @@ struct DirectoryService: Sendable {
             }
             limit = try query.int("limit", range: 1...200, default: 50)
             offset = try query.int("offset", range: 0...1_000_000, default: 0)
-        }
-
-        /// "3号楼", "3栋", "3#" and "3" all mean building 3.
-        static func buildingNumber(_ text: String) -> String {
-            let trimmed = text.trimmingCharacters(in: .whitespaces)
-            for suffix in ["号楼", "栋", "幢", "号", "#"] where trimmed.hasSuffix(suffix) {
-                let number = String(trimmed.dropLast(suffix.count))
-                if !number.isEmpty, number.allSatisfy(\.isNumber) { return number }
-            }
-            return trimmed
         }
     }
 
@@ -140,7 +133,9 @@ struct DirectoryService: Sendable {
         var generator = SystemRandomNumberGenerator()
         let code = HouseholdCode.generate(using: &generator)
         let now = services.now()
+        let engine = services.store.engine
         try await services.store.write { db in
+            _ = try await HouseholdRecords.codeHash(householdID: householdID, forUpdate: engine == .postgres, on: db)
             guard let household = try await HouseholdRecords.household(id: householdID, on: db),
                   identity.grants.allows(.viewDirectory, at: household.path) else { throw AppError.notFound }
             guard identity.grants.allows(.manageRegister, at: household.path) else { throw AppError.forbidden }

@@ -26,8 +26,11 @@ struct RegisterService: Sendable {
     func export(placeID: PlaceID, format: SpreadsheetFormat, unmasked: Bool, identity: UserIdentity, requestID: String) async throws -> Data {
         let place = try await requirePlace(placeID, capability: .manageRegister, identity: identity)
         if unmasked, !identity.grants.allows(.exportUnmasked, at: place.path) { throw AppError.forbidden }
-        let rows = try await RegisterImporter(store: services.store).export(placeID: placeID, maskPhones: !unmasked)
-        try await services.audit([AuditEntry(at: services.now(), actor: "user:\(identity.user.id)", action: unmasked ? "register.export_unmasked" : "register.export", entity: "place", entityID: "\(placeID)", path: place.path.rawValue, after: "{\"rows\":\(rows.count - 1)}", requestID: requestID)])
+        // Only the full export carries health and disability notes, and only for roles that may read them.
+        let includeSensitive = unmasked && identity.grants.allows(.viewSensitive, at: place.path)
+        let (rows, sensitiveResidents) = try await RegisterImporter(store: services.store).export(placeID: placeID, maskPhones: !unmasked, includeSensitive: includeSensitive)
+        let summary = ExportAuditSummary(rows: rows.count - 1, sensitiveResidents: sensitiveResidents, via: "web")
+        try await services.audit([AuditEntry(at: services.now(), actor: "user:\(identity.user.id)", action: unmasked ? "register.export_unmasked" : "register.export", entity: "place", entityID: "\(placeID)", path: place.path.rawValue, after: summary.json, requestID: requestID)])
         do {
             return try Spreadsheet.encode(rows, format: format, sheetName: Catalogue.text("register.sheet_name", .zhHans))
         } catch {

@@ -187,3 +187,20 @@ public enum AuditRecords {
         }
     }
 }
+
+/// What an export's audit entry records: how many residents, how many of them with sensitive notes.
+public struct ExportAuditSummary: Codable, Sendable {
+    public var rows: Int
+    public var sensitiveResidents: Int
+    public var via: String
+
+    public init(rows: Int, sensitiveResidents: Int, via: String) {
+        self.rows = rows
+        self.sensitiveResidents = sensitiveResidents
+        self.via = via
+    }
+
+    enum CodingKeys: String, CodingKey { case rows, sensitiveResidents = "sensitive_residents", via }
+
+    public var json: String? { RegisterRecords.json(self) }
+}

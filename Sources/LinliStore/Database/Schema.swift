@@ -11,7 +11,7 @@ enum Schema {
                     level TEXT NOT NULL,
                     name TEXT NOT NULL,
                     code TEXT,
-                    path TEXT NOT NULL UNIQUE,
+                    path \(sql.byteText) NOT NULL UNIQUE,
                     district_id BIGINT
                 )
                 """,
@@ -21,7 +21,7 @@ enum Schema {
                     id BIGINT PRIMARY KEY REFERENCES places(id),
                     building_id BIGINT NOT NULL REFERENCES places(id),
                     room TEXT NOT NULL,
-                    path TEXT NOT NULL,
+                    path \(sql.byteText) NOT NULL,
                     district_id BIGINT,
                     code_hash TEXT,
                     code_rotated_at BIGINT
@@ -33,7 +33,7 @@ enum Schema {
                 CREATE TABLE residents (
                     id \(sql.id),
                     household_id BIGINT NOT NULL REFERENCES households(id),
-                    name TEXT NOT NULL,
+                    name \(sql.byteText) NOT NULL,
                     phone TEXT,
                     phone_tail TEXT,
                     birth_year INTEGER,
@@ -41,7 +41,7 @@ enum Schema {
                     note TEXT,
                     health_note TEXT,
                     disability_note TEXT,
-                    path TEXT NOT NULL,
+                    path \(sql.byteText) NOT NULL,
                     district_id BIGINT
                 )
                 """,
@@ -61,7 +61,7 @@ enum Schema {
                     force_type TEXT NOT NULL,
                     skills TEXT NOT NULL,
                     place_id BIGINT NOT NULL REFERENCES places(id),
-                    path TEXT NOT NULL,
+                    path \(sql.byteText) NOT NULL,
                     district_id BIGINT,
                     resident_id BIGINT REFERENCES residents(id)
                 )
@@ -73,7 +73,7 @@ enum Schema {
                     name TEXT NOT NULL,
                     kind TEXT NOT NULL,
                     place_id BIGINT NOT NULL REFERENCES places(id),
-                    path TEXT NOT NULL,
+                    path \(sql.byteText) NOT NULL,
                     district_id BIGINT
                 )
                 """,
@@ -104,7 +104,7 @@ enum Schema {
                     user_id BIGINT NOT NULL REFERENCES users(id),
                     role TEXT NOT NULL,
                     place_id BIGINT NOT NULL REFERENCES places(id),
-                    path TEXT NOT NULL,
+                    path \(sql.byteText) NOT NULL,
                     UNIQUE (user_id, role, place_id)
                 )
                 """,
@@ -128,7 +128,7 @@ enum Schema {
                     action TEXT NOT NULL,
                     entity TEXT NOT NULL,
                     entity_id TEXT,
-                    path TEXT,
+                    path \(sql.byteText),
                     before_json TEXT,
                     after_json TEXT,
                     request_id TEXT

@@ -120,9 +120,12 @@ public final class Store: Sendable {
     /// A read-only look at the database. On SQLite it runs on a reader connection beside the writer.
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
-        case .sqlite(let writer, let readers, _):
-            let connection = readers.randomElement() ?? writer
-            return try await body(connection.sql(queryLogLevel: nil))
+        case .sqlite(let writer, let readers, let gate):
+            guard let reader = readers.randomElement() else {
+                // In memory there are no readers: read on the writer, between its transactions.
+                return try await gate.run { try await body(writer.sql(queryLogLevel: nil)) }
+            }
+            return try await body(reader.sql(queryLogLevel: nil))
         case .postgres(let client, _):
             return try await client.withConnection { connection in
                 try await body(connection.sql(queryLogLevel: nil))

@@ -145,7 +145,10 @@ extension Date {
 }
 
 extension HouseholdRecords {
-    public static func codeHash(householdID: PlaceID, on db: any SQLDatabase) async throws -> String? {
-        try await db.raw("SELECT code_hash FROM households WHERE id = \(bind: householdID)").first()?.decode(column: "code_hash", as: String?.self)
+    /// The stored hash of a household's code. `forUpdate` (PostgreSQL only) locks the row for the
+    /// rest of the transaction.
+    public static func codeHash(householdID: PlaceID, forUpdate: Bool = false, on db: any SQLDatabase) async throws -> String? {
+        let lock: SQLQueryString = forUpdate ? " FOR UPDATE" : ""
+        return try await db.raw("SELECT code_hash FROM households WHERE id = \(bind: householdID)" + lock).first()?.decode(column: "code_hash", as: String?.self)
     }
 }

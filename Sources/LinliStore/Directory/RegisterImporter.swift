@@ -33,6 +33,8 @@ public struct RegisterImporter: Sendable {
 
     public init(store: Store) { self.store = store }
 
+    static let importLockKey = 20_220_401
+
     public func run(rows: [[String]], into placeID: PlaceID, partial: Bool, actor: String, currentYear: Int, now: Date, requestID: String? = nil, progress: @escaping @Sendable (RegisterImportStage) -> Void = { _ in }) async throws -> RegisterImportReport {
         let parsed = RegisterParser.parse(rows: rows, currentYear: currentYear)
         progress(.parsed(rows: parsed.rows.count + Set(parsed.issues.map(\.row)).count))
@@ -41,7 +43,13 @@ public struct RegisterImporter: Sendable {
         if !parsed.issues.isEmpty && (!partial || parsed.rows.isEmpty) {
             return RegisterImportReport(rowsRead: rowsRead, householdsCreated: 0, residentsCreated: 0, residentsUpdated: 0, unchanged: 0, notInFile: 0, issues: parsed.issues, rejected: true)
         }
+        let engine = store.engine
         return try await store.write { db in
+            if engine == .postgres {
+                // Imports run one at a time, as on SQLite: two at once would both create the same
+                // new building or flat.
+                try await db.raw("SELECT pg_advisory_xact_lock(\(literal: Self.importLockKey))").run()
+            }
             guard let place = try await DirectoryRecords.place(id: placeID, on: db) else { throw StoreError.notFound }
             let existing = try await RegisterRecords.residents(under: place, on: db)
             let households = try await RegisterRecords.householdKeys(under: place, on: db)
@@ -74,21 +82,15 @@ public struct RegisterImporter: Sendable {
         return result
     }
 
-    /// The register of a place as spreadsheet rows. A masked export is a list to hand out: phones
-    /// masked and no health or disability notes. Only the full (unmasked, audited) export has them.
-    public func export(placeID: PlaceID, maskPhones: Bool) async throws -> [[String]] {
+    /// The register of a place as spreadsheet rows, and how many residents in it carry health or
+    /// disability notes (for the audit entry when those are included). A masked export is a list
+    /// to hand out: phones masked, no sensitive columns.
+    public func export(placeID: PlaceID, maskPhones: Bool, includeSensitive: Bool) async throws -> (rows: [[String]], sensitiveResidents: Int) {
         let residents = try await store.read { db -> [ExistingResident] in
             guard let place = try await DirectoryRecords.place(id: placeID, on: db) else { throw StoreError.notFound }
             return try await RegisterRecords.residents(under: place, on: db)
         }
-        let rows = residents.map { resident in
-            var row = resident.row
-            if maskPhones {
-                row.healthNote = nil
-                row.disabilityNote = nil
-            }
-            return row
-        }
-        return RegisterExport.rows(rows, maskPhones: maskPhones)
+        let sensitive = includeSensitive ? residents.count { $0.row.healthNote != nil || $0.row.disabilityNote != nil } : 0
+        return (RegisterExport.rows(residents.map(\.row), maskPhones: maskPhones, includeSensitive: includeSensitive), sensitive)
     }
 }

@@ -152,7 +152,9 @@ struct PlaceResolver {
         if let name { sql += " AND name = \(bind: name)" }
         let candidates = try await db.raw(sql + " ORDER BY id LIMIT 2").all().map(DirectoryRecords.decodePlace)
         guard let only = candidates.first else { throw RegisterImportError.unknownCompound(name ?? "") }
-        if name == nil, candidates.count > 1 { throw RegisterImportError.compoundColumnNeeded }
+        if candidates.count > 1 {
+            throw name.map(RegisterImportError.ambiguousCompound) ?? RegisterImportError.compoundColumnNeeded
+        }
         compounds[lookup] = only
         return only
     }
@@ -165,6 +167,8 @@ struct PlaceResolver {
 public enum RegisterImportError: Error, Equatable, Sendable {
     /// The file names a 小区 that is not under the target place.
     case unknownCompound(String)
+    /// The file names a 小区 that several compounds under the target place share.
+    case ambiguousCompound(String)
     /// The target has several compounds and the file has no 小区 column to tell them apart.
     case compoundColumnNeeded
     /// A register is imported into a compound or a place above it, not into a building.
@@ -173,13 +177,16 @@ public enum RegisterImportError: Error, Equatable, Sendable {
     public var catalogueKey: String {
         switch self {
         case .unknownCompound: "register.error.unknown_compound"
+        case .ambiguousCompound: "register.error.ambiguous_compound"
         case .compoundColumnNeeded: "register.error.compound_column_needed"
         case .targetTooLow: "register.error.target_too_low"
         }
     }
 
     public var catalogueArguments: [String: String] {
-        if case .unknownCompound(let name) = self { return ["value": name] }
-        return [:]
+        switch self {
+        case .unknownCompound(let name), .ambiguousCompound(let name): ["value": name]
+        case .compoundColumnNeeded, .targetTooLow: [:]
+        }
     }
 }

@@ -112,6 +112,23 @@ struct ScopeTests {
         }
     }
 
+    @Test("guesses sent in parallel are counted before they are checked: no more than the limit get through", arguments: [TestEngine.sqlite])
+    func parallelGuessing(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app, client in
+            let target = try #require(app.demo.households.first)
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for attempt in 0..<12 {
+                    group.addTask {
+                        try await client.json("/api/v1/household-sessions", method: .post, body: #"{"household_id":\#(target.id),"code":"3333-33\#(attempt % 10)3"}"#).status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.count { $0 == .unauthorized } == 5)
+            #expect(statuses.count { $0 == .tooManyRequests } == 7)
+        }
+    }
+
     @Test("a rotated code locks out the old code and its sessions", arguments: [TestEngine.sqlite])
     func rotation(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app, client in

@@ -42,6 +42,10 @@ struct PagesTests {
             let second = try await other.get("/login", client: client)
             let bounced = try await other.post("/login", form: ["phone": try app.account(.buildingLeader).phone, "password": DemoSeeder.password, "_csrf": try Browser.csrfToken(in: second), "next": "//evil.example/x"], client: client)
             #expect(bounced.headers[.location] == "/")
+            var third = Browser()
+            let form3 = try await third.get("/login", client: client)
+            let tabbed = try await third.post("/login", form: ["phone": try app.account(.buildingLeader).phone, "password": DemoSeeder.password, "_csrf": try Browser.csrfToken(in: form3), "next": "/\t/evil.example"], client: client)
+            #expect(tabbed.headers[.location] == "/", "browsers drop the tab and would go to //evil.example")
         }
     }
 

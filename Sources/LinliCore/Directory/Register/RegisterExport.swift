@@ -4,10 +4,12 @@ public enum RegisterExport {
 
     /// A Chinese header row, then one row per resident. Masked phones are for printed lists and
     /// rosters handed to volunteers; an unmasked export is a full register and reads back as is.
-    public static func rows(_ residents: [RegisterRow], maskPhones: Bool) -> [[String]] {
-        let header = columns.map(\.chineseHeader)
+    /// Without `includeSensitive` the health and disability columns are left out altogether.
+    public static func rows(_ residents: [RegisterRow], maskPhones: Bool, includeSensitive: Bool) -> [[String]] {
+        let fields = includeSensitive ? columns : columns.filter { !$0.isSensitive }
+        let header = fields.map(\.chineseHeader)
         let body = residents.map { resident in
-            columns.map { field in
+            fields.map { field in
                 let text = resident.text(of: field)
                 return field == .phone && maskPhones ? PhoneMask.mask(text) : text
             }

@@ -2,10 +2,19 @@ import Foundation
 
 /// How one register cell is read. Each function gets a non-empty trimmed cell and returns the
 /// stored form, or nil when the cell cannot mean a valid value (the parser reports that).
-enum RegisterValue {
+public enum RegisterValue {
     /// Trims ordinary and full-width spaces, and the zero-width characters pasted in from chats.
     static func trimmed(_ cell: String) -> String {
-        cell.trimmingCharacters(in: trimmedCharacters)
+        // Control characters (NUL from a broken export, `_x0000_` escapes) are never meant, and
+        // PostgreSQL refuses NUL: they are dropped rather than failing the whole import.
+        let printable = cell.unicodeScalars.contains(where: isStrayControl)
+            ? String(String.UnicodeScalarView(cell.unicodeScalars.filter { !isStrayControl($0) }))
+            : cell
+        return printable.trimmingCharacters(in: trimmedCharacters)
+    }
+
+    private static func isStrayControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.generalCategory == .control && scalar != "\t" && scalar != "\n" && scalar != "\r"
     }
 
     private static let trimmedCharacters = CharacterSet.whitespacesAndNewlines
@@ -18,7 +27,7 @@ enum RegisterValue {
 
     /// "3号楼", "3栋", "3幢", "3座", "3#", "第3栋", "03", "三号楼" → "3"; "12号" → "12". Any
     /// other label ("A座", "综合楼") is kept as written, so the directory can still find it.
-    static func building(_ cell: String) -> String {
+    public static func building(_ cell: String) -> String {
         let text = collapsingSpaces(cell.precomposedStringWithCompatibilityMapping)
         var core = Substring(text.filter { !$0.isWhitespace })
         if core.hasPrefix("第") { core = core.dropFirst() }
@@ -26,7 +35,7 @@ enum RegisterValue {
             core = core.dropLast(suffix.count)
             break
         }
-        guard let number = Int(core) ?? chineseNumber(core) else { return text }
+        guard core.count <= 8, let number = Int(core) ?? chineseNumber(core) else { return text }
         return String(number)
     }
 
@@ -99,7 +108,8 @@ enum RegisterValue {
     static func chineseNumber(_ text: Substring) -> Int? {
         let digits: [Character: Int] = ["零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9]
         let units: [Character: Int] = ["十": 10, "百": 100, "千": 1000]
-        guard !text.isEmpty, text.allSatisfy({ digits[$0] != nil || units[$0] != nil }) else { return nil }
+        // Building and room numbers have a few digits; a long run would overflow Int.
+        guard !text.isEmpty, text.count <= 8, text.allSatisfy({ digits[$0] != nil || units[$0] != nil }) else { return nil }
         if !text.contains(where: { units[$0] != nil }) {
             return text.reduce(0) { $0 * 10 + (digits[$1] ?? 0) }
         }
