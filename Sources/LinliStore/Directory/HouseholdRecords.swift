@@ -70,12 +70,21 @@ public enum HouseholdRecords {
             sql += " AND h.room = \(bind: room)"
         }
         if let name = search.name {
-            sql += " AND h.id IN (SELECT r.household_id FROM residents r WHERE r.name >= \(bind: name) AND r.name < \(bind: name + "\u{FFFF}") AND " + scopeCondition(column: "r.path", scopes: search.scopes.map(\.rawValue)) + ")"
+            let upper = name + "\u{10FFFF}"
+            if name.count == 1 {
+                // A surname alone matches a tenth of a district: walk the households in order and
+                // stop at the first page rather than collect every 张 first.
+                sql += " AND EXISTS (SELECT 1 FROM residents r WHERE r.household_id = h.id AND r.name >= \(bind: name) AND r.name < \(bind: upper))"
+            } else {
+                // A longer name matches a few dozen people: find them first, by the name index.
+                sql += " AND h.id IN (SELECT r.household_id FROM residents r WHERE r.name >= \(bind: name) AND r.name < \(bind: upper) AND " + scopeCondition(column: "r.path", scopes: search.scopes.map(\.rawValue)) + ")"
+            }
         }
         if let tail = search.phoneTail {
             sql += " AND h.id IN (SELECT r.household_id FROM residents r WHERE r.phone_tail = \(bind: tail) AND " + scopeCondition(column: "r.path", scopes: search.scopes.map(\.rawValue)) + ")"
         }
-        sql += " ORDER BY h.id LIMIT \(bind: search.limit) OFFSET \(bind: search.offset)"
+        // Tree order (by path) is what the path index yields, so a page costs only its own rows.
+        sql += " ORDER BY h.path LIMIT \(bind: search.limit) OFFSET \(bind: search.offset)"
         return try await db.raw(sql).all().map { row in
             HouseholdSummary(
                 id: try row.decode(column: "id", as: PlaceID.self),

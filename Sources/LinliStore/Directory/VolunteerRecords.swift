@@ -17,7 +17,7 @@ public enum VolunteerRecords {
         if let within {
             sql += " AND " + scopeCondition(column: "path", scopes: [within.rawValue])
         }
-        sql += " ORDER BY id LIMIT \(bind: limit) OFFSET \(bind: offset)"
+        sql += " ORDER BY path, id LIMIT \(bind: limit) OFFSET \(bind: offset)"
         return try await db.raw(sql).all().map { row in
             Volunteer(
                 id: try row.decode(column: "id", as: VolunteerID.self),
@@ -43,7 +43,7 @@ public enum VolunteerRecords {
         if let within {
             sql += " AND " + scopeCondition(column: "t.path", scopes: [within.rawValue])
         }
-        sql += " ORDER BY t.id LIMIT \(bind: limit) OFFSET \(bind: offset)"
+        sql += " ORDER BY t.path, t.id LIMIT \(bind: limit) OFFSET \(bind: offset)"
         return try await db.raw(sql).all().map { row in
             TeamSummary(
                 id: try row.decode(column: "id", as: TeamID.self),
