@@ -138,5 +138,15 @@ enum Schema {
                 "CREATE INDEX audit_log_at ON audit_log (at)",
             ]
         },
+        Migration(version: 4, name: "household search indexes") { _ in
+            [
+                // Room searches ("every 1502") and building + room, in path order within a scope.
+                "CREATE INDEX households_room ON households (room, path)",
+                // "Does this household have a 王秀…?" answered from the index alone; it also serves
+                // every lookup by household, so the single-column index goes.
+                "CREATE INDEX residents_household_name ON residents (household_id, name)",
+                "DROP INDEX residents_household",
+            ]
+        },
     ]
 }

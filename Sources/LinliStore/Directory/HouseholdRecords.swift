@@ -71,13 +71,14 @@ public enum HouseholdRecords {
         }
         if let name = search.name {
             let upper = name + "\u{10FFFF}"
-            if name.count == 1 {
-                // A surname alone matches a tenth of a district: walk the households in order and
-                // stop at the first page rather than collect every 张 first.
+            let residentScope = scopeCondition(column: "r.path", scopes: search.scopes.map(\.rawValue))
+            if try await isCommonName(name, upper: upper, scope: residentScope, on: db) {
+                // "张" or "王秀" match a tenth of a district: walk the households in path order
+                // and stop at the first page, rather than collect every match first.
                 sql += " AND EXISTS (SELECT 1 FROM residents r WHERE r.household_id = h.id AND r.name >= \(bind: name) AND r.name < \(bind: upper))"
             } else {
-                // A longer name matches a few dozen people: find them first, by the name index.
-                sql += " AND h.id IN (SELECT r.household_id FROM residents r WHERE r.name >= \(bind: name) AND r.name < \(bind: upper) AND " + scopeCondition(column: "r.path", scopes: search.scopes.map(\.rawValue)) + ")"
+                // A full name matches a few dozen people: find them first, by the name index.
+                sql += " AND h.id IN (SELECT r.household_id FROM residents r WHERE r.name >= \(bind: name) AND r.name < \(bind: upper) AND " + residentScope + ")"
             }
         }
         if let tail = search.phoneTail {
@@ -97,6 +98,15 @@ public enum HouseholdRecords {
             )
         }
     }
+
+    /// Whether more than `commonNameThreshold` residents in scope have a name starting with
+    /// `name`: a bounded look at the name index that picks the cheaper of two query shapes.
+    static func isCommonName(_ name: String, upper: String, scope: SQLQueryString, on db: any SQLDatabase) async throws -> Bool {
+        let probe: SQLQueryString = "SELECT COUNT(*) AS n FROM (SELECT 1 FROM residents r WHERE r.name >= \(bind: name) AND r.name < \(bind: upper) AND " + scope + " LIMIT \(bind: commonNameThreshold + 1)) matches"
+        return try await db.raw(probe).first()?.decode(column: "n", as: Int.self) ?? 0 > commonNameThreshold
+    }
+
+    static let commonNameThreshold = 2_000
 
     public static func household(id: PlaceID, on db: any SQLDatabase) async throws -> Household? {
         try await db.raw("SELECT id, building_id, room, path, district_id FROM households WHERE id = \(bind: id)").first().map(decodeHousehold)
