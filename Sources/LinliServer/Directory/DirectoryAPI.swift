@@ -33,6 +33,12 @@ struct DirectoryAPI {
             let code = try await directory.rotateCode(householdID: id, identity: identity, requestID: context.requestID)
             return EditedResponse(status: .created, response: HouseholdCodeView(householdID: id, code: code.description))
         }
+        router.post("places/:id/household-codes") { request, context -> EditedResponse<IssuedCodesView> in
+            let identity = try context.requireUser()
+            let rotate = try Query(request: request).bool("rotate")
+            let issued = try await directory.issueCodes(placeID: try context.parameters.id(), rotateAll: rotate, identity: identity, requestID: context.requestID)
+            return EditedResponse(status: .created, response: IssuedCodesView(issued))
+        }
         router.get("household") { _, context -> HouseholdDetailView in
             try await directory.ownHousehold(identity: try context.requireHousehold())
         }

@@ -9,6 +9,7 @@ struct DirectoryPages {
     var directory: DirectoryService { DirectoryService(services: services) }
 
     struct CodeForm: Decodable { var _csrf: String? }
+    struct CodesForm: Decodable { var _csrf: String?; var rotate: String? }
 
     func addRoutes(to router: Router<LinliRequestContext>) {
         router.get("/") { _, context -> Response in
@@ -38,7 +39,7 @@ struct DirectoryPages {
                 return "<li><a href=\"\(link)\">\(escape(child.name))</a>\(count)</li>"
             }.joined()
             let managesRegister = view.place.level <= .compound && identity.grants.allows(.manageRegister, at: PlacePath(rawValue: view.place.path))
-            let registerLink = managesRegister ? " · <a href=\"/places/\(view.place.id)/register\">\(context.t("register.link"))</a>" : ""
+            let registerLink = managesRegister ? " · <a href=\"/places/\(view.place.id)/register\">\(context.t("register.link"))</a> · <a href=\"/places/\(view.place.id)/codes\">\(context.t("directory.codes.link"))</a>" : ""
             return Page(title: view.place.name, context: context) {
                 """
                 <p class="muted">\(crumbs) · \(context.t("level.\(view.place.level.rawValue)"))</p>
@@ -94,6 +95,43 @@ struct DirectoryPages {
                 <p>\(context.t("field.code")): <strong id="household-code" style="font-size:2em;letter-spacing:.1em">\(escape(code.description))</strong></p>
                 <p class="muted">\(context.t("directory.code.print_hint"))</p>
                 <p><a href="/households/\(id)">\(context.t("directory.back_to_household"))</a></p>
+                """
+            }.response()
+        }
+        router.get("places/:id/codes") { _, context -> Response in
+            let identity = try context.requireUser()
+            let view = try await directory.place(id: try context.parameters.id(), identity: identity)
+            guard identity.grants.allows(.manageRegister, at: PlacePath(rawValue: view.place.path)) else { throw AppError.forbidden }
+            return Page(title: Catalogue.text("directory.codes.title", context.language, ["place": view.place.name]), context: context) {
+                """
+                <p>\(context.t("directory.codes.explain"))</p>
+                <form method="post" action="/places/\(view.place.id)/codes">
+                \(context.csrfField)
+                <label><input type="checkbox" name="rotate" value="on"> \(context.t("directory.codes.rotate_all"))</label>
+                <p><button type="submit">\(context.t("directory.codes.submit"))</button></p>
+                </form>
+                """
+            }.response()
+        }
+        router.post("places/:id/codes") { request, context -> Response in
+            let identity = try context.requireUser()
+            let form = try await request.decodeForm(as: CodesForm.self, context: context)
+            try context.verifyCSRF(form._csrf)
+            let issued = try await directory.issueCodes(placeID: try context.parameters.id(), rotateAll: form.rotate == "on", identity: identity, requestID: context.requestID)
+            // One notice per household, to cut out and stick on the door.
+            let notices = issued.map { item in
+                """
+                <div class="notice"><strong>\(escape(item.household.compound)) \(escape(item.household.building)) \(escape(item.household.room))</strong><br>
+                \(context.t("field.household_id")): <span class="household-id">\(item.household.id)</span><br>
+                \(context.t("field.code")): <span class="code">\(escape(item.code.description))</span><br>
+                <small>\(context.t("directory.codes.notice_hint"))</small></div>
+                """
+            }.joined()
+            return Page(title: Catalogue.text("directory.codes.printed_title", context.language, ["count": "\(issued.count)"]), context: context) {
+                """
+                <style>.notice{border:1px dashed #999;padding:8px;margin:6px 0;break-inside:avoid}.code{font-size:1.6em;letter-spacing:.1em}</style>
+                <p class="muted">\(context.t("directory.code.print_hint"))</p>
+                \(issued.isEmpty ? "<p>\(context.t("directory.codes.none_missing"))</p>" : notices)
                 """
             }.response()
         }

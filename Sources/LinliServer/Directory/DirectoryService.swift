@@ -146,6 +146,42 @@ struct DirectoryService: Sendable {
         return code
     }
 
+    struct IssuedCode: Sendable {
+        var household: HouseholdLabel
+        var code: HouseholdCode
+    }
+
+    /// At most this many codes in one go: a printable batch for a committee, not a district.
+    static let codeBatchLimit = 5_000
+
+    /// Gives every household under a place that has no code yet a new one (or every household, with
+    /// `rotateAll`), for printing the door notices. Codes are stored hashed, so this answer is the
+    /// only time they can be read.
+    func issueCodes(placeID: PlaceID, rotateAll: Bool, identity: UserIdentity, requestID: String) async throws -> [IssuedCode] {
+        let now = services.now()
+        let actor = "user:\(identity.user.id)"
+        return try await services.store.write { db in
+            guard let place = try await DirectoryRecords.place(id: placeID, on: db), identity.grants.allows(.viewDirectory, at: place.path) else { throw AppError.notFound }
+            guard identity.grants.allows(.manageRegister, at: place.path) else { throw AppError.forbidden }
+            let households = try await HouseholdRecords.labels(under: place, withoutCodeOnly: !rotateAll, on: db)
+            guard households.count <= Self.codeBatchLimit else {
+                throw AppError(.unprocessableContent, "directory.codes.too_many", field: "place", arguments: ["max": "\(Self.codeBatchLimit)"])
+            }
+            var generator = SystemRandomNumberGenerator()
+            var issued: [IssuedCode] = []
+            var audit: [AuditEntry] = []
+            for household in households {
+                let code = HouseholdCode.generate(using: &generator)
+                try await HouseholdRecords.setCode(householdID: household.id, codeHash: Tokens.hash(code), at: now, on: db)
+                if rotateAll { try await SessionRecords.deleteHouseholdSessions(householdID: household.id, on: db) }
+                issued.append(IssuedCode(household: household, code: code))
+                audit.append(AuditEntry(at: now, actor: actor, action: rotateAll ? "household.code.rotate" : "household.code.issue", entity: "household", entityID: "\(household.id)", path: place.path.rawValue, requestID: requestID))
+            }
+            try await AuditRecords.append(audit, on: db)
+            return issued
+        }
+    }
+
     func volunteers(within: PlaceID?, limit: Int, offset: Int, identity: UserIdentity) async throws -> [Volunteer] {
         let scopes = identity.grants.scopes(for: .viewDirectory)
         return try await services.store.read { db in

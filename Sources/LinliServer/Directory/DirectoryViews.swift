@@ -146,3 +146,21 @@ struct TeamListView: ResponseCodable {
     var limit: Int
     var offset: Int
 }
+
+struct IssuedCodeView: ResponseCodable {
+    var householdID: PlaceID
+    var compound: String
+    var building: String
+    var room: String
+    var code: String
+
+    enum CodingKeys: String, CodingKey { case householdID = "household_id", compound, building, room, code }
+}
+
+struct IssuedCodesView: ResponseCodable {
+    var codes: [IssuedCodeView]
+
+    init(_ issued: [DirectoryService.IssuedCode]) {
+        codes = issued.map { IssuedCodeView(householdID: $0.household.id, compound: $0.household.compound, building: $0.household.building, room: $0.household.room, code: $0.code.description) }
+    }
+}

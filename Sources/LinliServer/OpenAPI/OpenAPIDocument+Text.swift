@@ -745,6 +745,64 @@ extension OpenAPIDocument {
      }
     }
    }
+  },
+  "/api/v1/places/{id}/household-codes": {
+   "post": {
+    "operationId": "issueHouseholdCodes",
+    "summary": "Issue household codes for the door notices: to households under the place without one, or to all with rotate=true (old codes and their sessions end). Codes are shown only in this answer.",
+    "security": [
+     {
+      "bearer": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "integer",
+       "format": "int64",
+       "minimum": 1
+      }
+     },
+     {
+      "name": "rotate",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "boolean"
+      }
+     }
+    ],
+    "responses": {
+     "201": {
+      "description": "Codes issued",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/IssuedCodes"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "422": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
   }
  },
  "components": {
@@ -1391,6 +1449,44 @@ extension OpenAPIDocument {
       "type": "array",
       "items": {
        "type": "string"
+      }
+     }
+    }
+   },
+   "IssuedCodes": {
+    "type": "object",
+    "required": [
+     "codes"
+    ],
+    "properties": {
+     "codes": {
+      "type": "array",
+      "items": {
+       "type": "object",
+       "required": [
+        "household_id",
+        "compound",
+        "building",
+        "room",
+        "code"
+       ],
+       "properties": {
+        "household_id": {
+         "type": "integer"
+        },
+        "compound": {
+         "type": "string"
+        },
+        "building": {
+         "type": "string"
+        },
+        "room": {
+         "type": "string"
+        },
+        "code": {
+         "type": "string"
+        }
+       }
       }
      }
     }

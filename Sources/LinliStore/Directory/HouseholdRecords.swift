@@ -171,3 +171,32 @@ extension HouseholdRecords {
         return try await db.raw("SELECT code_hash FROM households WHERE id = \(bind: householdID)" + lock).first()?.decode(column: "code_hash", as: String?.self)
     }
 }
+
+/// A household as a door notice names it.
+public struct HouseholdLabel: Sendable, Hashable {
+    public var id: PlaceID
+    public var compound: String
+    public var building: String
+    public var room: String
+}
+
+extension HouseholdRecords {
+    /// Households under `place` in path order; with `withoutCodeOnly`, those that never got a code.
+    public static func labels(under place: Place, withoutCodeOnly: Bool, on db: any SQLDatabase) async throws -> [HouseholdLabel] {
+        var sql: SQLQueryString = """
+            SELECT h.id, h.room, b.name AS building_name, c.name AS compound_name
+            FROM households h JOIN places b ON b.id = h.building_id JOIN places c ON c.id = b.parent_id WHERE
+            """
+        sql += " " + scopeCondition(column: "h.path", scopes: [place.path.rawValue])
+        if withoutCodeOnly { sql += " AND h.code_hash IS NULL" }
+        sql += " ORDER BY h.path"
+        return try await db.raw(sql).all().map { row in
+            HouseholdLabel(
+                id: try row.decode(column: "id", as: PlaceID.self),
+                compound: try row.decode(column: "compound_name", as: String.self),
+                building: try row.decode(column: "building_name", as: String.self),
+                room: try row.decode(column: "room", as: String.self)
+            )
+        }
+    }
+}

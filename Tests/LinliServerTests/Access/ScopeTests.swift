@@ -17,12 +17,15 @@ struct ScopeTests {
         (.get, "/api/v1/places/{id}", true),
         (.get, "/api/v1/places/{id}/register", true),
         (.post, "/api/v1/places/{id}/register", true),
+        (.post, "/api/v1/places/{id}/household-codes", true),
         (.get, "/households/{id}", false),
         (.post, "/households/{id}/code", false),
         (.get, "/places/{id}", false),
         (.get, "/places/{id}/register", false),
         (.post, "/places/{id}/register", false),
         (.get, "/places/{id}/register/download", false),
+        (.get, "/places/{id}/codes", false),
+        (.post, "/places/{id}/codes", false),
     ]
 
     @Test("every route that takes a place or household id is in the scope table")
