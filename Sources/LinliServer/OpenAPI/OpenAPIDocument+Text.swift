@@ -983,7 +983,8 @@ extension OpenAPIDocument {
       "type": "string"
      },
      "expires_at": {
-      "type": "number"
+      "type": "string",
+      "format": "date-time"
      },
      "me": {
       "$ref": "#/components/schemas/Me"
