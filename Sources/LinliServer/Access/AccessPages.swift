@@ -52,7 +52,8 @@ struct AccessPages {
         }
         router.get("language/:tag") { request, context -> Response in
             guard let tag = context.parameters.get("tag"), let language = Language(tag: tag) else { throw AppError.notFound }
-            return redirect(to: "/", cookies: [Cookie(name: LanguageMiddleware.cookieName, value: language.rawValue, maxAge: 365 * 24 * 3600, path: "/", secure: services.secureCookies, httpOnly: true, sameSite: .lax)])
+            let back = Self.safeNext(request.uri.queryParameters["next"].map(String.init))
+            return redirect(to: back, cookies: [Cookie(name: LanguageMiddleware.cookieName, value: language.rawValue, maxAge: 365 * 24 * 3600, path: "/", secure: services.secureCookies, httpOnly: true, sameSite: .lax)])
         }
     }
 

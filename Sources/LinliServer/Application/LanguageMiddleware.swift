@@ -9,6 +9,7 @@ struct LanguageMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
+        context.path = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
         if let tag = request.uri.queryParameters["lang"].map(String.init), let language = Language(tag: tag) {
             context.language = language
         } else if let tag = request.cookies[Self.cookieName]?.value, let language = Language(tag: tag) {

@@ -32,6 +32,8 @@ public struct LinliRequestContext: RequestContext {
 
     /// The peer address, for per-IP abuse limits.
     public var remoteIP: String
+    /// The request's path and query, for links back to the page (set by the language middleware).
+    public var path: String = "/"
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

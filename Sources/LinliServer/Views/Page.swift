@@ -35,6 +35,11 @@ struct Page {
         escape(Catalogue.text(key, context.language, arguments))
     }
 
+    /// Where the language switch comes back to: this page.
+    private var returnPath: String {
+        (context.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")
+    }
+
     func render() -> String {
         let language = context.language
         let otherLanguage: Language = language == .zhHans ? .en : .zhHans
@@ -68,7 +73,7 @@ struct Page {
         </style>
         </head>
         <body>
-        <header><strong>\(t("app.name"))</strong> \(navigation) <a href="?lang=\(otherLanguage.rawValue)" lang="\(otherLanguage.rawValue)">\(escape(Catalogue.text("nav.language", otherLanguage)))</a></header>
+        <header><strong>\(t("app.name"))</strong> \(navigation) <a href="/language/\(otherLanguage.rawValue)?next=\(escape(returnPath))" lang="\(otherLanguage.rawValue)">\(escape(Catalogue.text("nav.language", otherLanguage)))</a></header>
         <main>
         <h1>\(escape(title))</h1>
         \(body)

@@ -37,6 +37,11 @@ struct PagesTests {
             #expect(list.status == .ok && list.text.contains("室号"))
             let english = try await browser.get("/households?lang=en", client: client)
             #expect(english.text.contains("Room") && english.headers[.contentLanguage] == "en")
+            // The switch on every page remembers the choice and comes back to the page.
+            let switched = try await browser.get("/language/en?next=%2Fhouseholds%3Froom%3D101", client: client)
+            #expect(switched.status == .seeOther && switched.headers[.location] == "/households?room=101")
+            let remembered = try await browser.get("/households", client: client)
+            #expect(remembered.headers[.contentLanguage] == "en")
             // ?next= cannot bounce a person to another site.
             var other = Browser()
             let second = try await other.get("/login", client: client)

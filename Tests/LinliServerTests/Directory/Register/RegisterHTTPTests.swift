@@ -11,7 +11,7 @@ import Testing
 @Suite("Household register upload and download over HTTP")
 struct RegisterHTTPTests {
     static func fixture(_ name: String) throws -> Data {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Fixtures/register/\(name)").standardized
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../Fixtures/register/\(name)").standardized
         return try Data(contentsOf: url)
     }
 
