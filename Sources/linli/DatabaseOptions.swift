@@ -43,15 +43,7 @@ struct DatabaseOptions: ParsableArguments {
 extension DatabaseOptions {
     /// Runs `body` with an open store and closes it afterwards, whatever happens.
     func withStore<T>(migrate: Bool = true, _ body: (Store) async throws -> T) async throws -> T {
-        let store = try await open(logger: commandLogger(), migrate: migrate)
-        do {
-            let result = try await body(store)
-            await store.close()
-            return result
-        } catch {
-            await store.close()
-            throw error
-        }
+        try await open(logger: commandLogger(), migrate: migrate).closing(after: body)
     }
 }
 

@@ -38,15 +38,7 @@ public func withTestStore<T>(_ engine: TestEngine, _ body: (Store) async throws 
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         // NORMAL durability keeps the suite fast; durability itself is measured in the benchmarks.
-        let store = try await Store.open(.sqlite(path: directory.appendingPathComponent("test.sqlite").path), logger: logger, durability: .normal)
-        do {
-            let result = try await body(store)
-            await store.close()
-            return result
-        } catch {
-            await store.close()
-            throw error
-        }
+        return try await Store.open(.sqlite(path: directory.appendingPathComponent("test.sqlite").path), logger: logger, durability: .normal).closing(after: body)
     case .postgres:
         guard let base = TestEngine.postgresURL else { throw TestDatabaseError.postgresNotConfigured }
         let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)

@@ -161,6 +161,18 @@ public final class Store: Sendable {
         }
     }
 
+    /// Runs `body` and closes the store afterwards, whether `body` succeeds or throws.
+    public func closing<T>(after body: (Store) async throws -> T) async throws -> T {
+        do {
+            let result = try await body(self)
+            await close()
+            return result
+        } catch {
+            await close()
+            throw error
+        }
+    }
+
     public func close() async {
         switch backend {
         case .sqlite(let writer, let readers, _):
