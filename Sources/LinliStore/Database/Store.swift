@@ -20,7 +20,7 @@ public final class Store: Sendable {
     let logger: Logger
 
     private enum Backend: Sendable {
-        case sqlite(writer: SQLiteConnection, readers: [SQLiteConnection], gate: SerialGate)
+        case sqlite(connection: SQLiteConnection, writer: SQLiteWriter, readers: [SQLiteConnection])
         case postgres(client: PostgresClient, runner: Task<Void, Never>)
     }
 
@@ -70,7 +70,7 @@ public final class Store: Sendable {
                 _ = try await reader.query("PRAGMA query_only = ON")
                 readers.append(reader)
             }
-            return Store(engine: .sqlite, location: location, backend: .sqlite(writer: writer, readers: readers, gate: SerialGate()), logger: logger)
+            return Store(engine: .sqlite, location: location, backend: .sqlite(connection: writer, writer: SQLiteWriter(connection: writer), readers: readers), logger: logger)
         } catch {
             try? await writer.close()
             throw StoreError.cannotOpen(location: location.description, reason: Self.describe(error))
@@ -118,12 +118,12 @@ public final class Store: Sendable {
     }
 
     /// A read-only look at the database. On SQLite it runs on a reader connection beside the writer.
-    public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
-        case .sqlite(let writer, let readers, let gate):
+        case .sqlite(_, let writer, let readers):
             guard let reader = readers.randomElement() else {
-                // In memory there are no readers: read on the writer, between its transactions.
-                return try await gate.run { try await body(writer.sql(queryLogLevel: nil)) }
+                // In memory there are no readers: read through the writer, in its order.
+                return try await writer.write(body)
             }
             return try await body(reader.sql(queryLogLevel: nil))
         case .postgres(let client, _):
@@ -134,18 +134,23 @@ public final class Store: Sendable {
     }
 
     /// A transaction: all of `body` is committed (durably) before this returns, or none of it is.
-    public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    /// On SQLite concurrent writes share commits (see `SQLiteWriter`); each stays atomic.
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
-        case .sqlite(let writer, _, let gate):
-            // IMMEDIATE takes the write lock up front, so a transaction never fails half-way on
-            // a lock held by another process.
-            return try await gate.run {
-                try await Self.transaction(on: writer.sql(queryLogLevel: nil), begin: "BEGIN IMMEDIATE", body)
-            }
+        case .sqlite(_, let writer, _):
+            return try await writer.write(body)
         case .postgres(let client, _):
             return try await client.withConnection { connection in
                 try await Self.transaction(on: connection.sql(queryLogLevel: nil), begin: "BEGIN", body)
             }
+        }
+    }
+
+    /// Transactions committed by SQLite's writer (nil on PostgreSQL).
+    public var sqliteCommits: Int? {
+        get async {
+            guard case .sqlite(_, let writer, _) = backend else { return nil }
+            return await writer.commits
         }
     }
 
@@ -175,9 +180,9 @@ public final class Store: Sendable {
 
     public func close() async {
         switch backend {
-        case .sqlite(let writer, let readers, _):
+        case .sqlite(let connection, _, let readers):
             for reader in readers { try? await reader.close() }
-            try? await writer.close()
+            try? await connection.close()
         case .postgres(_, let runner):
             runner.cancel()
             _ = await runner.value

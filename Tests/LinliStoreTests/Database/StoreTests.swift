@@ -59,6 +59,36 @@ struct StoreTests {
         }
     }
 
+    @Test("on SQLite concurrent writes share commits, and a failing write leaves the others intact", arguments: TestEngine.available)
+    func groupCommit(engine: TestEngine) async throws {
+        struct Planted: Error {}
+        try await withTestStore(engine) { store in
+            let before = await store.sqliteCommits
+            let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for index in 0..<60 {
+                    group.addTask {
+                        do {
+                            try await store.write { db in
+                                try await AuditRecords.append([AuditEntry(at: Date(), actor: "test", action: "write", entity: "group", entityID: "\(index)")], on: db)
+                                if index % 6 == 0 { throw Planted() }
+                            }
+                            return true
+                        } catch is Planted {
+                            return false
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(outcomes.count { $0 } == 50)
+            let stored = try await store.read { db in try await AuditRecords.entries(entity: "group", limit: 100, on: db) }
+            #expect(Set(stored.compactMap(\.entityID)) == Set((0..<60).filter { $0 % 6 != 0 }.map(String.init)))
+            if engine == .sqlite, let before, let after = await store.sqliteCommits {
+                #expect(after - before < 60, "60 concurrent writes took \(after - before) commits")
+            }
+        }
+    }
+
     @Test("the database location accepts file paths, sqlite:// and postgres:// URLs and rejects others")
     func locations() throws {
         #expect(try DatabaseLocation(argument: "linli.sqlite") == .sqlite(path: "linli.sqlite"))
