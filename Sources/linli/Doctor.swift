@@ -3,22 +3,32 @@ import Foundation
 import LinliStore
 
 struct Doctor: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Check a deployment: database reachable, schema version, disk space.")
+    static let configuration = CommandConfiguration(abstract: "Check a deployment: database reachable, schema version, jobs backlog, disk space.")
 
     @OptionGroup var database: DatabaseOptions
 
+    /// The first schema version with the jobs table.
+    static let jobsSchemaVersion = 5
+
     func run() async throws {
         let location = try database.location()
-        var healthy = true
         print("database:  \(location)")
-        let store: Store
+        let healthy: Bool
         do {
-            store = try await database.open(logger: commandLogger(), migrate: false)
-            print("reachable: yes")
-        } catch {
+            healthy = try await database.withStore(migrate: false) { store in
+                print("reachable: yes")
+                return try await check(store, location: location)
+            }
+        } catch let error as CLIError {
             print("reachable: NO — \(error)")
             throw ExitCode.failure
         }
+        print(healthy ? "ok" : "problems found")
+        if !healthy { throw ExitCode.failure }
+    }
+
+    private func check(_ store: Store, location: DatabaseLocation) async throws -> Bool {
+        var healthy = true
         let version = try await store.schemaVersion()
         let latest = Store.latestSchemaVersion
         switch version {
@@ -26,6 +36,10 @@ struct Doctor: AsyncParsableCommand {
         case let version? where version < latest: print("schema:    version \(version), \(latest) available (run `linli migrate`)"); healthy = false
         case let version? where version > latest: print("schema:    version \(version) is newer than this linli (\(latest)): upgrade linli"); healthy = false
         case let version?: print("schema:    version \(version) (latest)")
+        }
+        if let version, version >= Self.jobsSchemaVersion {
+            let due = try await store.read { db in try await JobRecords.dueCount(now: Date(), on: db) }
+            print("jobs due:  \(due)")
         }
         let directory: String
         if case .sqlite(let path) = location {
@@ -35,13 +49,12 @@ struct Doctor: AsyncParsableCommand {
         } else {
             directory = FileManager.default.currentDirectoryPath
         }
-        if let free = (try? FileManager.default.attributesOfFileSystem(forPath: directory.isEmpty ? "." : directory))?[.systemFreeSize] as? Int {
+        let folder = directory.isEmpty ? "." : directory
+        if let free = (try? FileManager.default.attributesOfFileSystem(forPath: folder))?[.systemFreeSize] as? Int {
             let gib = Double(free) / 1_073_741_824
-            print(String(format: "disk free: %.1f GiB in %@", gib, directory.isEmpty ? "." : directory))
+            print(String(format: "disk free: %.1f GiB in %@", gib, folder))
             if gib < 1 { print("warning:   less than 1 GiB free"); healthy = false }
         }
-        await store.close()
-        print(healthy ? "ok" : "problems found")
-        if !healthy { throw ExitCode.failure }
+        return healthy
     }
 }

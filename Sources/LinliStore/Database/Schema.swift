@@ -148,5 +148,29 @@ enum Schema {
                 "DROP INDEX residents_household",
             ]
         },
+        Migration(version: 5, name: "jobs") { sql in
+            [
+                // Work that outlives a request: deadlines, escalations, deliveries (DESIGN.md,
+                // "Work that outlives a request"). A worker leases a job; an expired lease lets
+                // another worker take it over, so a crash loses no job and two nodes never run
+                // one job at the same time.
+                """
+                CREATE TABLE jobs (
+                    id \(sql.id),
+                    kind TEXT NOT NULL,
+                    dedupe_key TEXT UNIQUE,
+                    payload TEXT NOT NULL,
+                    run_at BIGINT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    lease_owner TEXT,
+                    lease_until BIGINT,
+                    last_error TEXT,
+                    done_at BIGINT,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX jobs_due ON jobs (run_at, id) WHERE done_at IS NULL",
+            ]
+        },
     ]
 }
