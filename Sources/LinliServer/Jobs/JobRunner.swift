@@ -1,0 +1,93 @@
+import Foundation
+import LinliStore
+import Logging
+import ServiceLifecycle
+
+/// What a job of one kind does. Handlers must be idempotent: a job whose worker died after doing
+/// the work but before marking it done is run again by another worker once the lease expires.
+public struct JobHandler: Sendable {
+    public let kind: String
+    public let run: @Sendable (Job) async throws -> Void
+
+    public init(kind: String, run: @escaping @Sendable (Job) async throws -> Void) {
+        self.kind = kind
+        self.run = run
+    }
+}
+
+/// Claims due jobs from the database and runs them, as a service beside the HTTP server. Every
+/// node runs one; leases keep them from running the same job twice (DESIGN.md, "Work that
+/// outlives a request").
+public struct JobRunner: Service {
+    public let store: Store
+    /// This worker's name in the leases: host and process, so a person can tell who held a job.
+    public let owner: String
+    public let handlers: [String: JobHandler]
+    public let now: @Sendable () -> Date
+    public let lease: TimeInterval
+    public let batchSize: Int
+    public let pollInterval: Duration
+    let logger: Logger
+
+    public init(store: Store, owner: String = JobRunner.defaultOwner, handlers: [JobHandler], now: @escaping @Sendable () -> Date = { Date() }, lease: TimeInterval = 60, batchSize: Int = 20, pollInterval: Duration = .seconds(1), logger: Logger = Logger(label: "linli.jobs")) {
+        self.store = store
+        self.owner = owner
+        self.handlers = Dictionary(handlers.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
+        self.now = now
+        self.lease = lease
+        self.batchSize = batchSize
+        self.pollInterval = pollInterval
+        self.logger = logger
+    }
+
+    public static var defaultOwner: String {
+        "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
+    }
+
+    public func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                if try await runDueJobs() == 0 {
+                    try? await Task.sleep(for: pollInterval)
+                }
+            } catch {
+                logger.error("job runner", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: pollInterval)
+            }
+        }
+    }
+
+    /// Claims and runs one batch of due jobs; returns how many were claimed. Tests call this
+    /// directly with a driven clock.
+    @discardableResult
+    public func runDueJobs() async throws -> Int {
+        let kinds = Array(handlers.keys)
+        guard !kinds.isEmpty else { return 0 }
+        let (owner, lease, batchSize, engine, claimedAt) = (self.owner, self.lease, self.batchSize, store.engine, now())
+        let jobs = try await store.write { db in
+            try await JobRecords.claim(owner: owner, now: claimedAt, lease: lease, limit: batchSize, kinds: kinds, engine: engine, on: db)
+        }
+        for job in jobs {
+            guard let handler = handlers[job.kind] else { continue }
+            do {
+                try await handler.run(job)
+                let doneAt = now()
+                let completed = try await store.write { db in try await JobRecords.complete(job.id, owner: owner, at: doneAt, on: db) }
+                if !completed {
+                    logger.warning("lease lost before the job was marked done", metadata: ["job": "\(job.id)", "kind": "\(job.kind)"])
+                }
+            } catch {
+                let retryAt = now().addingTimeInterval(Self.backoff(attempt: job.attempts))
+                let message = String(describing: error)
+                _ = try await store.write { db in try await JobRecords.release(job.id, owner: owner, retryAt: retryAt, error: message, on: db) }
+                logger.warning("job failed; will retry", metadata: ["job": "\(job.id)", "kind": "\(job.kind)", "attempt": "\(job.attempts)", "error": "\(message)"])
+            }
+        }
+        return jobs.count
+    }
+
+    /// Exponential backoff: 10 s, 20 s, 40 s … capped at one hour.
+    public static func backoff(attempt: Int) -> TimeInterval {
+        min(3600, 10 * pow(2, Double(max(0, attempt - 1))))
+    }
+}
