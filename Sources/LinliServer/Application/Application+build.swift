@@ -17,11 +17,18 @@ public struct ServerConfiguration: Sendable {
 /// The one function that builds Linli's HTTP application; `linli serve` and every HTTP test call it.
 public func buildApplication(_ configuration: ServerConfiguration, services: AppServices) -> some ApplicationProtocol {
     let router = buildRouter(services: services)
+    let jobs = JobRunner(store: services.store, handlers: jobHandlers(services: services), now: services.now, logger: services.logger)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "linli"),
+        services: [jobs],
         logger: services.logger
     )
+}
+
+/// Every kind of job this server runs, by capability.
+public func jobHandlers(services: AppServices) -> [JobHandler] {
+    [RequestService(services: services).deadlineHandler]
 }
 
 public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
@@ -40,6 +47,7 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     AccessAPI(services: services).addRoutes(to: api)
     DirectoryAPI(services: services).addRoutes(to: api)
     RegisterAPI(services: services).addRoutes(to: api)
+    RequestAPI(services: services).addRoutes(to: api)
 
     AccessPages(services: services).addRoutes(to: router)
     DirectoryPages(services: services).addRoutes(to: router)

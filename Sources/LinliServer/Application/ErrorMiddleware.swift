@@ -44,7 +44,7 @@ struct ErrorMiddleware: RouterMiddleware {
         let message = error.message(in: context.language)
         var headers = error.headers
         if request.uri.path.hasPrefix("/api/") || request.uri.path == "/openapi.json" {
-            let body = ErrorBody(error: .init(code: String(error.key.dropFirst("error.".count)), message: message, field: error.field))
+            let body = ErrorBody(error: .init(code: error.key.hasPrefix("error.") ? String(error.key.dropFirst("error.".count)) : error.key, message: message, field: error.field))
             let data = (try? JSONEncoder().encode(body)) ?? Data()
             headers[.contentType] = "application/json; charset=utf-8"
             return Response(status: error.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))

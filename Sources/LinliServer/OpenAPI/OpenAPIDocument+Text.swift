@@ -803,6 +803,179 @@ extension OpenAPIDocument {
      }
     }
    }
+  },
+  "/api/v1/requests": {
+   "post": {
+    "operationId": "fileRequest",
+    "summary": "File a request for a household (a household-code session files for its own household). The same Idempotency-Key returns the request it created (200). An open request of the same household and category answers 409.",
+    "security": [
+     {
+      "bearer": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "Idempotency-Key",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "maxLength": 200
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/FileRequest"
+       }
+      }
+     }
+    },
+    "responses": {
+     "201": {
+      "description": "Filed",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Request"
+        }
+       }
+      }
+     },
+     "200": {
+      "description": "Filed before with this Idempotency-Key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Request"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "409": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/api/v1/requests/{id}": {
+   "get": {
+    "operationId": "getRequest",
+    "summary": "A request with its history",
+    "security": [
+     {
+      "bearer": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "integer",
+       "format": "int64",
+       "minimum": 1
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Request"
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/api/v1/requests/{id}/transitions": {
+   "post": {
+    "operationId": "actOnRequest",
+    "summary": "Move a request through its lifecycle: accept, start, done, cancel, unable, resolved_elsewhere, reopen. A broken rule or a change made meanwhile by someone else answers 409 naming it.",
+    "security": [
+     {
+      "bearer": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "integer",
+       "format": "int64",
+       "minimum": 1
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/RequestAction"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "The request after the step",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Request"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "409": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
   }
  },
  "components": {
@@ -1486,6 +1659,223 @@ extension OpenAPIDocument {
         },
         "code": {
          "type": "string"
+        }
+       }
+      }
+     }
+    }
+   },
+   "FileRequest": {
+    "type": "object",
+    "required": [
+     "category",
+     "description"
+    ],
+    "properties": {
+     "household_id": {
+      "type": "integer",
+      "description": "required for users; ignored for household sessions"
+     },
+     "resident_id": {
+      "type": "integer"
+     },
+     "category": {
+      "type": "string",
+      "enum": [
+       "medicine",
+       "emergency_medical",
+       "food",
+       "daily_supplies",
+       "testing",
+       "transport",
+       "other"
+      ]
+     },
+     "description": {
+      "type": "string",
+      "maxLength": 2000
+     },
+     "channel": {
+      "type": "string",
+      "enum": [
+       "household_code",
+       "volunteer_on_behalf",
+       "phone_call",
+       "chain_list_import"
+      ]
+     }
+    }
+   },
+   "RequestAction": {
+    "type": "object",
+    "required": [
+     "action"
+    ],
+    "properties": {
+     "action": {
+      "type": "string",
+      "enum": [
+       "accept",
+       "start",
+       "done",
+       "cancel",
+       "unable",
+       "resolved_elsewhere",
+       "reopen"
+      ]
+     },
+     "note": {
+      "type": "string",
+      "maxLength": 2000
+     }
+    }
+   },
+   "Request": {
+    "type": "object",
+    "required": [
+     "id",
+     "household_id",
+     "category",
+     "urgency",
+     "description",
+     "channel",
+     "filed_by",
+     "status",
+     "created_at",
+     "accept_by",
+     "done_by",
+     "escalation_level"
+    ],
+    "properties": {
+     "id": {
+      "type": "integer"
+     },
+     "household_id": {
+      "type": "integer"
+     },
+     "resident_id": {
+      "type": [
+       "integer",
+       "null"
+      ]
+     },
+     "category": {
+      "type": "string",
+      "enum": [
+       "medicine",
+       "emergency_medical",
+       "food",
+       "daily_supplies",
+       "testing",
+       "transport",
+       "other"
+      ]
+     },
+     "urgency": {
+      "type": "string",
+      "enum": [
+       "normal",
+       "urgent",
+       "life_critical"
+      ]
+     },
+     "description": {
+      "type": "string"
+     },
+     "channel": {
+      "type": "string"
+     },
+     "filed_by": {
+      "type": "string"
+     },
+     "status": {
+      "type": "string",
+      "enum": [
+       "new",
+       "accepted",
+       "in_progress",
+       "done",
+       "cancelled",
+       "unable",
+       "resolved_elsewhere"
+      ]
+     },
+     "owner_user_id": {
+      "type": [
+       "integer",
+       "null"
+      ]
+     },
+     "owner_place_id": {
+      "type": [
+       "integer",
+       "null"
+      ]
+     },
+     "created_at": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "accept_by": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "done_by": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "escalation_level": {
+      "type": "integer"
+     },
+     "closed_at": {
+      "type": [
+       "string",
+       "null"
+      ],
+      "format": "date-time"
+     },
+     "closing_reason": {
+      "type": [
+       "string",
+       "null"
+      ]
+     },
+     "transitions": {
+      "type": [
+       "array",
+       "null"
+      ],
+      "items": {
+       "type": "object",
+       "required": [
+        "kind",
+        "actor",
+        "at",
+        "from",
+        "to"
+       ],
+       "properties": {
+        "kind": {
+         "type": "string"
+        },
+        "actor": {
+         "type": "string"
+        },
+        "at": {
+         "type": "string",
+         "format": "date-time"
+        },
+        "from": {
+         "type": "string"
+        },
+        "to": {
+         "type": "string"
+        },
+        "note": {
+         "type": [
+          "string",
+          "null"
+         ]
         }
        }
       }

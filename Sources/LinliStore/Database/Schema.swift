@@ -172,5 +172,65 @@ enum Schema {
                 "CREATE INDEX jobs_due ON jobs (run_at, id) WHERE done_at IS NULL",
             ]
         },
+        Migration(version: 6, name: "requests") { sql in
+            [
+                // A household's need tracked to done (DOMAIN.md, story 1). `version` grows with every
+                // change, so two people acting at once cannot both win: the second update finds a
+                // newer version and changes nothing.
+                """
+                CREATE TABLE requests (
+                    id \(sql.id),
+                    household_id BIGINT NOT NULL REFERENCES households(id),
+                    resident_id BIGINT REFERENCES residents(id),
+                    category TEXT NOT NULL,
+                    urgency TEXT NOT NULL,
+                    description TEXT NOT NULL,
+                    channel TEXT NOT NULL,
+                    filed_by TEXT NOT NULL,
+                    owner_user_id BIGINT REFERENCES users(id),
+                    owner_place_id BIGINT REFERENCES places(id),
+                    status TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    reopened_at BIGINT,
+                    accept_by BIGINT NOT NULL,
+                    done_by BIGINT NOT NULL,
+                    escalation_level INTEGER NOT NULL DEFAULT 0,
+                    closed_at BIGINT,
+                    closing_reason TEXT,
+                    version INTEGER NOT NULL DEFAULT 1,
+                    path \(sql.byteText) NOT NULL,
+                    district_id BIGINT
+                )
+                """,
+                "CREATE INDEX requests_path ON requests (path, status)",
+                "CREATE INDEX requests_owner_user ON requests (owner_user_id, status, accept_by)",
+                "CREATE INDEX requests_owner_place ON requests (owner_place_id, status, accept_by)",
+                "CREATE INDEX requests_household ON requests (household_id, category, status)",
+                """
+                CREATE TABLE request_transitions (
+                    id \(sql.id),
+                    request_id BIGINT NOT NULL REFERENCES requests(id),
+                    kind TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    at BIGINT NOT NULL,
+                    from_status TEXT NOT NULL,
+                    to_status TEXT NOT NULL,
+                    note TEXT
+                )
+                """,
+                "CREATE INDEX request_transitions_request ON request_transitions (request_id, id)",
+                // A form re-sent over a flaky phone network carries the same key and finds the
+                // request the first send created.
+                """
+                CREATE TABLE idempotency_keys (
+                    scope TEXT NOT NULL,
+                    idempotency_key TEXT NOT NULL,
+                    request_id BIGINT NOT NULL REFERENCES requests(id),
+                    created_at BIGINT NOT NULL,
+                    PRIMARY KEY (scope, idempotency_key)
+                )
+                """,
+            ]
+        },
     ]
 }

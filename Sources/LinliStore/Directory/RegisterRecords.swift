@@ -91,7 +91,7 @@ public enum RegisterRecords {
         return audit.count
     }
 
-    static func json(_ value: some Encodable) -> String? {
+    public static func json(_ value: some Encodable) -> String? {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) }

@@ -18,6 +18,8 @@ struct ScopeTests {
         (.get, "/api/v1/places/{id}/register", true),
         (.post, "/api/v1/places/{id}/register", true),
         (.post, "/api/v1/places/{id}/household-codes", true),
+        (.get, "/api/v1/requests/{id}", true),
+        (.post, "/api/v1/requests/{id}/transitions", true),
         (.get, "/households/{id}", false),
         (.post, "/households/{id}/code", false),
         (.get, "/places/{id}", false),

@@ -1,0 +1,171 @@
+import Foundation
+
+/// Something in a request or in the care register that makes it more urgent.
+public enum UrgencyTrigger: String, Sendable, Hashable, Codable, CaseIterable {
+    // Treatments that cannot wait (issue 3, item 1; story 11: "a dialysis patient needs a ride tonight").
+    case dialysis
+    case chemotherapy
+    case insulin
+    case pregnancy
+    case psychiatricMedicine = "psychiatric_medicine"
+    // Acute signs: someone may die tonight.
+    case chestPain = "chest_pain"
+    case breathing
+    case bleeding
+    case infantFever = "infant_fever"
+    case unconscious
+    case stroke
+    // Less than life-critical, more than normal.
+    case emergencyCategory = "emergency_category"
+    case medicineRunningOut = "medicine_running_out"
+
+    public var catalogueKey: String { "requests.reason.\(rawValue)" }
+
+    /// The urgency the trigger asks for when the request itself names it.
+    public var urgency: Urgency {
+        switch self {
+        case .emergencyCategory, .medicineRunningOut: .urgent
+        default: .lifeCritical
+        }
+    }
+
+    /// A treatment the care register can record about a resident, as opposed to a sign of now.
+    var isTreatment: Bool {
+        switch self {
+        case .dialysis, .chemotherapy, .insulin, .pregnancy, .psychiatricMedicine: true
+        default: false
+        }
+    }
+}
+
+/// Where a trigger was found, so the volunteer sees why ("透析 — from the care register").
+public enum UrgencySource: String, Sendable, Hashable, Codable, CaseIterable {
+    case description
+    case category
+    case careRegister = "care_register"
+
+    public var catalogueKey: String { "requests.reason_source.\(rawValue)" }
+}
+
+public struct UrgencyFinding: Sendable, Hashable, Codable {
+    public var trigger: UrgencyTrigger
+    public var source: UrgencySource
+    /// The urgency this finding asks for.
+    public var urgency: Urgency
+
+    public init(trigger: UrgencyTrigger, source: UrgencySource, urgency: Urgency) {
+        self.trigger = trigger
+        self.source = source
+        self.urgency = urgency
+    }
+}
+
+/// A proposed urgency and every finding behind it, most urgent first. Staff may change it, with a
+/// reason (`Request.changeUrgency`).
+public struct UrgencyProposal: Sendable, Hashable, Codable {
+    public var urgency: Urgency
+    public var findings: [UrgencyFinding]
+}
+
+/// Proposes an urgency from what the household wrote and what the care register knows about
+/// the resident (issue 3, item 1). It errs towards urgent: a volunteer lowering a wrong
+/// "life-critical" costs a minute, a dialysis ride proposed as "normal" may cost a life.
+public enum UrgencyRules {
+    /// `careNotes` are the resident's health and disability notes (sensitive: the caller reads
+    /// them under audit and passes them in; the proposal never repeats them, only the trigger).
+    ///
+    /// A treatment in the description is life-critical whatever the category. A treatment known
+    /// only from the care register is life-critical for the needs that serve it (medicine,
+    /// emergency care, transport) and urgent for the rest: a dialysis patient's groceries should
+    /// not wait two days, but neither should they jump ahead of someone's chest pain (story 5,
+    /// "nobody missed"). Acute signs are read from the description only: "中风后遗症" in the
+    /// register is an old stroke, not one happening now.
+    public static func propose(category: RequestCategory, description: String, careNotes: [String?] = []) -> UrgencyProposal {
+        var findings: [UrgencyFinding] = []
+        for trigger in UrgencyTrigger.allCases where Self.matches(trigger, in: description, category: category) {
+            findings.append(UrgencyFinding(trigger: trigger, source: .description, urgency: trigger.urgency))
+        }
+        let notes = careNotes.compactMap { $0 }.joined(separator: "\n")
+        let servesTreatment = [.medicine, .emergencyMedical, .transport].contains(category)
+        for trigger in UrgencyTrigger.allCases where trigger.isTreatment && Self.matches(trigger, in: notes, category: category) {
+            guard !findings.contains(where: { $0.trigger == trigger }) else { continue }
+            findings.append(UrgencyFinding(trigger: trigger, source: .careRegister, urgency: servesTreatment ? .lifeCritical : .urgent))
+        }
+        if category == .emergencyMedical {
+            findings.append(UrgencyFinding(trigger: .emergencyCategory, source: .category, urgency: .urgent))
+        }
+        findings.sort { $0.urgency > $1.urgency }
+        return UrgencyProposal(urgency: findings.map(\.urgency).max() ?? .normal, findings: findings)
+    }
+
+    // MARK: - Matching
+
+    /// Words that, written just before an acute sign, say it is absent ("没有胸痛"). Treatments
+    /// are never negated this way: "还没透析" means the dialysis is missing, which is the emergency.
+    private static let negations = ["没有", "无", "否认", "不再"]
+
+    private static func matches(_ trigger: UrgencyTrigger, in text: String, category: RequestCategory) -> Bool {
+        switch trigger {
+        case .infantFever:
+            // Two parts anywhere in the text: "宝宝8个月，昨晚开始发烧".
+            return containsAny(infantWords, in: text, negatable: false) && containsAny(feverWords, in: text, negatable: true)
+        case .medicineRunningOut:
+            // In a medicine request "舍曲林吃完了" needs no word for medicine; in a food request
+            // "吃完了" is about rice. Also "只剩两天的药", "还剩3天": the last days of a prescription.
+            let words = (keywords[trigger] ?? []) + (category == .medicine ? medicineRunningOutInMedicineRequest : [])
+            return containsAny(words, in: text, negatable: false) || text.contains(/[只还]剩[0-9一二两三四五六七八九十半]+[天顿日]/)
+        case .emergencyCategory:
+            return false
+        default:
+            return containsAny(keywords[trigger] ?? [], in: text, negatable: !trigger.isTreatment)
+        }
+    }
+
+    private static let keywords: [UrgencyTrigger: [Keyword]] = [
+        .dialysis: ["透析", "血透", "腹透", "尿毒症"],
+        .chemotherapy: ["化疗", "放疗", "靶向药", "靶向治疗"],
+        .insulin: ["胰岛素"],
+        // "孕" alone, but not in "不孕" (infertility) or "避孕" (contraception).
+        .pregnancy: [Keyword("孕", unless: ["不", "避"]), "待产", "产检", "临产", "宫缩", "羊水"],
+        // Bare "精神" is left out on purpose: "精神很好" means "in good spirits".
+        .psychiatricMedicine: [
+            "精神科", "精神类", "精神病", "精神分裂", "精神药", "精神障碍", "抗抑郁", "抑郁症", "双相",
+            "躁郁", "焦虑症", "氯氮平", "奥氮平", "利培酮", "喹硫平", "阿立哌唑", "碳酸锂", "舍曲林",
+            "帕罗西汀", "氟西汀", "西酞普兰", "文拉法辛",
+        ],
+        .chestPain: ["胸痛", "胸口痛", "胸口疼", "胸口剧痛", "胸闷", "心绞痛", "心梗", "心肌梗"],
+        .breathing: ["呼吸困难", "喘不上气", "喘不过气", "上不来气", "透不过气", "憋气", "呼吸急促", "哮喘发作", "血氧"],
+        .bleeding: ["出血", "流血不止", "吐血", "咯血", "便血", "血流不止"],
+        .unconscious: ["昏迷", "昏倒", "晕倒", "晕过去", "不省人事", "叫不醒", "意识不清", "没有意识", "休克"],
+        .stroke: ["中风", "卒中", "脑梗", "脑溢血", "嘴歪", "口角歪", "口齿不清", "说话不清", "说不出话", "半边身子", "半边身体", "一侧肢体"],
+        .medicineRunningOut: ["断药", "药快吃完", "药快用完", "药吃完", "药用完", "药快没", "药没了", "没药了", "缺药", "药不够", "药停了"],
+    ]
+
+    private static let medicineRunningOutInMedicineRequest: [Keyword] = ["吃完", "用完", "快没了", "停药"]
+
+    private static let infantWords: [Keyword] = ["婴儿", "宝宝", "新生儿", "个月大", "月龄", "个月的孩子", "个月的宝"]
+    private static let feverWords: [Keyword] = ["发烧", "发热", "高烧", "高热", "烧到"]
+
+    private struct Keyword: ExpressibleByStringLiteral {
+        var word: String
+        /// Characters that, just before the word, make it mean something else.
+        var unless: [Character] = []
+
+        init(_ word: String, unless: [Character]) {
+            self.word = word
+            self.unless = unless
+        }
+
+        init(stringLiteral word: String) { self.word = word }
+    }
+
+    private static func containsAny(_ keywords: [Keyword], in text: String, negatable: Bool) -> Bool {
+        keywords.contains { keyword in
+            text.ranges(of: keyword.word).contains { range in
+                let before = text[..<range.lowerBound]
+                if let previous = before.last, keyword.unless.contains(previous) { return false }
+                return !(negatable && negations.contains { before.hasSuffix($0) })
+            }
+        }
+    }
+}

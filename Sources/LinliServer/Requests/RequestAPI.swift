@@ -1,0 +1,132 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import LinliCore
+import LinliStore
+
+struct RequestTransitionView: Codable, Sendable {
+    var kind: String
+    var actor: String
+    var at: Date
+    var from: String
+    var to: String
+    var note: String?
+
+    init(_ transition: RequestTransition) {
+        kind = transition.kind.rawValue
+        actor = RequestRecords.encode(transition.actor)
+        at = transition.at
+        from = transition.from.rawValue
+        to = transition.to.rawValue
+        note = transition.note
+    }
+}
+
+struct RequestView: ResponseCodable {
+    var id: LinliCore.RequestID
+    var householdID: PlaceID
+    var residentID: ResidentID?
+    var category: RequestCategory
+    var urgency: Urgency
+    var description: String
+    var channel: RequestChannel
+    var filedBy: String
+    var status: RequestStatus
+    var ownerUserID: Int64?
+    var ownerPlaceID: PlaceID?
+    var createdAt: Date
+    var acceptBy: Date
+    var doneBy: Date
+    var escalationLevel: Int
+    var closedAt: Date?
+    var closingReason: String?
+    var transitions: [RequestTransitionView]?
+
+    init(_ stored: StoredRequest, transitions: [RequestTransition]? = nil) {
+        let request = stored.request
+        id = request.id
+        householdID = request.householdID
+        residentID = request.residentID
+        category = request.category
+        urgency = request.urgency
+        description = request.description
+        channel = request.channel
+        filedBy = RequestRecords.encode(request.filedBy)
+        status = request.status
+        ownerUserID = request.ownerUserID
+        ownerPlaceID = request.ownerPlaceID
+        createdAt = request.createdAt
+        acceptBy = request.acceptBy
+        doneBy = request.doneBy
+        escalationLevel = request.escalationLevel
+        closedAt = request.closedAt
+        closingReason = request.closingReason
+        self.transitions = transitions.map { $0.map(RequestTransitionView.init) }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, householdID = "household_id", residentID = "resident_id", category, urgency, description, channel, filedBy = "filed_by", status
+        case ownerUserID = "owner_user_id", ownerPlaceID = "owner_place_id", createdAt = "created_at", acceptBy = "accept_by", doneBy = "done_by"
+        case escalationLevel = "escalation_level", closedAt = "closed_at", closingReason = "closing_reason", transitions
+    }
+}
+
+/// `/api/v1/requests`: file a request, read it with its history, move it through its lifecycle.
+struct RequestAPI {
+    let services: AppServices
+    var requests: RequestService { RequestService(services: services) }
+
+    struct FileBody: Decodable {
+        var householdID: PlaceID?
+        var residentID: ResidentID?
+        var category: RequestCategory
+        var description: String
+        var channel: RequestChannel?
+        enum CodingKeys: String, CodingKey { case householdID = "household_id", residentID = "resident_id", category, description, channel }
+    }
+
+    struct ActionBody: Decodable {
+        var action: RequestService.Action
+        var note: String?
+    }
+
+    func addRoutes(to router: RouterGroup<LinliRequestContext>) {
+        router.post("requests") { request, context -> EditedResponse<RequestView> in
+            let body = try await request.decodeJSON(as: FileBody.self, context: context)
+            let idempotencyKey = request.headers[.idempotencyKey]
+            let filing: RequestService.Filing
+            let actor: RequestActor
+            switch context.caller {
+            case .household(let identity):
+                // A household files for itself, whatever the body says.
+                filing = .init(householdID: identity.household.id, residentID: body.residentID, category: body.category, description: body.description, channel: .householdCode)
+                actor = .household(id: identity.household.id)
+            case .user(let identity):
+                guard let householdID = body.householdID else { throw AppError.required("household_id") }
+                let path = try await services.store.read { db in try await HouseholdRecords.household(id: householdID, on: db)?.path }
+                guard let path, identity.grants.allows(.viewDirectory, at: path) else { throw AppError.notFound }
+                filing = .init(householdID: householdID, residentID: body.residentID, category: body.category, description: body.description, channel: body.channel ?? .volunteerOnBehalf)
+                actor = .user(id: identity.user.id)
+            case .anonymous:
+                throw AppError.unauthenticated
+            }
+            let filed = try await requests.file(filing, by: actor, idempotencyKey: idempotencyKey, requestID: context.requestID)
+            return EditedResponse(status: filed.created ? .created : .ok, response: RequestView(filed.stored))
+        }
+        router.get("requests/:id") { _, context -> RequestView in
+            let (stored, transitions) = try await requests.request(id: try context.parameters.id(), caller: context.caller)
+            return RequestView(stored, transitions: transitions)
+        }
+        router.post("requests/:id/transitions") { request, context -> RequestView in
+            let id = try context.parameters.id()
+            // Scope first: a body aimed at someone else's request is not even read.
+            _ = try await requests.request(id: id, caller: context.caller)
+            let body = try await request.decodeJSON(as: ActionBody.self, context: context)
+            return RequestView(try await requests.act(body.action, on: id, caller: context.caller, note: body.note, requestID: context.requestID))
+        }
+    }
+}
+
+extension HTTPField.Name {
+    static let idempotencyKey = Self("Idempotency-Key")!
+}

@@ -1,0 +1,203 @@
+import Foundation
+import Hummingbird
+import LinliCore
+import LinliStore
+import SQLKit
+
+/// Filing requests and moving them through their lifecycle, with the access rules, deadlines and
+/// escalation jobs. Shared by the JSON API, the pages and the job runner.
+struct RequestService: Sendable {
+    let services: AppServices
+    var policy: DeadlinePolicy { .standard }
+    var routing: RequestRouting { .standard }
+
+    /// The job that checks a request's deadline; one per request, level and phase, so scheduling
+    /// it twice runs it once.
+    static let deadlineJobKind = "request.deadline"
+
+    struct Filing: Sendable {
+        var householdID: PlaceID
+        var residentID: ResidentID?
+        var category: RequestCategory
+        var description: String
+        var channel: RequestChannel
+    }
+
+    struct Filed: Sendable {
+        var stored: StoredRequest
+        /// False when the idempotency key named a request filed before.
+        var created: Bool
+    }
+
+    static let maximumDescriptionLength = 2_000
+
+    func file(_ filing: Filing, by actor: RequestActor, idempotencyKey: String?, requestID httpRequestID: String) async throws -> Filed {
+        let description = filing.description.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !description.isEmpty else { throw AppError.required("description") }
+        guard description.count <= Self.maximumDescriptionLength else { throw AppError.tooLong("description", max: Self.maximumDescriptionLength) }
+        guard !description.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }) else { throw AppError.invalid("description") }
+        if let idempotencyKey, idempotencyKey.count > 200 || idempotencyKey.containsControlCharacters { throw AppError.invalid("idempotency_key") }
+        let now = services.now()
+        let scope = RequestRecords.encode(actor)
+        let (policy, routing) = (self.policy, self.routing)
+        return try await services.store.write { db in
+            if let idempotencyKey, let existing = try await RequestRecords.requestID(idempotencyKey: idempotencyKey, scope: scope, on: db),
+               let stored = try await RequestRecords.request(id: existing, on: db) {
+                return Filed(stored: stored, created: false)
+            }
+            guard let household = try await HouseholdRecords.household(id: filing.householdID, on: db) else { throw AppError.notFound }
+            if let residentID = filing.residentID {
+                let detail = try await HouseholdRecords.detail(id: household.id, on: db)
+                guard detail?.residents.contains(where: { $0.id == residentID }) == true else { throw AppError.invalid("resident_id") }
+            }
+            if let duplicate = try await RequestRecords.openDuplicate(householdID: household.id, category: filing.category, on: db) {
+                throw AppError(.conflict, "requests.duplicate", field: "category", arguments: ["id": "\(duplicate.request.id)"])
+            }
+            let careNotes = try await RequestRecords.careNotes(householdID: household.id, on: db)
+            let proposal = UrgencyRules.propose(category: filing.category, description: description, careNotes: careNotes)
+            let places = try await DirectoryRecords.ancestors(of: household.path, on: db)
+                .filter { $0.level != .household }
+                .map { PlaceOnPath(id: $0.id, level: $0.level) }
+            let candidates = try await RequestRecords.candidates(roles: routing.roles(for: household.path, category: filing.category), places: places.map(\.id), on: db)
+            let decision = routing.route(household: household.path, places: places, category: filing.category, candidates: candidates)
+            let request = LinliCore.Request.filed(
+                id: 0, householdID: household.id, residentID: filing.residentID, category: filing.category, urgency: proposal.urgency,
+                description: description, channel: filing.channel, filedBy: actor, routing: decision, policy: policy, at: now
+            )
+            let stored = try await RequestRecords.insert(request, household: household, at: now, on: db)
+            if let idempotencyKey {
+                try await RequestRecords.remember(idempotencyKey: idempotencyKey, scope: scope, requestID: stored.request.id, at: now, on: db)
+            }
+            try await Self.scheduleDeadline(stored.request, at: now, on: db)
+            try await AuditRecords.append([AuditEntry(at: now, actor: scope, action: "request.create", entity: "request", entityID: "\(stored.request.id)", path: household.path.rawValue, after: RegisterRecords.json(AuditedRequest(stored.request)), requestID: httpRequestID)], on: db)
+            return Filed(stored: stored, created: true)
+        }
+    }
+
+    /// The next deadline of an open request becomes a job; a closed request needs none.
+    static func scheduleDeadline(_ request: LinliCore.Request, at now: Date, on db: any SQLDatabase) async throws {
+        let phase: String
+        let due: Date
+        switch request.status {
+        case .new: (phase, due) = ("accept", request.acceptBy)
+        case .accepted, .inProgress: (phase, due) = ("done", request.doneBy)
+        default: return
+        }
+        try await JobRecords.enqueue(
+            kind: deadlineJobKind, payload: "\(request.id)", runAt: due,
+            dedupeKey: "request:\(request.id):\(request.escalationLevel):\(phase):\(due.millisecondsSince1970)", at: now, on: db
+        )
+    }
+
+    enum Action: String, Codable, Sendable, CaseIterable {
+        case accept, start, done, cancel, unable
+        case resolvedElsewhere = "resolved_elsewhere"
+        case reopen
+    }
+
+    /// Applies one step of the lifecycle. A rule broken is a 409 naming the rule; a change made
+    /// by someone else in the meantime is a 409 too (exactly one of two simultaneous accepts wins).
+    func act(_ action: Action, on id: LinliCore.RequestID, caller: Caller, note: String?, requestID httpRequestID: String) async throws -> StoredRequest {
+        if let note, note.count > Self.maximumDescriptionLength { throw AppError.tooLong("note", max: Self.maximumDescriptionLength) }
+        let now = services.now()
+        let policy = self.policy
+        return try await services.store.write { db in
+            guard let stored = try await RequestRecords.request(id: id, on: db) else { throw AppError.notFound }
+            let actor = try Self.authorize(caller, for: stored)
+            let change: RequestChange
+            do {
+                change = try Self.change(stored.request, action: action, actor: actor, note: note, policy: policy, now: now)
+            } catch let error as RequestRuleError {
+                throw AppError(.conflict, error.catalogueKey, field: error.field)
+            }
+            guard try await RequestRecords.apply(change, expectedVersion: stored.version, on: db) else {
+                throw AppError(.conflict, "requests.changed_meanwhile")
+            }
+            try await Self.scheduleDeadline(change.request, at: now, on: db)
+            try await AuditRecords.append([AuditEntry(at: now, actor: RequestRecords.encode(actor), action: "request.\(change.transition.kind.rawValue)", entity: "request", entityID: "\(id)", path: stored.path.rawValue, before: stored.request.status.rawValue, after: change.request.status.rawValue, requestID: httpRequestID)], on: db)
+            return StoredRequest(request: change.request, version: stored.version + 1, path: stored.path)
+        }
+    }
+
+    static func change(_ request: LinliCore.Request, action: Action, actor: RequestActor, note: String?, policy: DeadlinePolicy, now: Date) throws(RequestRuleError) -> RequestChange {
+        switch (action, actor) {
+        case (.accept, .user(let user)): return try request.accept(by: user, at: now)
+        case (.start, .user(let user)): return try request.start(by: user, at: now)
+        case (.done, _): return try request.complete(by: actor, note: note, at: now)
+        case (.cancel, _): return try request.cancel(by: actor, reason: note, at: now)
+        case (.unable, .user(let user)): return try request.markUnable(by: user, reason: note ?? "", at: now)
+        case (.resolvedElsewhere, _): return try request.resolveElsewhere(by: actor, reason: note ?? "", at: now)
+        case (.reopen, _): return try request.reopen(by: actor, reason: note, policy: policy, at: now)
+        case (.accept, _), (.start, _), (.unable, _): throw RequestRuleError(.reopenOnlyHousehold)
+        }
+    }
+
+    /// Users act on requests of households in their places; a household only on its own.
+    static func authorize(_ caller: Caller, for stored: StoredRequest) throws -> RequestActor {
+        switch caller {
+        case .user(let identity):
+            guard identity.grants.allows(.viewDirectory, at: stored.path) else { throw AppError.notFound }
+            return .user(id: identity.user.id)
+        case .household(let identity):
+            guard identity.household.id == stored.request.householdID else { throw AppError.notFound }
+            return .household(id: identity.household.id)
+        case .anonymous:
+            throw AppError.unauthenticated
+        }
+    }
+
+    func request(id: LinliCore.RequestID, caller: Caller) async throws -> (StoredRequest, [RequestTransition]) {
+        try await services.store.read { db in
+            guard let stored = try await RequestRecords.request(id: id, on: db) else { throw AppError.notFound }
+            _ = try Self.authorize(caller, for: stored)
+            return (stored, try await RequestRecords.transitions(requestID: id, on: db))
+        }
+    }
+
+    /// The escalation job: a missed deadline moves the request one rung up the place tree, once.
+    var deadlineHandler: JobHandler {
+        let services = self.services
+        let policy = self.policy
+        return JobHandler(kind: Self.deadlineJobKind) { job in
+            guard let id = LinliCore.RequestID(job.payload) else { return }
+            let now = services.now()
+            try await services.store.write { db in
+                guard let stored = try await RequestRecords.request(id: id, on: db) else { return }
+                let places = try await DirectoryRecords.ancestors(of: stored.path, on: db)
+                    .filter { $0.level != .household }
+                    .map { PlaceOnPath(id: $0.id, level: $0.level) }
+                guard let step = Escalation.step(for: stored.request, places: places, policy: policy, now: now) else {
+                    // Not overdue (it moved on since the job was scheduled): check its next deadline then.
+                    try await Self.scheduleDeadline(stored.request, at: now, on: db)
+                    return
+                }
+                let change: RequestChange
+                do {
+                    change = try stored.request.escalate(step, at: now)
+                } catch {
+                    return
+                }
+                guard try await RequestRecords.apply(change, expectedVersion: stored.version, on: db) else { return }
+                try await Self.scheduleDeadline(change.request, at: now, on: db)
+                try await AuditRecords.append([AuditEntry(at: now, actor: "system", action: "request.escalate", entity: "request", entityID: "\(id)", path: stored.path.rawValue, before: step.fromPlaceID.map { "\($0)" }, after: "\(step.toPlaceID)")], on: db)
+            }
+        }
+    }
+}
+
+/// What the audit log keeps of a new request (no free-text health details beyond the description).
+struct AuditedRequest: Encodable {
+    var category: String
+    var urgency: String
+    var channel: String
+    var ownerUserID: Int64?
+    var ownerPlaceID: PlaceID?
+
+    init(_ request: LinliCore.Request) {
+        category = request.category.rawValue
+        urgency = request.urgency.rawValue
+        channel = request.channel.rawValue
+        ownerUserID = request.ownerUserID
+        ownerPlaceID = request.ownerPlaceID
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import LinliCore
+import LinliServer
+import LinliStore
+import LinliTestSupport
+import Testing
+
+@Suite("Requests over HTTP: filed by a household, owned, tracked to done")
+struct RequestHTTPTests {
+    static let start = Date(timeIntervalSince1970: 1_650_000_000)
+
+    static func householdToken(_ app: TestApp, client: some TestClientProtocol) async throws -> (token: String, household: PlaceID) {
+        let household = try #require(app.demo.households.first)
+        let opened = try await client.json("/api/v1/household-sessions", method: .post, body: #"{"household_id":\#(household.id),"code":"\#(household.code)"}"#)
+        return (try #require(try opened.jsonObject()["token"] as? String), household.id)
+    }
+
+    static func userID(_ token: String, client: some TestClientProtocol) async throws -> Int {
+        try #require(try await client.json("/api/v1/me", token: token).jsonObject()["user_id"] as? Int)
+    }
+
+    static func file(_ token: String, category: String = "food", description: String = "家里没有米了，想团购一袋大米", key: String? = nil, client: some TestClientProtocol) async throws -> TestResponse {
+        var headers: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
+        if let key { headers[.init("Idempotency-Key")!] = key }
+        return try await client.execute(uri: "/api/v1/requests", method: .post, headers: headers, body: .init(string: #"{"category":"\#(category)","description":"\#(description)"}"#))
+    }
+
+    static func act(_ id: Int, _ action: String, note: String? = nil, token: String, client: some TestClientProtocol) async throws -> TestResponse {
+        let body = note.map { #"{"action":"\#(action)","note":"\#($0)"}"# } ?? #"{"action":"\#(action)"}"#
+        return try await client.json("/api/v1/requests/\(id)/transitions", method: .post, token: token, body: body)
+    }
+
+    @Test("a resident files, the building leader accepts, starts and finishes; the household reopens; an illegal step is 409 naming the rule", arguments: TestEngine.available)
+    func walkthrough(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app, client in
+            let (household, _) = try await Self.householdToken(app, client: client)
+            let filed = try await Self.file(household, client: client)
+            #expect(filed.status == .created)
+            let request = try filed.jsonObject()
+            let id = try #require(request["id"] as? Int)
+            let leader = try await client.token(phone: try app.account(.buildingLeader).phone)
+            #expect(request["owner_user_id"] as? Int == (try await Self.userID(leader, client: client)), "routed to the building leader")
+            #expect(request["status"] as? String == "new")
+
+            let early = try await Self.act(id, "start", token: leader, client: client)
+            #expect(early.status == .conflict)
+            #expect(try early.jsonObject()["error"].flatMap { ($0 as? [String: Any])?["code"] as? String } == "requests.rule.start_requires_accepted")
+
+            for action in ["accept", "start", "done"] {
+                let step = try await Self.act(id, action, token: leader, client: client)
+                #expect(step.status == .ok, "\(action): \(step.text)")
+            }
+            let reopened = try await Self.act(id, "reopen", note: "米还没送到", token: household, client: client)
+            #expect(reopened.status == .ok)
+            #expect(try reopened.jsonObject()["status"] as? String == "new")
+            let history = try await client.json("/api/v1/requests/\(id)", token: leader)
+            let kinds = try #require(try history.jsonObject()["transitions"] as? [[String: Any]]).compactMap { $0["kind"] as? String }
+            #expect(kinds == ["accept", "start", "complete", "reopen"])
+            // Only a household can reopen, and a building leader of another building sees nothing.
+            let other = try await client.token(phone: try app.account(.buildingLeader, index: 1).phone)
+            #expect(try await client.json("/api/v1/requests/\(id)", token: other).status == .notFound)
+            #expect(try await Self.act(id, "accept", token: other, client: client).status == .notFound)
+        }
+    }
+
+    @Test("a re-sent form creates one request; a second open request of the same kind is offered for merging", arguments: TestEngine.available)
+    func idempotentIntake(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app, client in
+            let (household, _) = try await Self.householdToken(app, client: client)
+            let first = try await Self.file(household, key: "form-42", client: client)
+            let again = try await Self.file(household, key: "form-42", client: client)
+            #expect(first.status == .created && again.status == .ok)
+            #expect(try first.jsonObject()["id"] as? Int == (try again.jsonObject()["id"] as? Int))
+            let duplicate = try await Self.file(household, description: "还需要油和盐", client: client)
+            #expect(duplicate.status == .conflict)
+            let message = try #require((try duplicate.jsonObject()["error"] as? [String: Any])?["message"] as? String)
+            #expect(message.contains("\(try #require(try first.jsonObject()["id"] as? Int))"))
+            #expect(try await Self.file(household, category: "medicine", description: "胰岛素只剩两天的量", client: client).status == .created)
+        }
+    }
+
+    @Test("what a dialysis patient's household asks for is life-critical", arguments: [TestEngine.sqlite])
+    func urgencyFromCareRegister(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app, client in
+            let (household, householdID) = try await Self.householdToken(app, client: client)
+            try await app.store.write { db in
+                try await db.raw("UPDATE residents SET health_note = '尿毒症，每周透析三次' WHERE household_id = \(bind: householdID)").run()
+            }
+            let filed = try await Self.file(household, category: "transport", description: "今晚需要车去医院", client: client)
+            #expect(try filed.jsonObject()["urgency"] as? String == "life_critical")
+        }
+    }
+
+    @Test("two people accepting at once: exactly one wins, the other gets 409", arguments: TestEngine.available)
+    func concurrentAccept(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app, client in
+            let (household, _) = try await Self.householdToken(app, client: client)
+            let id = try #require(try await Self.file(household, client: client).jsonObject()["id"] as? Int)
+            let tokens = [
+                try await client.token(phone: try app.account(.buildingLeader).phone),
+                try await client.token(phone: try app.account(.compoundLead).phone),
+            ]
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for token in tokens { group.addTask { try await Self.act(id, "accept", token: token, client: client).status } }
+                return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
+            }
+            #expect(statuses.count { $0 == .ok } == 1)
+            #expect(statuses.count { $0 == .conflict } == 1)
+        }
+    }
+
+    @Test("a missed deadline escalates one level up, once, and keeps climbing until someone acts", arguments: TestEngine.available)
+    func escalation(engine: TestEngine) async throws {
+        let clock = ManualClock(Self.start)
+        try await TestApp.run(engine, now: { clock.now }) { app, client in
+            let (household, _) = try await Self.householdToken(app, client: client)
+            let id = try #require(try await Self.file(household, client: client).jsonObject()["id"] as? Int)
+            let runner = JobRunner(store: app.store, owner: "test-node", handlers: jobHandlers(services: app.services), now: { clock.now })
+            let staff = try await client.token(phone: try app.account(.committeeStaff).phone)
+            func owner() async throws -> (place: Int?, level: Int?) {
+                let request = try await client.json("/api/v1/requests/\(id)", token: staff).jsonObject()
+                return (request["owner_place_id"] as? Int, request["escalation_level"] as? Int)
+            }
+            let building = Int(try app.account(.buildingLeader).placeID)
+            let compound = Int(try app.account(.compoundLead).placeID)
+            let committee = Int(try app.account(.committeeStaff).placeID)
+            #expect(try await owner() == (building, 0))
+            clock.advance(11 * 3600)
+            try await runner.runDueJobs()
+            #expect(try await owner() == (building, 0), "a normal request has 12 hours to be accepted")
+            clock.advance(3600 + 60)
+            try await runner.runDueJobs()
+            #expect(try await owner() == (compound, 1))
+            try await runner.runDueJobs()
+            #expect(try await owner() == (compound, 1), "the same missed deadline escalates once")
+            clock.advance(12 * 3600 + 60)
+            try await runner.runDueJobs()
+            #expect(try await owner() == (committee, 2))
+            let accepted = try await Self.act(id, "accept", token: staff, client: client)
+            #expect(accepted.status == .ok)
+            clock.advance(13 * 3600)
+            try await runner.runDueJobs()
+            #expect(try await owner() == (committee, 2), "accepted in time: the done-by deadline (48 h) still runs")
+        }
+    }
+}
