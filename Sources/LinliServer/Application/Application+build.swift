@@ -52,5 +52,6 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     AccessPages(services: services).addRoutes(to: router)
     DirectoryPages(services: services).addRoutes(to: router)
     RegisterPages(services: services).addRoutes(to: router)
+    RequestPages(services: services).addRoutes(to: router)
     return router
 }

@@ -81,7 +81,7 @@ struct DirectoryPages {
             let view = try await directory.household(id: id, identity: identity, requestID: context.requestID)
             let path = try await services.store.read { db in try await HouseholdRecords.household(id: id, on: db)?.path }
             let canRotate = path.map { identity.grants.allows(.manageRegister, at: $0) } ?? false
-            return Self.householdPage(view, context: context, rotateForm: canRotate)
+            return Self.householdPage(view, context: context, rotateForm: canRotate, extra: "<p><a href=\"/requests/new?household=\(id)\">\(context.t("requests.page.new_for_household"))</a></p>")
         }
         router.post("households/:id/code") { request, context -> Response in
             let identity = try context.requireUser()
@@ -136,8 +136,10 @@ struct DirectoryPages {
             }.response()
         }
         router.get("my-household") { _, context -> Response in
-            let view = try await directory.ownHousehold(identity: try context.requireHousehold())
-            return Self.householdPage(view, context: context, rotateForm: false)
+            let identity = try context.requireHousehold()
+            let view = try await directory.ownHousehold(identity: identity)
+            let requests = try await services.store.read { db in try await RequestRecords.forHousehold(identity.household.id, on: db) }
+            return Self.householdPage(view, context: context, rotateForm: false, extra: RequestPages.householdSection(requests, context: context))
         }
         router.get("volunteers") { request, context -> Response in
             let identity = try context.requireUser()
@@ -170,7 +172,7 @@ struct DirectoryPages {
         return escape(components.string ?? request.uri.path)
     }
 
-    static func householdPage(_ view: HouseholdDetailView, context: LinliRequestContext, rotateForm: Bool) -> Response {
+    static func householdPage(_ view: HouseholdDetailView, context: LinliRequestContext, rotateForm: Bool, extra: String = "") -> Response {
         let crumbs = view.places.filter { $0.level != .household }.map { "<a href=\"/places/\($0.id)\">\(escape($0.name))</a>" }.joined(separator: " › ")
         let residents = view.residents.map { resident -> String in
             var cells = "<td>\(escape(resident.name))</td><td>\(escape(resident.phone ?? ""))</td><td>\(resident.birthYear.map(String.init) ?? "")</td><td>\(escape(resident.note ?? ""))</td>"
@@ -189,6 +191,7 @@ struct DirectoryPages {
             <tbody>\(residents.isEmpty ? "<tr><td colspan=\"4\">\(context.t("list.empty"))</td></tr>" : residents)</tbody></table>
             \(view.sensitiveVisible ? "<p class=\"muted\">\(context.t("directory.sensitive_audited"))</p>" : "")
             \(rotateForm ? "<form method=\"post\" action=\"/households/\(view.id)/code\">\(context.csrfField)<button>\(context.t("directory.code.rotate"))</button></form>" : "")
+            \(extra)
             """
         }.response()
     }

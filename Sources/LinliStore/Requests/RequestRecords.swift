@@ -182,3 +182,46 @@ extension RequestRecords {
         }
     }
 }
+
+/// A line of a request list: the request and its owner's name.
+public struct RequestListItem: Sendable, Hashable {
+    public var stored: StoredRequest
+    public var ownerName: String?
+    public var householdLabel: String
+}
+
+extension RequestRecords {
+    static let listColumns: SQLQueryString = """
+        SELECT r.*, u.name AS owner_name, b.name AS building_name, h.room AS room
+        FROM requests r
+        LEFT JOIN users u ON u.id = r.owner_user_id
+        JOIN households h ON h.id = r.household_id
+        JOIN places b ON b.id = h.building_id
+        """
+
+    static func decodeItem(_ row: any SQLRow) throws -> RequestListItem {
+        RequestListItem(
+            stored: try decode(row),
+            ownerName: try row.decode(column: "owner_name", as: String?.self),
+            householdLabel: "\(try row.decode(column: "building_name", as: String.self)) \(try row.decode(column: "room", as: String.self))"
+        )
+    }
+
+    /// A household's requests, newest first.
+    public static func forHousehold(_ householdID: PlaceID, limit: Int = 50, on db: any SQLDatabase) async throws -> [RequestListItem] {
+        try await db.raw(listColumns + " WHERE r.household_id = \(bind: householdID) ORDER BY r.id DESC LIMIT \(bind: limit)").all().map(decodeItem)
+    }
+
+    /// "My queue": open requests a person holds, and those their places' duty teams hold with
+    /// nobody named yet, the most pressing deadline first.
+    public static func queue(userID: Int64, dutyPlaces: [PlaceID], limit: Int = 100, on db: any SQLDatabase) async throws -> [RequestListItem] {
+        let open: [any Encodable & Sendable] = RequestStatus.allCases.filter(\.isOpen).map(\.rawValue)
+        var sql = listColumns + " WHERE r.status IN (\(binds: open)) AND (r.owner_user_id = \(bind: userID)"
+        if !dutyPlaces.isEmpty {
+            let places: [any Encodable & Sendable] = dutyPlaces
+            sql += " OR (r.owner_user_id IS NULL AND r.owner_place_id IN (\(binds: places)))"
+        }
+        sql += ") ORDER BY CASE WHEN r.status = 'new' THEN r.accept_by ELSE r.done_by END, r.id LIMIT \(bind: limit)"
+        return try await db.raw(sql).all().map(decodeItem)
+    }
+}

@@ -20,6 +20,8 @@ struct ScopeTests {
         (.post, "/api/v1/places/{id}/household-codes", true),
         (.get, "/api/v1/requests/{id}", true),
         (.post, "/api/v1/requests/{id}/transitions", true),
+        (.get, "/requests/{id}", false),
+        (.post, "/requests/{id}/act", false),
         (.get, "/households/{id}", false),
         (.post, "/households/{id}/code", false),
         (.get, "/places/{id}", false),
