@@ -18,17 +18,18 @@ public typealias HMACSHA256 = (_ key: Data, _ message: Data) -> Data
 ///   would reinterpret, and only `text` can @ members by phone (`mentioned_mobile_list`). The
 ///   content is cut to WeCom's 2,048-byte limit, keeping the title and the link.
 /// - DingTalk (钉钉自定义机器人): `markdown`, whose `title` is what the chat list and the phone's
-///   notification show. Markdown characters in the message are escaped so a resident's words can
-///   not turn into a link. Mentions go in `at.atMobiles` and as `@phone` in the text, which
+///   notification show. Markdown characters in the message are escaped so a resident's words
+///   cannot turn into a link. Mentions go in `at.atMobiles` and as `@phone` in the text, which
 ///   DingTalk requires; it masks the number of anyone not in the group. With a secret, the URL
 ///   gets `timestamp` (ms) and `sign` = Base64(HMAC-SHA256(secret, "timestamp\nsecret")).
 /// - Feishu (飞书自定义机器人): `post` (rich text), whose `title` is shown bold and whose `a` tag
 ///   makes the link clickable, while `text` tags stay literal. Feishu robots can only @ by open_id,
 ///   so mentions are not rendered. With a secret, the body gets `timestamp` (s) and
 ///   `sign` = Base64(HMAC-SHA256(key: "timestamp\nsecret", message: empty)).
-/// - Plain HTTP: see `plainBody` and the receiver's recipe on `render`.
+/// - Plain HTTP: Linli's own JSON (`PlainBody`), signed in the headers; the receiver's recipe is
+///   on `render`.
 public enum WebhookPayload {
-    /// WeCom refuses text content over 2,048 bytes of UTF-8 (errcode 40058).
+    /// WeCom refuses text content over 2,048 bytes of UTF-8.
     static let wecomTextLimit = 2048
 
     /// Renders `message` for `target` as of `timestamp`, the moment of this attempt: DingTalk and

@@ -22,6 +22,7 @@ public enum WebhookTarget: Sendable, Hashable {
 
     /// Builds a target from what an admin typed or the database held, refusing what could never
     /// deliver, so a bad target is caught at the form and not as a dead letter hours later.
+    /// WeCom robots do not sign, so a secret given for one is dropped.
     public init(kind: String, url: String, secret: String?) throws(WebhookTargetError) {
         guard let known = Kind(rawValue: kind) else { throw WebhookTargetError(.unknownKind) }
         switch known {
@@ -59,7 +60,10 @@ public enum WebhookTarget: Sendable, Hashable {
     }
 
     public func validate() throws(WebhookTargetError) {
-        guard let components = URLComponents(string: url),
+        // Foundation percent-encodes a space instead of refusing it, but in a pasted robot URL a
+        // space or line break means the paste went wrong and the token is not what was meant.
+        guard !url.contains(where: \.isWhitespace),
+              let components = URLComponents(string: url),
               let scheme = components.scheme?.lowercased(), scheme == "https" || scheme == "http",
               let host = components.host, !host.isEmpty
         else { throw WebhookTargetError(.urlInvalid) }

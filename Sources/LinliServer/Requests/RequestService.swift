@@ -40,19 +40,19 @@ struct RequestService: Sendable {
         let now = services.now()
         let scope = RequestRecords.encode(actor)
         let (policy, routing) = (self.policy, self.routing)
-        return try await services.store.write { db in
+        // Everything that only reads happens on a reader, beside the writer; the transaction that
+        // follows is a few inserts, so the single SQLite writer stays free (issue 3's intake target).
+        let prepared = try await services.store.read { db -> (Filed?, Household?, LinliCore.Request?) in
             if let idempotencyKey, let existing = try await RequestRecords.requestID(idempotencyKey: idempotencyKey, scope: scope, on: db),
                let stored = try await RequestRecords.request(id: existing, on: db) {
-                return Filed(stored: stored, created: false)
+                return (Filed(stored: stored, created: false), nil, nil)
             }
             guard let household = try await HouseholdRecords.household(id: filing.householdID, on: db) else { throw AppError.notFound }
             if let residentID = filing.residentID {
                 let detail = try await HouseholdRecords.detail(id: household.id, on: db)
                 guard detail?.residents.contains(where: { $0.id == residentID }) == true else { throw AppError.invalid("resident_id") }
             }
-            if let duplicate = try await RequestRecords.openDuplicate(householdID: household.id, category: filing.category, on: db) {
-                throw AppError(.conflict, "requests.duplicate", field: "category", arguments: ["id": "\(duplicate.request.id)"])
-            }
+            try await Self.refuseDuplicate(householdID: household.id, category: filing.category, on: db)
             let careNotes = try await RequestRecords.careNotes(householdID: household.id, on: db)
             let proposal = UrgencyRules.propose(category: filing.category, description: description, careNotes: careNotes)
             let places = try await DirectoryRecords.ancestors(of: household.path, on: db)
@@ -64,13 +64,36 @@ struct RequestService: Sendable {
                 id: 0, householdID: household.id, residentID: filing.residentID, category: filing.category, urgency: proposal.urgency,
                 description: description, channel: filing.channel, filedBy: actor, routing: decision, policy: policy, at: now
             )
-            let stored = try await RequestRecords.insert(request, household: household, at: now, on: db)
-            if let idempotencyKey {
-                try await RequestRecords.remember(idempotencyKey: idempotencyKey, scope: scope, requestID: stored.request.id, at: now, on: db)
+            return (nil, household, request)
+        }
+        if let replay = prepared.0 { return replay }
+        guard let household = prepared.1, let request = prepared.2 else { throw AppError.notFound }
+        do {
+            return try await services.store.write { db in
+                let stored = try await RequestRecords.insert(request, household: household, at: now, on: db)
+                if let idempotencyKey {
+                    try await RequestRecords.remember(idempotencyKey: idempotencyKey, scope: scope, requestID: stored.request.id, at: now, on: db)
+                }
+                try await Self.scheduleDeadline(stored.request, at: now, on: db)
+                try await AuditRecords.append([AuditEntry(at: now, actor: scope, action: "request.create", entity: "request", entityID: "\(stored.request.id)", path: household.path.rawValue, after: RegisterRecords.json(AuditedRequest(stored.request)), requestID: httpRequestID)], on: db)
+                return Filed(stored: stored, created: true)
             }
-            try await Self.scheduleDeadline(stored.request, at: now, on: db)
-            try await AuditRecords.append([AuditEntry(at: now, actor: scope, action: "request.create", entity: "request", entityID: "\(stored.request.id)", path: household.path.rawValue, after: RegisterRecords.json(AuditedRequest(stored.request)), requestID: httpRequestID)], on: db)
-            return Filed(stored: stored, created: true)
+        } catch where Store.isUniqueViolation(error) {
+            // Someone filed the same kind, or re-sent the same form, a moment ago.
+            return try await services.store.read { db in
+                if let idempotencyKey, let existing = try await RequestRecords.requestID(idempotencyKey: idempotencyKey, scope: scope, on: db),
+                   let stored = try await RequestRecords.request(id: existing, on: db) {
+                    return Filed(stored: stored, created: false)
+                }
+                try await Self.refuseDuplicate(householdID: household.id, category: request.category, on: db)
+                throw error
+            }
+        }
+    }
+
+    static func refuseDuplicate(householdID: PlaceID, category: RequestCategory, on db: any SQLDatabase) async throws {
+        if let duplicate = try await RequestRecords.openDuplicate(householdID: householdID, category: category, on: db) {
+            throw AppError(.conflict, "requests.duplicate", field: "category", arguments: ["id": "\(duplicate.request.id)"])
         }
     }
 
@@ -101,7 +124,16 @@ struct RequestService: Sendable {
         if let note, note.count > Self.maximumDescriptionLength { throw AppError.tooLong("note", max: Self.maximumDescriptionLength) }
         let now = services.now()
         let policy = self.policy
-        return try await services.store.write { db in
+        do {
+            return try await applyAction(action, on: id, caller: caller, note: note, policy: policy, now: now, httpRequestID: httpRequestID)
+        } catch where Store.isUniqueViolation(error) {
+            // Reopening while another request of the same kind is open.
+            throw AppError(.conflict, "requests.duplicate_open", field: "status")
+        }
+    }
+
+    private func applyAction(_ action: Action, on id: LinliCore.RequestID, caller: Caller, note: String?, policy: DeadlinePolicy, now: Date, httpRequestID: String) async throws -> StoredRequest {
+        try await services.store.write { db in
             guard let stored = try await RequestRecords.request(id: id, on: db) else { throw AppError.notFound }
             let actor = try Self.authorize(caller, for: stored)
             let change: RequestChange

@@ -206,6 +206,9 @@ enum Schema {
                 "CREATE INDEX requests_owner_user ON requests (owner_user_id, status, accept_by)",
                 "CREATE INDEX requests_owner_place ON requests (owner_place_id, status, accept_by)",
                 "CREATE INDEX requests_household ON requests (household_id, category, status)",
+                // One open request per household and kind: a second is offered for merging, and
+                // two sent at the same moment cannot both get in.
+                "CREATE UNIQUE INDEX requests_one_open_per_kind ON requests (household_id, category) WHERE status IN ('new', 'accepted', 'in_progress')",
                 """
                 CREATE TABLE request_transitions (
                     id \(sql.id),

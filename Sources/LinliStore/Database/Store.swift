@@ -189,6 +189,21 @@ public final class Store: Sendable {
         }
     }
 
+    /// True if `error` is a unique constraint refusing a row, on either engine: the way the
+    /// database tells two concurrent writers that only one of them may win.
+    public static func isUniqueViolation(_ error: any Error) -> Bool {
+        if let sqlite = error as? SQLiteError {
+            switch sqlite.reason {
+            case .constraintUniqueFailed, .constraintPrimaryKeyFailed: return true
+            default: return false
+            }
+        }
+        if let psql = error as? PSQLError {
+            return psql.serverInfo?[.sqlState] == "23505"
+        }
+        return false
+    }
+
     static func describe(_ error: any Error) -> String {
         if let psql = error as? PSQLError {
             return psql.serverInfo?[.message] ?? "\(psql.code)"
