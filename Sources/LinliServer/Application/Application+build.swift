@@ -53,5 +53,6 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     DirectoryPages(services: services).addRoutes(to: router)
     RegisterPages(services: services).addRoutes(to: router)
     RequestPages(services: services).addRoutes(to: router)
+    ChainListPages(services: services).addRoutes(to: router)
     return router
 }

@@ -43,7 +43,7 @@ struct DirectoryPages {
             return Page(title: view.place.name, context: context) {
                 """
                 <p class="muted">\(crumbs) · \(context.t("level.\(view.place.level.rawValue)"))</p>
-                <p><a href="/households?place=\(view.place.id)">\(context.t("directory.search_here"))</a> · <a href="/volunteers?place=\(view.place.id)">\(context.t("nav.volunteers"))</a> · <a href="/teams?place=\(view.place.id)">\(context.t("nav.teams"))</a>\(registerLink)</p>
+                <p><a href="/households?place=\(view.place.id)">\(context.t("directory.search_here"))</a> · <a href="/volunteers?place=\(view.place.id)">\(context.t("nav.volunteers"))</a> · <a href="/teams?place=\(view.place.id)">\(context.t("nav.teams"))</a> · <a href="/places/\(view.place.id)/chain-list">\(context.t("chain_list.import.link"))</a>\(registerLink)</p>
                 <ul>\(children)</ul>
                 """
             }.response()

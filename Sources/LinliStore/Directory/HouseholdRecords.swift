@@ -200,3 +200,24 @@ extension HouseholdRecords {
         }
     }
 }
+
+extension HouseholdRecords {
+    /// Flats under `place` with this building number (or name) and room: how a chain-list line
+    /// ("3-201") finds its household. More than one means the line is ambiguous.
+    public static func find(building: String, room: String, under place: Place, on db: any SQLDatabase) async throws -> [HouseholdLabel] {
+        var sql: SQLQueryString = """
+            SELECT h.id, h.room, b.name AS building_name, c.name AS compound_name
+            FROM households h JOIN places b ON b.id = h.building_id JOIN places c ON c.id = b.parent_id
+            WHERE h.room = \(bind: room) AND (b.code = \(bind: building) OR b.name = \(bind: building) OR b.name = \(bind: building + "号楼")) AND
+            """
+        sql += " " + scopeCondition(column: "h.path", scopes: [place.path.rawValue]) + " ORDER BY h.path LIMIT 10"
+        return try await db.raw(sql).all().map { row in
+            HouseholdLabel(
+                id: try row.decode(column: "id", as: PlaceID.self),
+                compound: try row.decode(column: "compound_name", as: String.self),
+                building: try row.decode(column: "building_name", as: String.self),
+                room: try row.decode(column: "room", as: String.self)
+            )
+        }
+    }
+}

@@ -20,6 +20,8 @@ struct ScopeTests {
         (.post, "/api/v1/places/{id}/household-codes", true),
         (.get, "/api/v1/requests/{id}", true),
         (.post, "/api/v1/requests/{id}/transitions", true),
+        (.get, "/places/{id}/chain-list", false),
+        (.post, "/places/{id}/chain-list", false),
         (.get, "/requests/{id}", false),
         (.post, "/requests/{id}/act", false),
         (.get, "/households/{id}", false),

@@ -1,0 +1,44 @@
+import Foundation
+import HummingbirdTesting
+import LinliCore
+import LinliServer
+import LinliStore
+import LinliTestSupport
+import Testing
+
+@Suite("Chain lists pasted from the group become requests; no line is dropped")
+struct ChainListImportTests {
+    static let message = "#接龙 3号楼团购大米 每袋10斤\n1. 1-101 王 1袋\n2. 1-9999 李 2袋\n3、2号楼102 张 两袋 已付\n"
+
+    @Test("matched lines file requests once; unmatched and ambiguous lines are shown for a person", arguments: TestEngine.available)
+    func importChainList(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app, client in
+            let compound = try app.account(.compoundLead).placeID
+            var lead = Browser()
+            try await lead.logIn(phone: try app.account(.compoundLead).phone, client: client)
+            let form = try await lead.get("/places/\(compound)/chain-list", client: client)
+            #expect(form.status == .ok)
+            let csrf = try Browser.csrfToken(in: form)
+            let checked = try await lead.post("/places/\(compound)/chain-list", form: ["_csrf": csrf, "message": Self.message, "category": "food"], client: client)
+            #expect(checked.status == .ok)
+            #expect(checked.text.components(separatedBy: "<tr").count - 2 == 4, "every input line has a row")
+            #expect(checked.text.components(separatedBy: "class=\"unmatched\"").count - 1 == 2, "the title and the unknown room need a person")
+            let before = try await app.store.read { db in try await db.raw("SELECT COUNT(*) AS n FROM requests").first()?.decode(column: "n", as: Int.self) }
+            #expect(before == 0, "checking files nothing")
+            let confirmed = try await lead.post("/places/\(compound)/chain-list", form: ["_csrf": csrf, "message": Self.message, "category": "food", "confirm": "yes"], client: client)
+            #expect(confirmed.text.contains("id=\"chain-list-outcome\""))
+            let again = try await lead.post("/places/\(compound)/chain-list", form: ["_csrf": csrf, "message": Self.message, "category": "food", "confirm": "yes"], client: client)
+            #expect(again.status == .ok)
+            let requests = try await app.store.read { db in try await db.raw("SELECT channel, description FROM requests ORDER BY id").all() }
+            #expect(requests.count == 2, "two lines matched; sending the same paste again files nothing twice")
+            #expect(try requests.allSatisfy { try $0.decode(column: "channel", as: String.self) == "chain_list_import" })
+            // From the committee, building 1 room 101 exists in both compounds: ambiguous, not guessed.
+            var staff = Browser()
+            try await staff.logIn(phone: try app.account(.committeeStaff).phone, client: client)
+            let committee = try app.account(.committeeStaff).placeID
+            let committeeForm = try await staff.get("/places/\(committee)/chain-list", client: client)
+            let wide = try await staff.post("/places/\(committee)/chain-list", form: ["_csrf": try Browser.csrfToken(in: committeeForm), "message": "1. 1-101 王 1袋", "category": "food"], client: client)
+            #expect(wide.text.contains(Catalogue.text("chain_list.match.several", .zhHans)))
+        }
+    }
+}
