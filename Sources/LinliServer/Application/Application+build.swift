@@ -54,5 +54,6 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     RegisterPages(services: services).addRoutes(to: router)
     RequestPages(services: services).addRoutes(to: router)
     ChainListPages(services: services).addRoutes(to: router)
+    BoardPage(services: services).addRoutes(to: router)
     return router
 }

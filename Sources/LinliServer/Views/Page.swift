@@ -46,7 +46,7 @@ struct Page {
         var navigation = "<a href=\"/\">\(t("nav.home"))</a>"
         switch context.caller {
         case .user(let identity):
-            navigation += " <a href=\"/queue\">\(t("nav.queue"))</a> <a href=\"/households\">\(t("nav.households"))</a> <a href=\"/volunteers\">\(t("nav.volunteers"))</a> <a href=\"/teams\">\(t("nav.teams"))</a>"
+            navigation += " <a href=\"/queue\">\(t("nav.queue"))</a> <a href=\"/board\">\(t("nav.board"))</a> <a href=\"/households\">\(t("nav.households"))</a> <a href=\"/volunteers\">\(t("nav.volunteers"))</a> <a href=\"/teams\">\(t("nav.teams"))</a>"
             navigation += " <form method=\"post\" action=\"/logout\" class=\"inline\"><input type=\"hidden\" name=\"_csrf\" value=\"\(escape(context.csrfToken))\"><button>\(t("nav.logout")) (\(escape(identity.user.name)))</button></form>"
         case .household:
             navigation += " <a href=\"/my-household\">\(t("nav.my_household"))</a> <form method=\"post\" action=\"/logout\" class=\"inline\"><input type=\"hidden\" name=\"_csrf\" value=\"\(escape(context.csrfToken))\"><button>\(t("nav.logout"))</button></form>"

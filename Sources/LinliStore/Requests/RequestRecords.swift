@@ -225,3 +225,34 @@ extension RequestRecords {
         return try await db.raw(sql).all().map(decodeItem)
     }
 }
+
+/// What the committee board counts: one line per request in scope.
+public struct BoardRow: Sendable, Hashable {
+    public var status: RequestStatus
+    public var urgency: Urgency
+    public var createdAt: Date
+    public var closedAt: Date?
+    public var acceptBy: Date
+    public var doneBy: Date
+}
+
+extension RequestRecords {
+    /// Requests under `scopes` that are open, or were filed or closed since `since`.
+    public static func boardRows(scopes: [PlacePath], since: Date, on db: any SQLDatabase) async throws -> [BoardRow] {
+        let open: [any Encodable & Sendable] = RequestStatus.allCases.filter(\.isOpen).map(\.rawValue)
+        var sql: SQLQueryString = "SELECT status, urgency, created_at, closed_at, accept_by, done_by FROM requests WHERE "
+        sql += scopeCondition(column: "path", scopes: scopes.map(\.rawValue))
+        sql += " AND (status IN (\(binds: open)) OR created_at >= \(bind: since.millisecondsSince1970) OR closed_at >= \(bind: since.millisecondsSince1970))"
+        return try await db.raw(sql).all().compactMap { row in
+            guard let status = RequestStatus(rawValue: try row.decode(column: "status", as: String.self)),
+                  let urgency = Urgency(rawValue: try row.decode(column: "urgency", as: String.self)) else { return nil }
+            return BoardRow(
+                status: status, urgency: urgency,
+                createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)),
+                closedAt: try row.decode(column: "closed_at", as: Int64?.self).map(Date.init(millisecondsSince1970:)),
+                acceptBy: Date(millisecondsSince1970: try row.decode(column: "accept_by", as: Int64.self)),
+                doneBy: Date(millisecondsSince1970: try row.decode(column: "done_by", as: Int64.self))
+            )
+        }
+    }
+}

@@ -46,6 +46,16 @@ struct RequestPagesTests {
             #expect(stored.request.status == .done)
             let own = try await resident.get("/my-household", client: client)
             #expect(own.text.contains("href=\"\(location)\""))
+
+            // The committee's board counts it among the done, with a chart drawn on the server.
+            var staff = Browser()
+            try await staff.logIn(phone: try app.account(.committeeStaff).phone, client: client)
+            let board = try await staff.get("/board", client: client)
+            #expect(board.status == .ok)
+            #expect(board.text.contains("data-status=\"done\">1<"))
+            #expect(board.text.contains("<svg") && board.text.contains("<rect"))
+            let foreign = try await leader.get("/board?place=\(try app.account(.buildingLeader, index: 1).placeID)", client: client)
+            #expect(foreign.status == .notFound)
         }
     }
 }
