@@ -12,6 +12,8 @@ extension Catalogue {
         "field.household": .init("住户", "Household"),
         "field.owner": .init("负责人", "Owner"),
         "field.closed_at": .init("办结时间", "Closed at"),
+        "field.owner_user_id": .init("接手人", "New owner"),
+        "field.owner_place_id": .init("接手团队", "New owner team"),
         "field.urgency": .init("紧急程度", "Urgency"),
         "requests.page.new": .init("提交新诉求", "New request"),
         "requests.page.new_for_household": .init("代这户提交诉求", "File a request for this household"),

@@ -920,7 +920,7 @@ extension OpenAPIDocument {
   "/api/v1/requests/{id}/transitions": {
    "post": {
     "operationId": "actOnRequest",
-    "summary": "Move a request through its lifecycle: accept, start, done, cancel, unable, resolved_elsewhere, reopen. A broken rule or a change made meanwhile by someone else answers 409 naming it.",
+    "summary": "Move a request through its lifecycle: accept, start, done, cancel, unable, resolved_elsewhere, reopen; staff also reassign (to a person or a duty team) and change_urgency, with a reason. A broken rule or a change made meanwhile by someone else answers 409 naming it.",
     "security": [
      {
       "bearer": []
@@ -1721,12 +1721,32 @@ extension OpenAPIDocument {
        "cancel",
        "unable",
        "resolved_elsewhere",
-       "reopen"
+       "reopen",
+       "reassign",
+       "change_urgency"
       ]
      },
      "note": {
       "type": "string",
-      "maxLength": 2000
+      "maxLength": 2000,
+      "description": "the reason: required for unable, resolved_elsewhere, reassign and change_urgency"
+     },
+     "urgency": {
+      "type": "string",
+      "enum": [
+       "normal",
+       "urgent",
+       "life_critical"
+      ],
+      "description": "for change_urgency"
+     },
+     "owner_user_id": {
+      "type": "integer",
+      "description": "for reassign to a person"
+     },
+     "owner_place_id": {
+      "type": "integer",
+      "description": "for reassign to a place's duty team"
      }
     }
    },

@@ -88,6 +88,15 @@ struct RequestAPI {
     struct ActionBody: Decodable {
         var action: RequestService.Action
         var note: String?
+        var urgency: Urgency?
+        var ownerUserID: Int64?
+        var ownerPlaceID: PlaceID?
+        enum CodingKeys: String, CodingKey { case action, note, urgency, ownerUserID = "owner_user_id", ownerPlaceID = "owner_place_id" }
+
+        var details: RequestService.ActionDetails {
+            let owner: RequestOwner? = ownerUserID.map { .user(id: $0) } ?? ownerPlaceID.map { .place(id: $0) }
+            return RequestService.ActionDetails(note: note, urgency: urgency, owner: owner)
+        }
     }
 
     func addRoutes(to router: RouterGroup<LinliRequestContext>) {
@@ -122,7 +131,7 @@ struct RequestAPI {
             // Scope first: a body aimed at someone else's request is not even read.
             _ = try await requests.request(id: id, caller: context.caller)
             let body = try await request.decodeJSON(as: ActionBody.self, context: context)
-            return RequestView(try await requests.act(body.action, on: id, caller: context.caller, note: body.note, requestID: context.requestID))
+            return RequestView(try await requests.act(body.action, on: id, caller: context.caller, details: body.details, requestID: context.requestID))
         }
     }
 }

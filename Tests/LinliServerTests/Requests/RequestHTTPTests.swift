@@ -81,6 +81,32 @@ struct RequestHTTPTests {
         }
     }
 
+    @Test("staff change the urgency and hand a request over, each with a reason, only to someone who can see it", arguments: [TestEngine.sqlite])
+    func urgencyAndHandOver(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app, client in
+            let (household, _) = try await Self.householdToken(app, client: client)
+            let filed = try await Self.file(household, client: client).jsonObject()
+            let id = try #require(filed["id"] as? Int)
+            let staff = try await client.token(phone: try app.account(.committeeStaff).phone)
+            let noReason = try await client.json("/api/v1/requests/\(id)/transitions", method: .post, token: staff, body: #"{"action":"change_urgency","urgency":"urgent"}"#)
+            #expect(noReason.status == .conflict)
+            let raised = try await client.json("/api/v1/requests/\(id)/transitions", method: .post, token: staff, body: #"{"action":"change_urgency","urgency":"urgent","note":"老人独居，行动不便"}"#)
+            #expect(raised.status == .ok)
+            #expect(try raised.jsonObject()["urgency"] as? String == "urgent")
+            #expect((try raised.jsonObject()["accept_by"] as? String ?? "") < (filed["accept_by"] as? String ?? ""), "a graver need gets a nearer deadline")
+            let lead = try await client.token(phone: try app.account(.compoundLead).phone)
+            let leadID = try await Self.userID(lead, client: client)
+            let handed = try await client.json("/api/v1/requests/\(id)/transitions", method: .post, token: staff, body: #"{"action":"reassign","owner_user_id":\#(leadID),"note":"楼组长今天轮休"}"#)
+            #expect(handed.status == .ok)
+            #expect(try handed.jsonObject()["owner_user_id"] as? Int == leadID)
+            let otherBuilding = try app.account(.buildingLeader, index: 1).placeID
+            let sideways = try await client.json("/api/v1/requests/\(id)/transitions", method: .post, token: staff, body: #"{"action":"reassign","owner_place_id":\#(otherBuilding),"note":"试试"}"#)
+            #expect(sideways.status == .badRequest)
+            #expect((try sideways.jsonObject()["error"] as? [String: Any])?["field"] as? String == "owner_place_id")
+            #expect(try await client.json("/api/v1/requests/\(id)/transitions", method: .post, token: household, body: #"{"action":"reassign","owner_user_id":\#(leadID),"note":"x"}"#).status == .conflict)
+        }
+    }
+
     @Test("what a dialysis patient's household asks for is life-critical", arguments: [TestEngine.sqlite])
     func urgencyFromCareRegister(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app, client in
