@@ -57,6 +57,12 @@ extension Catalogue {
         "requests.board.legend_filed": .init("每日新诉求", "Filed per day"),
         "requests.board.legend_median": .init("办结用时中位数（小时）", "Median hours to done"),
         "nav.board": .init("看板", "Board"),
+        "notify.request.escalated.title": .init("诉求 #{id} 超时，已上报", "Request #{id} overdue and escalated"),
+        "notify.request.escalated.text": .init("{urgency}·{category}诉求 #{id} 超过时限无人办理，现由{owner}负责，请尽快接单。", "{urgency} {category} request #{id} missed its deadline; {owner} now has it: please accept it."),
+        "field.kind": .init("类型", "Kind"),
+        "field.url": .init("地址", "URL"),
+        "field.secret": .init("密钥", "Secret"),
+        "field.status": .init("状态", "Status"),
         "nav.queue": .init("我的待办", "My queue"),
         "field.escalation_level": .init("上报级别", "Escalation level"),
     ]

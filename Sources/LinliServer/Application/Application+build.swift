@@ -28,7 +28,7 @@ public func buildApplication(_ configuration: ServerConfiguration, services: App
 
 /// Every kind of job this server runs, by capability.
 public func jobHandlers(services: AppServices) -> [JobHandler] {
-    [RequestService(services: services).deadlineHandler]
+    [RequestService(services: services).deadlineHandler, NotifyService(services: services).deliveryHandler]
 }
 
 public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
@@ -48,6 +48,7 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     DirectoryAPI(services: services).addRoutes(to: api)
     RegisterAPI(services: services).addRoutes(to: api)
     RequestAPI(services: services).addRoutes(to: api)
+    NotifyAPI(services: services).addRoutes(to: api)
 
     AccessPages(services: services).addRoutes(to: router)
     DirectoryPages(services: services).addRoutes(to: router)

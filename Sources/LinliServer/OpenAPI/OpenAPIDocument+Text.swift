@@ -976,6 +976,197 @@ extension OpenAPIDocument {
      }
     }
    }
+  },
+  "/api/v1/places/{id}/webhooks": {
+   "post": {
+    "operationId": "addWebhookTarget",
+    "summary": "Add a group robot (wecom, dingtalk, feishu) or a signed HTTP webhook that hears about requests under the place (admins)",
+    "security": [
+     {
+      "bearer": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "integer",
+       "format": "int64",
+       "minimum": 1
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "required": [
+         "kind",
+         "url"
+        ],
+        "properties": {
+         "kind": {
+          "type": "string",
+          "enum": [
+           "wecom",
+           "dingtalk",
+           "feishu",
+           "http"
+          ]
+         },
+         "url": {
+          "type": "string"
+         },
+         "secret": {
+          "type": "string"
+         }
+        }
+       }
+      }
+     }
+    },
+    "responses": {
+     "201": {
+      "description": "Added",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "required": [
+          "id",
+          "place_id",
+          "kind"
+         ],
+         "properties": {
+          "id": {
+           "type": "integer"
+          },
+          "place_id": {
+           "type": "integer"
+          },
+          "kind": {
+           "type": "string"
+          }
+         }
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/api/v1/notifications": {
+   "get": {
+    "operationId": "listNotifications",
+    "summary": "Notifications by delivery status; dead letters by default (admins)",
+    "security": [
+     {
+      "bearer": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "status",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "enum": [
+        "pending",
+        "delivered",
+        "dead"
+       ]
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object",
+         "required": [
+          "notifications"
+         ],
+         "properties": {
+          "notifications": {
+           "type": "array",
+           "items": {
+            "type": "object",
+            "required": [
+             "id",
+             "target_id",
+             "kind",
+             "title",
+             "status",
+             "attempts",
+             "created_at"
+            ],
+            "properties": {
+             "id": {
+              "type": "integer"
+             },
+             "target_id": {
+              "type": "integer"
+             },
+             "kind": {
+              "type": "string"
+             },
+             "title": {
+              "type": "string"
+             },
+             "status": {
+              "type": "string"
+             },
+             "attempts": {
+              "type": "integer"
+             },
+             "last_error": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "created_at": {
+              "type": "string",
+              "format": "date-time"
+             }
+            }
+           }
+          }
+         }
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
   }
  },
  "components": {

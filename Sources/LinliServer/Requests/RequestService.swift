@@ -246,9 +246,34 @@ struct RequestService: Sendable {
                 }
                 guard try await RequestRecords.apply(change, expectedVersion: stored.version, on: db) else { return }
                 try await Self.scheduleDeadline(change.request, at: now, on: db)
+                // The groups above the household hear of it in the same transaction (the outbox).
+                let targets = try await NotifyRecords.targets(at: places.map(\.id), on: db)
+                if !targets.isEmpty {
+                    let ownerName = try await DirectoryRecords.place(id: step.toPlaceID, on: db)?.name ?? "\(step.toPlaceID)"
+                    try await NotifyRecords.enqueue(Self.escalationMessage(change.request, ownerName: ownerName), to: targets, at: now, on: db)
+                }
                 try await AuditRecords.append([AuditEntry(at: now, actor: "system", action: "request.escalate", entity: "request", entityID: "\(id)", path: stored.path.rawValue, before: step.fromPlaceID.map { "\($0)" }, after: "\(step.toPlaceID)")], on: db)
             }
         }
+    }
+}
+
+extension RequestService {
+    /// Group chats are Chinese: the message is in the default language.
+    static func escalationMessage(_ request: LinliCore.Request, ownerName: String) -> NotificationMessage {
+        let language = Language.default
+        let arguments = [
+            "id": "\(request.id)",
+            "category": Catalogue.text(request.category.catalogueKey, language),
+            "urgency": Catalogue.text(request.urgency.catalogueKey, language),
+            "owner": ownerName,
+        ]
+        return NotificationMessage(
+            kind: "request.escalated", subjectID: "\(request.id)",
+            title: Catalogue.text("notify.request.escalated.title", language, arguments),
+            text: Catalogue.text("notify.request.escalated.text", language, arguments),
+            link: "/requests/\(request.id)"
+        )
     }
 }
 

@@ -235,5 +235,37 @@ enum Schema {
                 """,
             ]
         },
+        Migration(version: 7, name: "notifications") { sql in
+            [
+                // Group robots (WeCom, DingTalk, Feishu) and signed webhooks that hear about the
+                // requests of households under their place.
+                """
+                CREATE TABLE webhook_targets (
+                    id \(sql.id),
+                    place_id BIGINT NOT NULL REFERENCES places(id),
+                    kind TEXT NOT NULL,
+                    url TEXT NOT NULL,
+                    secret TEXT,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX webhook_targets_place ON webhook_targets (place_id)",
+                // The outbox: written in the transaction of the change it reports, delivered by a
+                // job, kept as a dead letter for admins when it cannot be delivered.
+                """
+                CREATE TABLE notifications (
+                    id \(sql.id),
+                    target_id BIGINT NOT NULL REFERENCES webhook_targets(id),
+                    message TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    last_error TEXT,
+                    created_at BIGINT NOT NULL,
+                    delivered_at BIGINT
+                )
+                """,
+                "CREATE INDEX notifications_status ON notifications (status, id)",
+            ]
+        },
     ]
 }

@@ -18,6 +18,7 @@ struct ScopeTests {
         (.get, "/api/v1/places/{id}/register", true),
         (.post, "/api/v1/places/{id}/register", true),
         (.post, "/api/v1/places/{id}/household-codes", true),
+        (.post, "/api/v1/places/{id}/webhooks", true),
         (.get, "/api/v1/requests/{id}", true),
         (.post, "/api/v1/requests/{id}/transitions", true),
         (.get, "/places/{id}/chain-list", false),

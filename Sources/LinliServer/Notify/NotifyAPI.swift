@@ -1,0 +1,68 @@
+import Foundation
+import Hummingbird
+import LinliCore
+import LinliStore
+
+struct WebhookTargetView: ResponseCodable {
+    var id: Int64
+    var placeID: PlaceID
+    var kind: String
+    enum CodingKeys: String, CodingKey { case id, placeID = "place_id", kind }
+}
+
+struct NotificationView: Codable, Sendable {
+    var id: NotificationID
+    var targetID: Int64
+    var kind: String
+    var title: String
+    var status: String
+    var attempts: Int
+    var lastError: String?
+    var createdAt: Date
+    enum CodingKeys: String, CodingKey { case id, targetID = "target_id", kind, title, status, attempts, lastError = "last_error", createdAt = "created_at" }
+}
+
+struct NotificationListView: ResponseCodable {
+    var notifications: [NotificationView]
+}
+
+/// Admins configure group robots and webhooks per place and see what could not be delivered.
+struct NotifyAPI {
+    let services: AppServices
+
+    struct TargetBody: Decodable { var kind: String; var url: String; var secret: String? }
+
+    func addRoutes(to router: RouterGroup<LinliRequestContext>) {
+        router.post("places/:id/webhooks") { request, context -> EditedResponse<WebhookTargetView> in
+            let identity = try context.requireUser()
+            let placeID = try context.parameters.id()
+            let place = try await services.store.read { db in try await DirectoryRecords.place(id: placeID, on: db) }
+            guard let place, identity.grants.allows(.viewDirectory, at: place.path) else { throw AppError.notFound }
+            guard identity.grants.allows(.manageUsers, at: place.path) else { throw AppError.forbidden }
+            let body = try await request.decodeJSON(as: TargetBody.self, context: context)
+            let target: WebhookTarget
+            do {
+                target = try WebhookTarget(kind: body.kind, url: body.url, secret: body.secret)
+            } catch let error as WebhookTargetError {
+                throw AppError(.badRequest, error.catalogueKey, field: error.field)
+            }
+            let now = services.now()
+            let id = try await services.store.write { db in
+                let id = try await NotifyRecords.addTarget(target, placeID: placeID, at: now, on: db)
+                try await AuditRecords.append([AuditEntry(at: now, actor: context.actor, action: "webhook.create", entity: "webhook_target", entityID: "\(id)", path: place.path.rawValue, after: target.kind.rawValue)], on: db)
+                return id
+            }
+            return EditedResponse(status: .created, response: WebhookTargetView(id: id, placeID: placeID, kind: target.kind.rawValue))
+        }
+        router.get("notifications") { request, context -> NotificationListView in
+            let identity = try context.requireUser()
+            guard identity.grants.roles.contains(where: { $0.role == .admin }) else { throw AppError.forbidden }
+            let status = try Query(request: request).string("status", maxLength: 20) ?? "dead"
+            guard ["pending", "delivered", "dead"].contains(status) else { throw AppError.invalid("status") }
+            let list = try await services.store.read { db in try await NotifyRecords.notifications(status: status, on: db) }
+            return NotificationListView(notifications: list.map {
+                NotificationView(id: $0.id, targetID: $0.targetID, kind: $0.message.kind, title: $0.message.title, status: $0.status, attempts: $0.attempts, lastError: $0.lastError, createdAt: $0.createdAt)
+            })
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import LinliCore
+import LinliStore
+import NIOCore
+
+/// Delivers the outbox: each notification is a job that renders the platform's format, signs it,
+/// posts it, and by the platform's answer marks it delivered, schedules a retry, or keeps it as
+/// a dead letter for the admins (issue 3, item 9).
+struct NotifyService: Sendable {
+    let services: AppServices
+    let policy = DeliveryPolicy()
+
+    /// HMAC-SHA256 for the renderers, which are pure and take the signer as a function.
+    static func hmac(key: Data, message: Data) -> Data {
+        Data(HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key)))
+    }
+
+    var deliveryHandler: JobHandler {
+        let services = self.services
+        let policy = self.policy
+        return JobHandler(kind: NotifyRecords.deliverJobKind) { job in
+            guard let id = NotificationID(job.payload) else { return }
+            let loaded = try await services.store.read { db -> (StoredNotification, StoredTarget)? in
+                guard let notification = try await NotifyRecords.notification(id: id, on: db), notification.status == "pending",
+                      let target = try await NotifyRecords.target(id: notification.targetID, on: db) else { return nil }
+                return (notification, target)
+            }
+            guard let (notification, target) = loaded else { return }
+            // Rendered anew on every attempt: DingTalk and Feishu refuse old signatures.
+            let rendered = WebhookPayload.render(notification.message, for: target.target, timestamp: services.now(), sign: Self.hmac(key:message:))
+            let outcome: DeliveryOutcome
+            do {
+                var request = HTTPClientRequest(url: rendered.url)
+                request.method = .POST
+                for (name, value) in rendered.headers { request.headers.add(name: name, value: value) }
+                request.body = .bytes(ByteBuffer(bytes: rendered.body))
+                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+                let body = try await response.body.collect(upTo: 64 * 1024)
+                outcome = DeliveryOutcome.classify(target: target.target, status: Int(response.status.code), body: Data(buffer: body))
+            } catch {
+                outcome = .noResponse(String(describing: error))
+            }
+            let attempt = notification.attempts + 1
+            let now = services.now()
+            try await services.store.write { db in
+                switch policy.decide(outcome, attempt: attempt, at: now) {
+                case .delivered:
+                    try await NotifyRecords.record(id, status: "delivered", attempts: attempt, error: nil, deliveredAt: now, on: db)
+                case .retry(let at, let failure):
+                    try await NotifyRecords.record(id, status: "pending", attempts: attempt, error: failure.detail, deliveredAt: nil, on: db)
+                    try await JobRecords.enqueue(kind: NotifyRecords.deliverJobKind, payload: "\(id)", runAt: at, dedupeKey: "notify:\(id):\(attempt + 1)", at: now, on: db)
+                case .deadLetter(let failure, _):
+                    try await NotifyRecords.record(id, status: "dead", attempts: attempt, error: failure.detail, deliveredAt: nil, on: db)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import LinliCore
+import SQLKit
+
+public typealias NotificationID = Int64
+
+public struct StoredTarget: Sendable, Hashable {
+    public var id: Int64
+    public var placeID: PlaceID
+    public var target: WebhookTarget
+}
+
+public struct StoredNotification: Sendable, Hashable {
+    public var id: NotificationID
+    public var targetID: Int64
+    public var message: NotificationMessage
+    public var status: String
+    public var attempts: Int
+    public var lastError: String?
+    public var createdAt: Date
+}
+
+/// Webhook targets and the notification outbox.
+public enum NotifyRecords {
+    public static let deliverJobKind = "notify.deliver"
+
+    public static func addTarget(_ target: WebhookTarget, placeID: PlaceID, at now: Date, on db: any SQLDatabase) async throws -> Int64 {
+        let row = try await db.raw("""
+            INSERT INTO webhook_targets (place_id, kind, url, secret, created_at)
+            VALUES (\(bind: placeID), \(bind: target.kind.rawValue), \(bind: target.url), \(bind: target.secret), \(bind: now.millisecondsSince1970)) RETURNING id
+            """).first()
+        guard let id = try row?.decode(column: "id", as: Int64.self) else { throw StoreError.conflict("target insert returned nothing") }
+        return id
+    }
+
+    /// The targets configured at any of `places` (the places above a household).
+    public static func targets(at places: [PlaceID], on db: any SQLDatabase) async throws -> [StoredTarget] {
+        guard !places.isEmpty else { return [] }
+        let binds: [any Encodable & Sendable] = places
+        return try await db.raw("SELECT id, place_id, kind, url, secret FROM webhook_targets WHERE place_id IN (\(binds: binds)) ORDER BY id").all().compactMap(decodeTarget)
+    }
+
+    public static func target(id: Int64, on db: any SQLDatabase) async throws -> StoredTarget? {
+        try await db.raw("SELECT id, place_id, kind, url, secret FROM webhook_targets WHERE id = \(bind: id)").first().flatMap(decodeTarget)
+    }
+
+    static func decodeTarget(_ row: any SQLRow) throws -> StoredTarget? {
+        guard let target = try? WebhookTarget(kind: try row.decode(column: "kind", as: String.self), url: try row.decode(column: "url", as: String.self), secret: try row.decode(column: "secret", as: String?.self)) else { return nil }
+        return StoredTarget(id: try row.decode(column: "id", as: Int64.self), placeID: try row.decode(column: "place_id", as: PlaceID.self), target: target)
+    }
+
+    /// Puts a message in the outbox for each target and schedules its delivery, inside the
+    /// caller's transaction: the change and its notifications commit together or not at all.
+    public static func enqueue(_ message: NotificationMessage, to targets: [StoredTarget], at now: Date, on db: any SQLDatabase) async throws {
+        guard let json = RegisterRecords.json(message) else { return }
+        for target in targets {
+            let row = try await db.raw("""
+                INSERT INTO notifications (target_id, message, status, created_at)
+                VALUES (\(bind: target.id), \(bind: json), 'pending', \(bind: now.millisecondsSince1970)) RETURNING id
+                """).first()
+            guard let id = try row?.decode(column: "id", as: NotificationID.self) else { continue }
+            try await JobRecords.enqueue(kind: deliverJobKind, payload: "\(id)", runAt: now, dedupeKey: "notify:\(id):1", at: now, on: db)
+        }
+    }
+
+    public static func notification(id: NotificationID, on db: any SQLDatabase) async throws -> StoredNotification? {
+        try await db.raw("SELECT * FROM notifications WHERE id = \(bind: id)").first().flatMap(decodeNotification)
+    }
+
+    /// Records an attempt's result: delivered, to be retried at `retryAt`, or dead.
+    public static func record(_ id: NotificationID, status: String, attempts: Int, error: String?, deliveredAt: Date?, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            UPDATE notifications SET status = \(bind: status), attempts = \(bind: attempts), last_error = \(bind: error), delivered_at = \(bind: deliveredAt?.millisecondsSince1970)
+            WHERE id = \(bind: id)
+            """).run()
+    }
+
+    public static func notifications(status: String, limit: Int = 100, on db: any SQLDatabase) async throws -> [StoredNotification] {
+        try await db.raw("SELECT * FROM notifications WHERE status = \(bind: status) ORDER BY id DESC LIMIT \(bind: limit)").all().compactMap(decodeNotification)
+    }
+
+    static func decodeNotification(_ row: any SQLRow) throws -> StoredNotification? {
+        guard let message = try? JSONDecoder().decode(NotificationMessage.self, from: Data(try row.decode(column: "message", as: String.self).utf8)) else { return nil }
+        return StoredNotification(
+            id: try row.decode(column: "id", as: NotificationID.self),
+            targetID: try row.decode(column: "target_id", as: Int64.self),
+            message: message,
+            status: try row.decode(column: "status", as: String.self),
+            attempts: try row.decode(column: "attempts", as: Int.self),
+            lastError: try row.decode(column: "last_error", as: String?.self),
+            createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self))
+        )
+    }
+}

@@ -1,0 +1,106 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LinliCore
+import LinliServer
+import LinliStore
+import LinliTestSupport
+import Testing
+
+/// A webhook receiver on this machine: it records what it gets and answers as told.
+actor FakeReceiver {
+    struct Received: Sendable { var headers: HTTPFields; var body: String }
+    private(set) var received: [Received] = []
+    let status: HTTPResponse.Status
+
+    init(status: HTTPResponse.Status) { self.status = status }
+
+    func record(_ request: Received) -> HTTPResponse.Status {
+        received.append(request)
+        return status
+    }
+
+    /// Runs `body` with the receiver listening on a free local port.
+    func serve(_ body: @escaping @Sendable (Int) async throws -> Void) async throws {
+        let router = Router()
+        router.post("hook") { request, _ -> Response in
+            let text = String(buffer: try await request.body.collect(upTo: 1 << 20))
+            return Response(status: await self.record(Received(headers: request.headers, body: text)))
+        }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            try await body(try #require(client.port))
+        }
+    }
+}
+
+@Suite("Notifications: escalations reach the group's webhook, failures retry and end as dead letters")
+struct NotificationDeliveryTests {
+    static let start = Date(timeIntervalSince1970: 1_650_000_000)
+
+    static func escalateOneRequest(_ app: TestApp, client: some TestClientProtocol, port: Int, clock: ManualClock) async throws -> JobRunner {
+        let admin = try await client.token(phone: try app.account(.admin).phone)
+        let compound = try app.account(.compoundLead).placeID
+        let added = try await client.json("/api/v1/places/\(compound)/webhooks", method: .post, token: admin, body: #"{"kind":"http","url":"http://127.0.0.1:\#(port)/hook","secret":"s3cret"}"#)
+        try #require(added.status == .created, "\(added.text)")
+        let household = try #require(app.demo.households.first)
+        let opened = try await client.json("/api/v1/household-sessions", method: .post, body: #"{"household_id":\#(household.id),"code":"\#(household.code)"}"#)
+        let token = try #require(try opened.jsonObject()["token"] as? String)
+        #expect(try await client.json("/api/v1/requests", method: .post, token: token, body: #"{"category":"food","description":"没有米了"}"#).status == .created)
+        let runner = JobRunner(store: app.store, owner: "test", handlers: jobHandlers(services: app.services), now: { clock.now })
+        clock.advance(12 * 3600 + 60)
+        try await runner.runDueJobs()   // the deadline job escalates and fills the outbox
+        try await runner.runDueJobs()   // the delivery job posts it
+        return runner
+    }
+
+    @Test("an escalation is posted once to the compound's webhook, signed as documented", arguments: TestEngine.available)
+    func delivered(engine: TestEngine) async throws {
+        let receiver = FakeReceiver(status: .ok)
+        try await receiver.serve { port in
+            let clock = ManualClock(Self.start)
+            try await TestApp.run(engine, now: { clock.now }) { app, client in
+                let runner = try await Self.escalateOneRequest(app, client: client, port: port, clock: clock)
+                try await runner.runDueJobs()
+                let received = await receiver.received
+                #expect(received.count == 1)
+                let message = try #require(received.first)
+                #expect(message.body.contains("request.escalated"))
+                let timestamp = try #require(message.headers[HTTPField.Name("X-Linli-Timestamp")!])
+                let signature = try #require(message.headers[HTTPField.Name("X-Linli-Signature")!])
+                let expected = HMAC<SHA256>.authenticationCode(for: Data("\(timestamp).\(message.body)".utf8), using: SymmetricKey(data: Data("s3cret".utf8)))
+                #expect(signature == "sha256=" + expected.map { String(format: "%02x", $0) }.joined())
+                let delivered = try await app.store.read { db in try await NotifyRecords.notifications(status: "delivered", on: db) }
+                #expect(delivered.count == 1)
+            }
+        }
+    }
+
+    @Test("a receiver that keeps failing is retried with backoff, then the message is a dead letter admins can see", arguments: [TestEngine.sqlite])
+    func deadLetter(engine: TestEngine) async throws {
+        let receiver = FakeReceiver(status: .serviceUnavailable)
+        try await receiver.serve { port in
+            let clock = ManualClock(Self.start)
+            try await TestApp.run(engine, now: { clock.now }) { app, client in
+                let runner = try await Self.escalateOneRequest(app, client: client, port: port, clock: clock)
+                #expect(await receiver.received.count == 1)
+                try await runner.runDueJobs()
+                #expect(await receiver.received.count == 1, "no retry before its time")
+                for _ in 0..<10 {
+                    clock.advance(3600)
+                    try await runner.runDueJobs()
+                }
+                #expect(await receiver.received.count == DeliveryPolicy().maxAttempts)
+                let admin = try await client.token(phone: try app.account(.admin).phone)
+                let dead = try await client.json("/api/v1/notifications?status=dead", token: admin)
+                let list = try #require(try dead.jsonObject()["notifications"] as? [[String: Any]])
+                #expect(list.count == 1)
+                #expect(list.first?["attempts"] as? Int == DeliveryPolicy().maxAttempts)
+                let leader = try await client.token(phone: try app.account(.buildingLeader).phone)
+                #expect(try await client.json("/api/v1/notifications", token: leader).status == .forbidden)
+            }
+        }
+    }
+}
