@@ -56,5 +56,6 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     RequestPages(services: services).addRoutes(to: router)
     ChainListPages(services: services).addRoutes(to: router)
     BoardPage(services: services).addRoutes(to: router)
+    NotifyPages(services: services).addRoutes(to: router)
     return router
 }

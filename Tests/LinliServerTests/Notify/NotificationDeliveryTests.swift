@@ -100,6 +100,10 @@ struct NotificationDeliveryTests {
                 #expect(list.first?["attempts"] as? Int == DeliveryPolicy().maxAttempts)
                 let leader = try await client.token(phone: try app.account(.buildingLeader).phone)
                 #expect(try await client.json("/api/v1/notifications", token: leader).status == .forbidden)
+                var browser = Browser()
+                try await browser.logIn(phone: try app.account(.admin).phone, client: client)
+                let page = try await browser.get("/admin/notifications", client: client)
+                #expect(page.status == .ok && page.text.contains("503"))
             }
         }
     }
