@@ -32,11 +32,7 @@ struct NotifyPages {
 
     func addRoutes(to router: Router<LinliRequestContext>) {
         router.get("admin/notifications") { request, context -> Response in
-            let identity = try context.requireUser()
-            guard identity.grants.roles.contains(where: { $0.role == .admin }) else { throw AppError.forbidden }
-            let status = try Query(request: request).string("status", maxLength: 20) ?? "dead"
-            guard ["pending", "delivered", "dead"].contains(status) else { throw AppError.invalid("status") }
-            let list = try await services.store.read { db in try await NotifyRecords.notifications(status: status, on: db) }
+            let list = try await NotifyAPI.outbox(request: request, context: context, store: services.store)
             let rows = list.map { item in
                 "<tr><td>\(item.id)</td><td>\(escape(item.message.title))</td><td>\(item.attempts)</td><td>\(escape(item.lastError ?? ""))</td><td>\(escape(RequestPages.timestamp(item.createdAt)))</td></tr>"
             }.joined()
@@ -57,6 +53,15 @@ struct NotifyAPI {
     let services: AppServices
 
     struct TargetBody: Decodable { var kind: String; var url: String; var secret: String? }
+
+    /// The outbox by status (dead letters unless `?status=` says otherwise), for admins only.
+    static func outbox(request: Request, context: LinliRequestContext, store: Store) async throws -> [StoredNotification] {
+        let identity = try context.requireUser()
+        guard identity.grants.roles.contains(where: { $0.role == .admin }) else { throw AppError.forbidden }
+        let status = try Query(request: request).string("status", maxLength: 20) ?? "dead"
+        guard ["pending", "delivered", "dead"].contains(status) else { throw AppError.invalid("status") }
+        return try await store.read { db in try await NotifyRecords.notifications(status: status, on: db) }
+    }
 
     func addRoutes(to router: RouterGroup<LinliRequestContext>) {
         router.post("places/:id/webhooks") { request, context -> EditedResponse<WebhookTargetView> in
@@ -81,11 +86,7 @@ struct NotifyAPI {
             return EditedResponse(status: .created, response: WebhookTargetView(id: id, placeID: placeID, kind: target.kind.rawValue))
         }
         router.get("notifications") { request, context -> NotificationListView in
-            let identity = try context.requireUser()
-            guard identity.grants.roles.contains(where: { $0.role == .admin }) else { throw AppError.forbidden }
-            let status = try Query(request: request).string("status", maxLength: 20) ?? "dead"
-            guard ["pending", "delivered", "dead"].contains(status) else { throw AppError.invalid("status") }
-            let list = try await services.store.read { db in try await NotifyRecords.notifications(status: status, on: db) }
+            let list = try await NotifyAPI.outbox(request: request, context: context, store: services.store)
             return NotificationListView(notifications: list.map {
                 NotificationView(id: $0.id, targetID: $0.targetID, kind: $0.message.kind, title: $0.message.title, status: $0.status, attempts: $0.attempts, lastError: $0.lastError, createdAt: $0.createdAt)
             })
