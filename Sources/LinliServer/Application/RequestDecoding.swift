@@ -60,6 +60,14 @@ struct Query {
         return value
     }
 
+    /// A place id parameter such as `?place=12`.
+    func placeID(_ name: String = "place") throws -> Int64? {
+        try string(name).map { text in
+            guard let id = Int64(text), id > 0 else { throw AppError.invalid(name) }
+            return id
+        }
+    }
+
     func bool(_ name: String) throws -> Bool {
         guard let text = try string(name) else { return false }
         switch text.lowercased() {

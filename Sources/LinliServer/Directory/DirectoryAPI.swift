@@ -57,10 +57,6 @@ struct DirectoryAPI {
     }
 
     static func paging(_ query: Query) throws -> (PlaceID?, Int, Int) {
-        let within = try query.string("place").map { text in
-            guard let id = Int64(text), id > 0 else { throw AppError.invalid("place") }
-            return id
-        }
-        return (within, try query.int("limit", range: 1...200, default: 50), try query.int("offset", range: 0...1_000_000, default: 0))
+        (try query.placeID(), try query.int("limit", range: 1...200, default: 50), try query.int("offset", range: 0...1_000_000, default: 0))
     }
 }

@@ -79,8 +79,7 @@ struct DirectoryPages {
             let identity = try context.requireUser()
             let id = try context.parameters.id()
             let view = try await directory.household(id: id, identity: identity, requestID: context.requestID)
-            let path = try await services.store.read { db in try await HouseholdRecords.household(id: id, on: db)?.path }
-            let canRotate = path.map { identity.grants.allows(.manageRegister, at: $0) } ?? false
+            let canRotate = identity.grants.allows(.manageRegister, at: PlacePath(rawValue: view.path))
             return Self.householdPage(view, context: context, rotateForm: canRotate, extra: "<p><a href=\"/requests/new?household=\(id)\">\(context.t("requests.page.new_for_household"))</a></p>")
         }
         router.post("households/:id/code") { request, context -> Response in

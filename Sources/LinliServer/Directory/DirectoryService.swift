@@ -50,10 +50,7 @@ struct DirectoryService: Sendable {
         var offset: Int
 
         init(query: Query) throws {
-            within = try query.string("place").map { text in
-                guard let id = Int64(text), id > 0 else { throw AppError.invalid("place") }
-                return id
-            }
+            within = try query.placeID()
             building = try query.string("building", maxLength: 20).map(RegisterValue.building)
             room = try query.string("room", maxLength: 20)
             name = try query.string("name", maxLength: 40)

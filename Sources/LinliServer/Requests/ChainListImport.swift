@@ -18,6 +18,13 @@ struct ChainListImport: Sendable {
         var problem: String?
     }
 
+    /// The place, if the caller's roles cover it (404 otherwise).
+    func place(_ placeID: PlaceID, identity: UserIdentity) async throws -> Place {
+        let place = try await services.store.read { db in try await DirectoryRecords.place(id: placeID, on: db) }
+        guard let place, identity.grants.allows(.viewDirectory, at: place.path) else { throw AppError.notFound }
+        return place
+    }
+
     func match(_ message: String, under placeID: PlaceID, identity: UserIdentity) async throws -> (Place, [Row]) {
         guard message.count <= 20_000 else { throw AppError.tooLong("message", max: 20_000) }
         let lines = ChainListParser.lines(of: message)
@@ -81,13 +88,13 @@ struct ChainListPages {
     func addRoutes(to router: Router<LinliRequestContext>) {
         router.get("places/:id/chain-list") { _, context -> Response in
             let identity = try context.requireUser()
-            let (place, _) = try await importer.match("", under: try context.parameters.id(), identity: identity)
+            let place = try await importer.place(try context.parameters.id(), identity: identity)
             return page(place: place, message: "", category: .dailySupplies, rows: nil, outcome: nil, context: context)
         }
         router.post("places/:id/chain-list") { request, context -> Response in
             let identity = try context.requireUser()
             let id = try context.parameters.id()
-            _ = try await importer.match("", under: id, identity: identity)
+            _ = try await importer.place(id, identity: identity)
             let form = try await request.decodeForm(as: Form.self, context: context)
             try context.verifyCSRF(form._csrf)
             let message = form.message ?? ""

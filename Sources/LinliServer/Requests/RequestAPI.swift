@@ -129,7 +129,7 @@ struct RequestAPI {
         router.post("requests/:id/transitions") { request, context -> RequestView in
             let id = try context.parameters.id()
             // Scope first: a body aimed at someone else's request is not even read.
-            _ = try await requests.request(id: id, caller: context.caller)
+            _ = try await requests.visible(id: id, caller: context.caller)
             let body = try await request.decodeJSON(as: ActionBody.self, context: context)
             return RequestView(try await requests.act(body.action, on: id, caller: context.caller, details: body.details, requestID: context.requestID))
         }

@@ -65,7 +65,7 @@ struct RequestPages {
         }
         router.post("requests/:id/act") { request, context -> Response in
             let id = try context.parameters.id()
-            _ = try await requests.request(id: id, caller: context.caller)
+            _ = try await requests.visible(id: id, caller: context.caller)
             let form = try await request.decodeForm(as: ActForm.self, context: context)
             try context.verifyCSRF(form._csrf)
             guard let actionText = form.action, let action = RequestService.Action(rawValue: actionText) else { throw AppError.invalid("action") }

@@ -55,9 +55,7 @@ struct RequestService: Sendable {
             try await Self.refuseDuplicate(householdID: household.id, category: filing.category, on: db)
             let careNotes = try await RequestRecords.careNotes(householdID: household.id, on: db)
             let proposal = UrgencyRules.propose(category: filing.category, description: description, careNotes: careNotes)
-            let places = try await DirectoryRecords.ancestors(of: household.path, on: db)
-                .filter { $0.level != .household }
-                .map { PlaceOnPath(id: $0.id, level: $0.level) }
+            let places = try await Self.placesAbove(household.path, on: db)
             let candidates = try await RequestRecords.candidates(roles: routing.roles(for: household.path, category: filing.category), places: places.map(\.id), on: db)
             let decision = routing.route(household: household.path, places: places, category: filing.category, candidates: candidates)
             let request = LinliCore.Request.filed(
@@ -185,6 +183,13 @@ struct RequestService: Sendable {
         }
     }
 
+    /// The places above a household, for routing, escalation and the groups to notify.
+    static func placesAbove(_ household: PlacePath, on db: any SQLDatabase) async throws -> [PlaceOnPath] {
+        try await DirectoryRecords.ancestors(of: household, on: db)
+            .filter { $0.level != .household }
+            .map { PlaceOnPath(id: $0.id, level: $0.level) }
+    }
+
     /// A request goes only to someone who can see it: a person with a role over its household, or
     /// the duty team of a place above it.
     static func checkOwner(_ owner: RequestOwner?, for stored: StoredRequest, on db: any SQLDatabase) async throws {
@@ -213,6 +218,15 @@ struct RequestService: Sendable {
         }
     }
 
+    /// The request, if the caller may see it (404 otherwise); checked before a body is even read.
+    func visible(id: LinliCore.RequestID, caller: Caller) async throws -> StoredRequest {
+        try await services.store.read { db in
+            guard let stored = try await RequestRecords.request(id: id, on: db) else { throw AppError.notFound }
+            _ = try Self.authorize(caller, for: stored)
+            return stored
+        }
+    }
+
     func request(id: LinliCore.RequestID, caller: Caller) async throws -> (StoredRequest, [RequestTransition]) {
         try await services.store.read { db in
             guard let stored = try await RequestRecords.request(id: id, on: db) else { throw AppError.notFound }
@@ -230,9 +244,7 @@ struct RequestService: Sendable {
             let now = services.now()
             try await services.store.write { db in
                 guard let stored = try await RequestRecords.request(id: id, on: db) else { return }
-                let places = try await DirectoryRecords.ancestors(of: stored.path, on: db)
-                    .filter { $0.level != .household }
-                    .map { PlaceOnPath(id: $0.id, level: $0.level) }
+                let places = try await Self.placesAbove(stored.path, on: db)
                 guard let step = Escalation.step(for: stored.request, places: places, policy: policy, now: now) else {
                     // Not overdue (it moved on since the job was scheduled): check its next deadline then.
                     try await Self.scheduleDeadline(stored.request, at: now, on: db)
