@@ -22,7 +22,7 @@ struct TestApp {
         try await withTestStore(engine) { store in
             let demo = try await DemoSeeder.seed(store: store, scale: .compound, passwords: passwords)
             let services = AppServices(store: store, now: now, passwords: passwords)
-            let app = buildApplication(ServerConfiguration(), services: services)
+            let app = buildApplication(ServerConfiguration(), services: services, runJobs: false)
             let testApp = TestApp(store: store, services: services, demo: demo)
             try await app.test(.router) { client in try await body(testApp, client) }
         }

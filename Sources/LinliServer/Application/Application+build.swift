@@ -15,13 +15,15 @@ public struct ServerConfiguration: Sendable {
 }
 
 /// The one function that builds Linli's HTTP application; `linli serve` and every HTTP test call it.
-public func buildApplication(_ configuration: ServerConfiguration, services: AppServices) -> some ApplicationProtocol {
+/// `runJobs: false` leaves the job runner out, for tests that drive jobs themselves on a clock
+/// they move by hand (a runner in the background would race them for the same jobs).
+public func buildApplication(_ configuration: ServerConfiguration, services: AppServices, runJobs: Bool = true) -> some ApplicationProtocol {
     let router = buildRouter(services: services)
     let jobs = JobRunner(store: services.store, handlers: jobHandlers(services: services), now: services.now, logger: services.logger)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "linli"),
-        services: [jobs],
+        services: runJobs ? [jobs] : [],
         logger: services.logger
     )
 }

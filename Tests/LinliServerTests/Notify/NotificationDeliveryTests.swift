@@ -65,7 +65,8 @@ struct NotificationDeliveryTests {
                 let runner = try await Self.escalateOneRequest(app, client: client, port: port, clock: clock)
                 try await runner.runDueJobs()
                 let received = await receiver.received
-                #expect(received.count == 1)
+                let outbox = try await app.store.read { db in try await NotifyRecords.notifications(status: "pending", on: db) }
+                #expect(received.count == 1, "outbox: \(outbox.map { "\($0.attempts) \($0.lastError ?? "")" })")
                 let message = try #require(received.first)
                 #expect(message.body.contains("request.escalated"))
                 let timestamp = try #require(message.headers[HTTPField.Name("X-Linli-Timestamp")!])
