@@ -17,6 +17,7 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LINLI = os.path.abspath(os.environ.get("LINLI_BIN", os.path.join(ROOT, ".build", "debug", "linli")))
@@ -89,7 +90,12 @@ def test_building_leader_sees_own_building_and_is_refused_another(server, browse
     browser.find_element(By.ID, "phone").send_keys(phone)
     browser.find_element(By.ID, "password").send_keys(PASSWORD)
     browser.find_element(By.ID, "login-submit").click()
-    assert "/login" not in browser.current_url
+    # The click returns before the redirect has loaded; wait for the page that follows the login.
+    try:
+        WebDriverWait(browser, 15).until(lambda driver: "/login" not in driver.current_url)
+    except Exception:
+        alerts = [element.text for element in browser.find_elements(By.CSS_SELECTOR, "[role=alert]")]
+        raise AssertionError(f"still on the login page after 15 s; alerts: {alerts}")
 
     browser.get(base + "/households")
     links = browser.find_elements(By.CSS_SELECTOR, "table a[href^='/households/']")
