@@ -14,10 +14,12 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @Flag(help: "Seed the compound-scale demo data set into an empty database and print the demo logins.") var demo = false
     @Flag(name: .customLong("secure-cookies"), help: "Mark cookies Secure (when served behind TLS).") var secureCookies = false
+    @Option(name: .customLong("session-cache-seconds"), help: "How long a node trusts a session it has looked up (0 turns the cache off). A logout on another node takes effect within this time.") var sessionCacheSeconds: Double = 2
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel = "info"
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
+        guard (0...60).contains(sessionCacheSeconds) else { throw ValidationError("--session-cache-seconds must be between 0 and 60") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
     }
 
@@ -31,7 +33,7 @@ struct Serve: AsyncParsableCommand {
         MetricsRegistry.bootstrapOnce()
         let logger = Logger(label: "linli")
         let store = try await database.open(logger: logger)
-        let services = AppServices(store: store, secureCookies: secureCookies, logger: logger)
+        let services = AppServices(store: store, secureCookies: secureCookies, sessionCacheSeconds: sessionCacheSeconds, logger: logger)
         if demo {
             try await DemoSeeding.seedIfEmpty(store: store, scale: .compound, seed: 2022)
         } else {

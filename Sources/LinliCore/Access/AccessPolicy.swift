@@ -13,6 +13,8 @@ public enum Capability: String, Sendable, CaseIterable, Codable {
     case exportUnmasked = "export_unmasked"
     /// Create users and grant roles.
     case manageUsers = "manage_users"
+    /// Set a district's request deadlines and routing rules.
+    case configureRequests = "configure_requests"
 }
 
 extension RoleKind {
@@ -20,7 +22,9 @@ extension RoleKind {
         switch self {
         case .admin:
             Set(Capability.allCases)
-        case .districtStaff, .subdistrictStaff:
+        case .districtStaff:
+            [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked, .configureRequests]
+        case .subdistrictStaff:
             [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked]
         case .committeeStaff:
             [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked]

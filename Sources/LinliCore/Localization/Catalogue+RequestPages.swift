@@ -57,6 +57,8 @@ extension Catalogue {
         "requests.board.legend_filed": .init("每日新诉求", "Filed per day"),
         "requests.board.legend_median": .init("办结用时中位数（小时）", "Median hours to done"),
         "nav.board": .init("看板", "Board"),
+        "notify.request.life_critical.title": .init("危急诉求 #{id}", "Life-critical request #{id}"),
+        "notify.request.life_critical.text": .init("新的危急{category}诉求 #{id}，请立即处理。", "New life-critical {category} request #{id}: please act now."),
         "notify.request.escalated.title": .init("诉求 #{id} 超时，已上报", "Request #{id} overdue and escalated"),
         "notify.request.escalated.text": .init("{urgency}·{category}诉求 #{id} 超过时限无人办理，现由{owner}负责，请尽快接单。", "{urgency} {category} request #{id} missed its deadline; {owner} now has it: please accept it."),
         "notify.outbox.title": .init("通知发送情况", "Notification deliveries"),

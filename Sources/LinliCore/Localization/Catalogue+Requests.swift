@@ -58,6 +58,10 @@ extension Catalogue {
         "requests.rule.urgency_change_needs_reason": .init("调整紧急程度时必须填写原因", "Changing the urgency needs a reason"),
         "requests.rule.escalation_stale": .init("诉求在上报前已有变化，本次上报不再执行", "The request changed before the escalation was applied; it was not escalated again"),
 
+        "requests.routing.too_many": .init("路由规则最多 50 条", "At most 50 routing rules"),
+        "requests.routing.scope_outside_district": .init("{field}：范围必须在本区之内", "{field}: the scope must lie within this district"),
+        "requests.routing.target_level": .init("{field}：只能交给区以下、户以上的一级", "{field}: the target must be a level between the district and the household"),
+        "requests.policy.not_district": .init("诉求规则按区设置，请选择一个区", "Request rules are set per district: choose a district"),
         "requests.policy.not_positive": .init("{field} 必须大于零", "{field} must be greater than zero"),
         "requests.policy.accept_after_done": .init("{field}：接单时限不能长于办结时限", "{field}: the time to accept cannot be longer than the time to finish"),
 

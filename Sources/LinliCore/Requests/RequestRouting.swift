@@ -23,6 +23,33 @@ public struct RoutingRule: Sendable, Hashable, Codable {
     public func matches(household: PlacePath, category: RequestCategory) -> Bool {
         (scope?.contains(household) ?? true) && (self.category.map { $0 == category } ?? true)
     }
+
+    /// Stored as `{"category": "medicine", "scope": "1/2/3", "role": "medicine_runner"}` or with
+    /// `"place_level": "committee"` instead of a role; category and scope may be absent.
+    private enum CodingKeys: String, CodingKey {
+        case category, scope, role, placeLevel = "place_level"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        category = try container.decodeIfPresent(RequestCategory.self, forKey: .category)
+        scope = try container.decodeIfPresent(String.self, forKey: .scope).map(PlacePath.init(rawValue:))
+        switch (try container.decodeIfPresent(RoleKind.self, forKey: .role), try container.decodeIfPresent(PlaceLevel.self, forKey: .placeLevel)) {
+        case (let role?, nil): target = .role(role)
+        case (nil, let level?): target = .place(level)
+        default: throw DecodingError.dataCorruptedError(forKey: .role, in: container, debugDescription: "a routing rule names either a role or a place level")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(category, forKey: .category)
+        try container.encodeIfPresent(scope?.rawValue, forKey: .scope)
+        switch target {
+        case .role(let role): try container.encode(role, forKey: .role)
+        case .place(let level): try container.encode(level, forKey: .placeLevel)
+        }
+    }
 }
 
 /// A person the store found holding a role at one of the household's places.

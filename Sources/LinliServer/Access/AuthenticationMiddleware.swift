@@ -49,7 +49,18 @@ struct AuthenticationMiddleware: RouterMiddleware {
     private func identify(token: String, api: Bool) async throws -> Caller {
         let tokenHash = Tokens.hash(token)
         let now = services.now()
-        return try await services.store.read { db in
+        if let cached = services.identities.value(for: tokenHash + (api ? " api" : " web"), now: now) { return cached }
+        let caller = try await lookUp(tokenHash: tokenHash, api: api, now: now)
+        switch caller {
+        case .user(let identity): services.identities.store(caller, for: tokenHash + (api ? " api" : " web"), now: now, notAfter: identity.session.expiresAt)
+        case .household(let identity): services.identities.store(caller, for: tokenHash + (api ? " api" : " web"), now: now, notAfter: identity.session.expiresAt)
+        case .anonymous: break
+        }
+        return caller
+    }
+
+    private func lookUp(tokenHash: String, api: Bool, now: Date) async throws -> Caller {
+        try await services.store.read { db in
             guard let session = try await SessionRecords.session(tokenHash: tokenHash, now: now, on: db) else { return Caller.anonymous }
             switch session.kind {
             case .api where !api, .web where api:

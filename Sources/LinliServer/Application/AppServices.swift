@@ -12,14 +12,36 @@ public struct AppServices: Sendable {
     /// Mark cookies Secure when Linli is served behind TLS.
     public let secureCookies: Bool
     public let logger: Logger
+    /// Who a session token belongs to, kept for `sessionCacheSeconds`: every API call needs it.
+    /// Logging out or rotating a household code on this node clears it at once; on another node
+    /// the change takes effect within that time.
+    let identities: ExpiringCache<String, Caller>
+    /// Districts' deadlines and routing rules, kept for 10 s; a change on this node clears them.
+    let requestPolicies: ExpiringCache<PlaceID, DistrictRequestPolicy>
+    /// How fast each notification target may be sent to.
+    let deliveryPacing: DeliveryPacing
+    /// New requests that arrive together are written together (see `WriteBatcher`).
+    let filings: WriteBatcher<RequestService.PreparedFiling, StoredRequest>
 
-    public init(store: Store, now: @escaping @Sendable () -> Date = { Date() }, passwords: Passwords = Passwords(), limits: AbuseLimits = AbuseLimits(), secureCookies: Bool = false, logger: Logger = Logger(label: "linli")) {
+    public init(
+        store: Store, now: @escaping @Sendable () -> Date = { Date() }, passwords: Passwords = Passwords(), limits: AbuseLimits = AbuseLimits(),
+        secureCookies: Bool = false, sessionCacheSeconds: TimeInterval = 2, deliveryPacing: DeliveryPacing = .standard, logger: Logger = Logger(label: "linli")
+    ) {
         self.store = store
         self.now = now
         self.passwords = passwords
         self.limits = limits
         self.secureCookies = secureCookies
         self.logger = logger
+        identities = ExpiringCache(lifetime: sessionCacheSeconds)
+        requestPolicies = ExpiringCache(lifetime: 10)
+        self.deliveryPacing = deliveryPacing
+        filings = WriteBatcher(store: store, batch: { try await RequestService.write($0, on: $1) }, single: { try await RequestService.write($0, on: $1) })
+    }
+
+    /// After a session ends or a household's sessions are cut, this node stops honouring them at once.
+    func forgetSessions(where ended: (Caller) -> Bool) {
+        identities.removeAll(where: ended)
     }
 
     /// Appends audit entries in their own transaction (reads are audited after the read).

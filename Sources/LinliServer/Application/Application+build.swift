@@ -51,6 +51,7 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     RegisterAPI(services: services).addRoutes(to: api)
     RequestAPI(services: services).addRoutes(to: api)
     NotifyAPI(services: services).addRoutes(to: api)
+    RequestPolicyAPI(services: services).addRoutes(to: api)
 
     AccessPages(services: services).addRoutes(to: router)
     DirectoryPages(services: services).addRoutes(to: router)

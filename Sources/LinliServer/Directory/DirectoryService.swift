@@ -140,6 +140,10 @@ struct DirectoryService: Sendable {
             try await SessionRecords.deleteHouseholdSessions(householdID: householdID, on: db)
             try await AuditRecords.append([AuditEntry(at: now, actor: "user:\(identity.user.id)", action: "household.code.rotate", entity: "household", entityID: "\(householdID)", path: household.path.rawValue, requestID: requestID)], on: db)
         }
+        services.forgetSessions { caller in
+            if case .household(let identity) = caller { return identity.household.id == householdID }
+            return false
+        }
         return code
     }
 
@@ -157,7 +161,7 @@ struct DirectoryService: Sendable {
     func issueCodes(placeID: PlaceID, rotateAll: Bool, identity: UserIdentity, requestID: String) async throws -> [IssuedCode] {
         let now = services.now()
         let actor = "user:\(identity.user.id)"
-        return try await services.store.write { db in
+        let issued = try await services.store.write { db in
             guard let place = try await DirectoryRecords.place(id: placeID, on: db), identity.grants.allows(.viewDirectory, at: place.path) else { throw AppError.notFound }
             guard identity.grants.allows(.manageRegister, at: place.path) else { throw AppError.forbidden }
             let households = try await HouseholdRecords.labels(under: place, withoutCodeOnly: !rotateAll, on: db)
@@ -177,6 +181,14 @@ struct DirectoryService: Sendable {
             try await AuditRecords.append(audit, on: db)
             return issued
         }
+        if rotateAll {
+            let rotated = Set(issued.map(\.household.id))
+            services.forgetSessions { caller in
+                if case .household(let identity) = caller { return rotated.contains(identity.household.id) }
+                return false
+            }
+        }
+        return issued
     }
 
     func volunteers(within: PlaceID?, limit: Int, offset: Int, identity: UserIdentity) async throws -> [Volunteer] {

@@ -11,6 +11,7 @@ import NIOCore
 struct NotifyService: Sendable {
     let services: AppServices
     let policy = DeliveryPolicy()
+    var pacing: DeliveryPacing { services.deliveryPacing }
 
     /// HMAC-SHA256 for the renderers, which are pure and take the signer as a function.
     static func hmac(key: Data, message: Data) -> Data {
@@ -19,15 +20,25 @@ struct NotifyService: Sendable {
 
     var deliveryHandler: JobHandler {
         let services = self.services
-        let policy = self.policy
+        let (policy, pacing) = (self.policy, self.pacing)
         return JobHandler(kind: NotifyRecords.deliverJobKind) { job in
             guard let id = NotificationID(job.payload) else { return }
-            let loaded = try await services.store.read { db -> (StoredNotification, StoredTarget)? in
+            let started = services.now()
+            let loaded = try await services.store.read { db -> (StoredNotification, StoredTarget, Date?)? in
                 guard let notification = try await NotifyRecords.notification(id: id, on: db), notification.status == "pending",
                       let target = try await NotifyRecords.target(id: notification.targetID, on: db) else { return nil }
-                return (notification, target)
+                let recent = try await NotifyRecords.attemptTimes(targetID: target.id, since: started.addingTimeInterval(-DeliveryPacing.window), on: db)
+                return (notification, target, pacing.nextSlot(for: target.target.kind, recentAttempts: recent, now: started))
             }
-            guard let (notification, target) = loaded else { return }
+            guard let (notification, target, slot) = loaded else { return }
+            if let slot {
+                // The target has had its share this minute: wait for the next free slot, which
+                // costs no attempt.
+                try await services.store.write { db in
+                    try await JobRecords.enqueue(kind: NotifyRecords.deliverJobKind, payload: "\(id)", runAt: slot, dedupeKey: "notify:\(id):\(notification.attempts + 1):paced:\(slot.millisecondsSince1970)", at: started, on: db)
+                }
+                return
+            }
             // Rendered anew on every attempt: DingTalk and Feishu refuse old signatures.
             let rendered = WebhookPayload.render(notification.message, for: target.target, timestamp: services.now(), sign: Self.hmac(key:message:))
             let outcome: DeliveryOutcome
@@ -47,12 +58,12 @@ struct NotifyService: Sendable {
             try await services.store.write { db in
                 switch policy.decide(outcome, attempt: attempt, at: now) {
                 case .delivered:
-                    try await NotifyRecords.record(id, status: "delivered", attempts: attempt, error: nil, deliveredAt: now, on: db)
+                    try await NotifyRecords.record(id, status: "delivered", attempts: attempt, error: nil, deliveredAt: now, attemptedAt: now, on: db)
                 case .retry(let at, let failure):
-                    try await NotifyRecords.record(id, status: "pending", attempts: attempt, error: failure.detail, deliveredAt: nil, on: db)
+                    try await NotifyRecords.record(id, status: "pending", attempts: attempt, error: failure.detail, deliveredAt: nil, attemptedAt: now, on: db)
                     try await JobRecords.enqueue(kind: NotifyRecords.deliverJobKind, payload: "\(id)", runAt: at, dedupeKey: "notify:\(id):\(attempt + 1)", at: now, on: db)
                 case .deadLetter(let failure, _):
-                    try await NotifyRecords.record(id, status: "dead", attempts: attempt, error: failure.detail, deliveredAt: nil, on: db)
+                    try await NotifyRecords.record(id, status: "dead", attempts: attempt, error: failure.detail, deliveredAt: nil, attemptedAt: now, on: db)
                 }
             }
         }

@@ -1167,6 +1167,123 @@ extension OpenAPIDocument {
      }
     }
    }
+  },
+  "/api/v1/places/{id}/request-policy": {
+   "get": {
+    "operationId": "getRequestPolicy",
+    "summary": "A district's request deadlines and routing rules",
+    "security": [
+     {
+      "bearer": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "integer",
+       "format": "int64",
+       "minimum": 1
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "The district's policy (the standard one when it set none)",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/RequestPolicy"
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "422": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   },
+   "put": {
+    "operationId": "setRequestPolicy",
+    "summary": "Set a district's request deadlines and routing rules (district staff, admins); they apply to requests filed from then on",
+    "security": [
+     {
+      "bearer": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "integer",
+       "format": "int64",
+       "minimum": 1
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "properties": {
+         "deadlines": {
+          "$ref": "#/components/schemas/Deadlines"
+         },
+         "routing_rules": {
+          "type": "array",
+          "maxItems": 50,
+          "items": {
+           "$ref": "#/components/schemas/RoutingRule"
+          }
+         }
+        }
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "The district's policy (the standard one when it set none)",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/RequestPolicy"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Error"
+     },
+     "401": {
+      "$ref": "#/components/responses/Error"
+     },
+     "403": {
+      "$ref": "#/components/responses/Error"
+     },
+     "404": {
+      "$ref": "#/components/responses/Error"
+     },
+     "422": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
   }
  },
  "components": {
@@ -2090,6 +2207,140 @@ extension OpenAPIDocument {
         }
        }
       }
+     }
+    }
+   },
+   "DeadlineWindow": {
+    "type": "object",
+    "required": [
+     "accept_minutes",
+     "done_minutes"
+    ],
+    "properties": {
+     "accept_minutes": {
+      "type": "integer",
+      "minimum": 1
+     },
+     "done_minutes": {
+      "type": "integer",
+      "minimum": 1
+     }
+    }
+   },
+   "Deadlines": {
+    "type": "object",
+    "description": "Minutes to accept and to finish, per urgency; hours within which a household may reopen. Omitted parts keep the standard values (15/120, 120/720, 720/2880 minutes; 72 hours).",
+    "properties": {
+     "life_critical": {
+      "$ref": "#/components/schemas/DeadlineWindow"
+     },
+     "urgent": {
+      "$ref": "#/components/schemas/DeadlineWindow"
+     },
+     "normal": {
+      "$ref": "#/components/schemas/DeadlineWindow"
+     },
+     "reopen_hours": {
+      "type": "integer",
+      "minimum": 1
+     }
+    }
+   },
+   "RoutingRule": {
+    "type": "object",
+    "description": "Requests of `category` (any when absent) from households under `scope_place_id` (the whole district when absent) go to the nearest person holding `role` above the household, or to the duty team of the place at `place_level`. Give exactly one of role and place_level.",
+    "properties": {
+     "category": {
+      "type": "string",
+      "enum": [
+       "medicine",
+       "emergency_medical",
+       "food",
+       "daily_supplies",
+       "testing",
+       "transport",
+       "other"
+      ]
+     },
+     "scope_place_id": {
+      "type": "integer",
+      "format": "int64",
+      "minimum": 1
+     },
+     "role": {
+      "type": "string",
+      "enum": [
+       "admin",
+       "district_staff",
+       "subdistrict_staff",
+       "committee_staff",
+       "compound_lead",
+       "building_leader",
+       "group_buy_leader",
+       "medicine_runner",
+       "information_officer"
+      ]
+     },
+     "place_level": {
+      "type": "string",
+      "enum": [
+       "city",
+       "district",
+       "subdistrict",
+       "committee",
+       "compound",
+       "building",
+       "household"
+      ]
+     }
+    }
+   },
+   "RequestPolicy": {
+    "type": "object",
+    "required": [
+     "district_id",
+     "deadlines",
+     "routing_rules"
+    ],
+    "properties": {
+     "district_id": {
+      "type": "integer"
+     },
+     "deadlines": {
+      "type": "object",
+      "required": [
+       "life_critical",
+       "urgent",
+       "normal",
+       "reopen_hours"
+      ],
+      "properties": {
+       "life_critical": {
+        "$ref": "#/components/schemas/DeadlineWindow"
+       },
+       "urgent": {
+        "$ref": "#/components/schemas/DeadlineWindow"
+       },
+       "normal": {
+        "$ref": "#/components/schemas/DeadlineWindow"
+       },
+       "reopen_hours": {
+        "type": "integer"
+       }
+      }
+     },
+     "routing_rules": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/RoutingRule"
+      }
+     },
+     "updated_at": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "updated_by": {
+      "type": "string"
      }
     }
    }

@@ -63,7 +63,7 @@ struct ChainListImport: Sendable {
             guard let household = row.household else { continue }
             let filing = RequestService.Filing(householdID: household.id, residentID: nil, category: category, description: row.text, channel: .chainListImport)
             do {
-                let result = try await RequestService(services: services).file(filing, by: .user(id: identity.user.id), idempotencyKey: "chain:\(digest):\(row.line)", requestID: requestID)
+                let result = try await RequestService(services: services).file(filing, by: .user(id: identity.user.id), grants: identity.grants, idempotencyKey: "chain:\(digest):\(row.line)", requestID: requestID)
                 if result.created { filed += 1 }
             } catch let error as AppError {
                 refused.append((row, error.key))

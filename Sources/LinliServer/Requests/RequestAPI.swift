@@ -103,23 +103,11 @@ struct RequestAPI {
         router.post("requests") { request, context -> EditedResponse<RequestView> in
             let body = try await request.decodeJSON(as: FileBody.self, context: context)
             let idempotencyKey = request.headers[.idempotencyKey]
-            let filing: RequestService.Filing
-            let actor: RequestActor
-            switch context.caller {
-            case .household(let identity):
-                // A household files for itself, whatever the body says.
-                filing = .init(householdID: identity.household.id, residentID: body.residentID, category: body.category, description: body.description, channel: .householdCode)
-                actor = .household(id: identity.household.id)
-            case .user(let identity):
-                guard let householdID = body.householdID else { throw AppError.required("household_id") }
-                let path = try await services.store.read { db in try await HouseholdRecords.household(id: householdID, on: db)?.path }
-                guard let path, identity.grants.allows(.viewDirectory, at: path) else { throw AppError.notFound }
-                filing = .init(householdID: householdID, residentID: body.residentID, category: body.category, description: body.description, channel: body.channel ?? .volunteerOnBehalf)
-                actor = .user(id: identity.user.id)
-            case .anonymous:
-                throw AppError.unauthenticated
-            }
-            let filed = try await requests.file(filing, by: actor, idempotencyKey: idempotencyKey, requestID: context.requestID)
+            let filer = try RequestService.Filer(context.caller, householdID: body.householdID)
+            // Staff may name the channel (a phone call); a household always files by its code.
+            let channel = filer.grants == nil ? filer.channel : body.channel ?? filer.channel
+            let filing = RequestService.Filing(householdID: filer.householdID, residentID: body.residentID, category: body.category, description: body.description, channel: channel)
+            let filed = try await requests.file(filing, by: filer.actor, grants: filer.grants, idempotencyKey: idempotencyKey, requestID: context.requestID)
             return EditedResponse(status: filed.created ? .created : .ok, response: RequestView(filed.stored))
         }
         router.get("requests/:id") { _, context -> RequestView in

@@ -33,23 +33,14 @@ struct RequestPages {
             let form = try await request.decodeForm(as: FileForm.self, context: context)
             try context.verifyCSRF(form._csrf)
             guard let categoryText = form.category, let category = RequestCategory(rawValue: categoryText) else { throw AppError.invalid("category") }
-            let filing: RequestService.Filing
-            let actor: RequestActor
-            switch context.caller {
-            case .household(let identity):
-                filing = .init(householdID: identity.household.id, residentID: nil, category: category, description: form.description ?? "", channel: .householdCode)
-                actor = .household(id: identity.household.id)
-            case .user(let identity):
-                guard let text = form.household_id, let householdID = PlaceID(text.trimmingCharacters(in: .whitespaces)) else { throw AppError.invalid("household_id") }
-                let path = try await services.store.read { db in try await HouseholdRecords.household(id: householdID, on: db)?.path }
-                guard let path, identity.grants.allows(.viewDirectory, at: path) else { throw AppError.notFound }
-                filing = .init(householdID: householdID, residentID: nil, category: category, description: form.description ?? "", channel: .volunteerOnBehalf)
-                actor = .user(id: identity.user.id)
-            case .anonymous:
-                throw AppError.unauthenticated
+            let householdID = try form.household_id.map { text in
+                guard let id = PlaceID(text.trimmingCharacters(in: .whitespaces)) else { throw AppError.invalid("household_id") }
+                return id
             }
+            let filer = try RequestService.Filer(context.caller, householdID: householdID)
+            let filing = RequestService.Filing(householdID: filer.householdID, residentID: nil, category: category, description: form.description ?? "", channel: filer.channel)
             do {
-                let filed = try await requests.file(filing, by: actor, idempotencyKey: form.idempotency_key, requestID: context.requestID)
+                let filed = try await requests.file(filing, by: filer.actor, grants: filer.grants, idempotencyKey: form.idempotency_key, requestID: context.requestID)
                 return redirect(to: "/requests/\(filed.stored.request.id)")
             } catch let error as AppError where error.status == .badRequest || error.status == .conflict {
                 return newRequestPage(context: context, householdID: form.household_id, error: error)

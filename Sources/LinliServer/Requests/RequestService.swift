@@ -8,8 +8,17 @@ import SQLKit
 /// escalation jobs. Shared by the JSON API, the pages and the job runner.
 struct RequestService: Sendable {
     let services: AppServices
-    var policy: DeadlinePolicy { .standard }
-    var routing: RequestRouting { .standard }
+
+    /// The deadlines and routing rules of a district: its own, or the standard ones. Kept for a
+    /// few seconds (`AppServices.requestPolicies`), as every filing needs them.
+    static func policy(district: PlaceID?, services: AppServices, on db: any SQLDatabase) async throws -> DistrictRequestPolicy {
+        guard let district else { return .standard }
+        let now = services.now()
+        if let cached = services.requestPolicies.value(for: district, now: now) { return cached }
+        let policy = try await RequestPolicyRecords.policy(districtID: district, on: db)?.policy ?? .standard
+        services.requestPolicies.store(policy, for: district, now: now)
+        return policy
+    }
 
     /// The job that checks a request's deadline; one per request, level and phase, so scheduling
     /// it twice runs it once.
@@ -31,7 +40,9 @@ struct RequestService: Sendable {
 
     static let maximumDescriptionLength = 2_000
 
-    func file(_ filing: Filing, by actor: RequestActor, idempotencyKey: String?, requestID httpRequestID: String) async throws -> Filed {
+    /// Files a request. `grants` are the staff member's when one files on a household's behalf:
+    /// a household outside their places is a 404, checked on the same read as the rest.
+    func file(_ filing: Filing, by actor: RequestActor, grants: Grants? = nil, idempotencyKey: String?, requestID httpRequestID: String) async throws -> Filed {
         let description = filing.description.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !description.isEmpty else { throw AppError.required("description") }
         guard description.count <= Self.maximumDescriptionLength else { throw AppError.tooLong("description", max: Self.maximumDescriptionLength) }
@@ -39,54 +50,95 @@ struct RequestService: Sendable {
         if let idempotencyKey, idempotencyKey.count > 200 || idempotencyKey.containsControlCharacters { throw AppError.invalid("idempotency_key") }
         let now = services.now()
         let scope = RequestRecords.encode(actor)
-        let (policy, routing) = (self.policy, self.routing)
-        // Everything that only reads happens on a reader, beside the writer; the transaction that
-        // follows is a few inserts, so the single SQLite writer stays free (issue 3's intake target).
-        let prepared = try await services.store.read { db -> (Filed?, Household?, LinliCore.Request?) in
-            if let idempotencyKey, let existing = try await RequestRecords.requestID(idempotencyKey: idempotencyKey, scope: scope, on: db),
-               let stored = try await RequestRecords.request(id: existing, on: db) {
-                return (Filed(stored: stored, created: false), nil, nil)
-            }
-            guard let household = try await HouseholdRecords.household(id: filing.householdID, on: db) else { throw AppError.notFound }
-            if let residentID = filing.residentID {
-                let detail = try await HouseholdRecords.detail(id: household.id, on: db)
-                guard detail?.residents.contains(where: { $0.id == residentID }) == true else { throw AppError.invalid("resident_id") }
-            }
-            try await Self.refuseDuplicate(householdID: household.id, category: filing.category, on: db)
-            let careNotes = try await RequestRecords.careNotes(householdID: household.id, on: db)
-            let proposal = UrgencyRules.propose(category: filing.category, description: description, careNotes: careNotes)
-            let places = try await Self.placesAbove(household.path, on: db)
-            let candidates = try await RequestRecords.candidates(roles: routing.roles(for: household.path, category: filing.category), places: places.map(\.id), on: db)
-            let decision = routing.route(household: household.path, places: places, category: filing.category, candidates: candidates)
+        let services = self.services
+        // Reads happen on a reader, beside the writer, in two queries. A re-sent form and a second
+        // open request of a kind are not looked for here: the unique indexes on idempotency keys
+        // and open requests refuse them at the insert, and the handler below answers them. That
+        // keeps the common case, a new request, to two reads and a share of a batched write
+        // (issue 3's intake target).
+        let prepared = try await services.store.read { db -> PreparedFiling in
+            guard let found = try await RequestRecords.filingHousehold(id: filing.householdID, on: db) else { throw AppError.notFound }
+            let household = found.household
+            if let grants, !grants.allows(.viewDirectory, at: household.path) { throw AppError.notFound }
+            if let residentID = filing.residentID, !found.residentIDs.contains(residentID) { throw AppError.invalid("resident_id") }
+            let districtPolicy = try await Self.policy(district: household.districtID, services: services, on: db)
+            let (policy, routing) = (districtPolicy.deadlines, districtPolicy.routing)
+            let proposal = UrgencyRules.propose(category: filing.category, description: description, careNotes: found.careNotes)
+            let above = try await RequestRecords.filingPlaces(above: household.path, roles: routing.roles(for: household.path, category: filing.category), on: db)
+            let decision = routing.route(household: household.path, places: above.places, category: filing.category, candidates: above.candidates)
             let request = LinliCore.Request.filed(
                 id: 0, householdID: household.id, residentID: filing.residentID, category: filing.category, urgency: proposal.urgency,
                 description: description, channel: filing.channel, filedBy: actor, routing: decision, policy: policy, at: now
             )
-            return (nil, household, request)
+            // A life-critical need is announced to the groups above the household as it is filed.
+            let targets = request.urgency == .lifeCritical ? try await NotifyRecords.targets(at: above.places.map(\.id), on: db) : []
+            return PreparedFiling(request: request, household: household, idempotencyKey: idempotencyKey, scope: scope, httpRequestID: httpRequestID, at: now, notify: targets)
         }
-        if let replay = prepared.0 { return replay }
-        guard let household = prepared.1, let request = prepared.2 else { throw AppError.notFound }
         do {
-            return try await services.store.write { db in
-                let stored = try await RequestRecords.insert(request, household: household, at: now, on: db)
-                if let idempotencyKey {
-                    try await RequestRecords.remember(idempotencyKey: idempotencyKey, scope: scope, requestID: stored.request.id, at: now, on: db)
-                }
-                try await Self.scheduleDeadline(stored.request, at: now, on: db)
-                try await AuditRecords.append([AuditEntry(at: now, actor: scope, action: "request.create", entity: "request", entityID: "\(stored.request.id)", path: household.path.rawValue, after: RegisterRecords.json(AuditedRequest(stored.request)), requestID: httpRequestID)], on: db)
-                return Filed(stored: stored, created: true)
-            }
+            return Filed(stored: try await services.filings.submit(prepared), created: true)
         } catch where Store.isUniqueViolation(error) {
-            // Someone filed the same kind, or re-sent the same form, a moment ago.
+            // The form was sent before, or someone filed the same kind a moment ago.
             return try await services.store.read { db in
                 if let idempotencyKey, let existing = try await RequestRecords.requestID(idempotencyKey: idempotencyKey, scope: scope, on: db),
                    let stored = try await RequestRecords.request(id: existing, on: db) {
                     return Filed(stored: stored, created: false)
                 }
-                try await Self.refuseDuplicate(householdID: household.id, category: request.category, on: db)
+                try await Self.refuseDuplicate(householdID: prepared.household.id, category: prepared.request.category, on: db)
                 throw error
             }
         }
+    }
+
+    /// Who files and for which household: a household for itself, whatever the form says; staff
+    /// for a household in their places (`grants`, checked when the household is read).
+    struct Filer: Sendable {
+        var householdID: PlaceID
+        var actor: RequestActor
+        var grants: Grants?
+        var channel: RequestChannel
+
+        init(_ caller: Caller, householdID: PlaceID?) throws {
+            switch caller {
+            case .household(let identity):
+                (self.householdID, actor, grants, channel) = (identity.household.id, .household(id: identity.household.id), nil, .householdCode)
+            case .user(let identity):
+                guard let householdID else { throw AppError.required("household_id") }
+                (self.householdID, actor, grants, channel) = (householdID, .user(id: identity.user.id), identity.grants, .volunteerOnBehalf)
+            case .anonymous:
+                throw AppError.unauthenticated
+            }
+        }
+    }
+
+    /// A request ready to be written: everything decided, only the id to come.
+    struct PreparedFiling: Sendable {
+        var request: LinliCore.Request
+        var household: Household
+        var idempotencyKey: String?
+        var scope: String
+        var httpRequestID: String
+        var at: Date
+        var notify: [StoredTarget]
+    }
+
+    /// Writes filings that arrived together: one insert per table for all of them.
+    static func write(_ filings: [PreparedFiling], on db: any SQLDatabase) async throws -> [StoredRequest] {
+        let stored = try await RequestRecords.insert(filings.map { ($0.request, $0.household) }, on: db)
+        let keys = zip(filings, stored).compactMap { filing, stored in filing.idempotencyKey.map { (key: $0, scope: filing.scope, requestID: stored.request.id) } }
+        guard let now = filings.first?.at else { return stored }
+        try await RequestRecords.remember(idempotencyKeys: keys, at: now, on: db)
+        try await JobRecords.enqueue(stored.compactMap { deadlineJob(for: $0.request) }, at: now, on: db)
+        try await AuditRecords.append(zip(filings, stored).map { filing, stored in
+            AuditEntry(at: filing.at, actor: filing.scope, action: "request.create", entity: "request", entityID: "\(stored.request.id)", path: filing.household.path.rawValue, after: RegisterRecords.json(AuditedRequest(stored.request)), requestID: filing.httpRequestID)
+        }, on: db)
+        for (filing, stored) in zip(filings, stored) where !filing.notify.isEmpty {
+            try await NotifyRecords.enqueue(lifeCriticalMessage(stored.request), to: filing.notify, at: filing.at, on: db)
+        }
+        return stored
+    }
+
+    static func write(_ filing: PreparedFiling, on db: any SQLDatabase) async throws -> StoredRequest {
+        try await write([filing], on: db)[0]
     }
 
     static func refuseDuplicate(householdID: PlaceID, category: RequestCategory, on db: any SQLDatabase) async throws {
@@ -97,17 +149,21 @@ struct RequestService: Sendable {
 
     /// The next deadline of an open request becomes a job; a closed request needs none.
     static func scheduleDeadline(_ request: LinliCore.Request, at now: Date, on db: any SQLDatabase) async throws {
+        guard let job = deadlineJob(for: request) else { return }
+        try await JobRecords.enqueue(kind: job.kind, payload: job.payload, runAt: job.runAt, dedupeKey: job.dedupeKey, at: now, on: db)
+    }
+
+    /// The job for a request's next deadline: one per request, level and phase, so scheduling it
+    /// twice runs it once.
+    static func deadlineJob(for request: LinliCore.Request) -> (kind: String, payload: String, runAt: Date, dedupeKey: String?)? {
         let phase: String
         let due: Date
         switch request.status {
         case .new: (phase, due) = ("accept", request.acceptBy)
         case .accepted, .inProgress: (phase, due) = ("done", request.doneBy)
-        default: return
+        default: return nil
         }
-        try await JobRecords.enqueue(
-            kind: deadlineJobKind, payload: "\(request.id)", runAt: due,
-            dedupeKey: "request:\(request.id):\(request.escalationLevel):\(phase):\(due.millisecondsSince1970)", at: now, on: db
-        )
+        return (deadlineJobKind, "\(request.id)", due, "request:\(request.id):\(request.escalationLevel):\(phase):\(due.millisecondsSince1970)")
     }
 
     enum Action: String, Codable, Sendable, CaseIterable {
@@ -134,19 +190,20 @@ struct RequestService: Sendable {
         let note = details.note
         if let note, note.count > Self.maximumDescriptionLength { throw AppError.tooLong("note", max: Self.maximumDescriptionLength) }
         let now = services.now()
-        let policy = self.policy
         do {
-            return try await applyAction(action, on: id, caller: caller, details: details, policy: policy, now: now, httpRequestID: httpRequestID)
+            return try await applyAction(action, on: id, caller: caller, details: details, now: now, httpRequestID: httpRequestID)
         } catch where Store.isUniqueViolation(error) {
             // Reopening while another request of the same kind is open.
             throw AppError(.conflict, "requests.duplicate_open", field: "status")
         }
     }
 
-    private func applyAction(_ action: Action, on id: LinliCore.RequestID, caller: Caller, details: ActionDetails, policy: DeadlinePolicy, now: Date, httpRequestID: String) async throws -> StoredRequest {
-        try await services.store.write { db in
+    private func applyAction(_ action: Action, on id: LinliCore.RequestID, caller: Caller, details: ActionDetails, now: Date, httpRequestID: String) async throws -> StoredRequest {
+        let services = self.services
+        return try await services.store.write { db in
             guard let stored = try await RequestRecords.request(id: id, on: db) else { throw AppError.notFound }
             let actor = try Self.authorize(caller, for: stored)
+            let policy = try await Self.policy(district: stored.districtID, services: services, on: db).deadlines
             if action == .reassign { try await Self.checkOwner(details.owner, for: stored, on: db) }
             let change: RequestChange
             do {
@@ -159,7 +216,7 @@ struct RequestService: Sendable {
             }
             try await Self.scheduleDeadline(change.request, at: now, on: db)
             try await AuditRecords.append([AuditEntry(at: now, actor: RequestRecords.encode(actor), action: "request.\(change.transition.kind.rawValue)", entity: "request", entityID: "\(id)", path: stored.path.rawValue, before: stored.request.status.rawValue, after: change.request.status.rawValue, requestID: httpRequestID)], on: db)
-            return StoredRequest(request: change.request, version: stored.version + 1, path: stored.path)
+            return StoredRequest(request: change.request, version: stored.version + 1, path: stored.path, districtID: stored.districtID)
         }
     }
 
@@ -238,12 +295,12 @@ struct RequestService: Sendable {
     /// The escalation job: a missed deadline moves the request one rung up the place tree, once.
     var deadlineHandler: JobHandler {
         let services = self.services
-        let policy = self.policy
         return JobHandler(kind: Self.deadlineJobKind) { job in
             guard let id = LinliCore.RequestID(job.payload) else { return }
             let now = services.now()
             try await services.store.write { db in
                 guard let stored = try await RequestRecords.request(id: id, on: db) else { return }
+                let policy = try await Self.policy(district: stored.districtID, services: services, on: db).deadlines
                 let places = try await Self.placesAbove(stored.path, on: db)
                 guard let step = Escalation.step(for: stored.request, places: places, policy: policy, now: now) else {
                     // Not overdue (it moved on since the job was scheduled): check its next deadline then.
@@ -271,6 +328,19 @@ struct RequestService: Sendable {
 }
 
 extension RequestService {
+    /// Filed life-critical: the groups above the household hear of it at once, not at the first
+    /// missed deadline. In the default language, as group chats are Chinese.
+    static func lifeCriticalMessage(_ request: LinliCore.Request) -> NotificationMessage {
+        let language = Language.default
+        let arguments = ["id": "\(request.id)", "category": Catalogue.text(request.category.catalogueKey, language)]
+        return NotificationMessage(
+            kind: "request.life_critical", subjectID: "\(request.id)",
+            title: Catalogue.text("notify.request.life_critical.title", language, arguments),
+            text: Catalogue.text("notify.request.life_critical.text", language, arguments),
+            link: "/requests/\(request.id)"
+        )
+    }
+
     /// Group chats are Chinese: the message is in the default language.
     static func escalationMessage(_ request: LinliCore.Request, ownerName: String) -> NotificationMessage {
         let language = Language.default

@@ -267,5 +267,22 @@ enum Schema {
                 "CREATE INDEX notifications_status ON notifications (status, id)",
             ]
         },
+        Migration(version: 8, name: "request policies, delivery pacing") { sql in
+            [
+                // A district's own deadlines and routing rules, as JSON the core decodes.
+                """
+                CREATE TABLE request_policies (
+                    district_id BIGINT PRIMARY KEY REFERENCES places(id),
+                    deadlines TEXT NOT NULL,
+                    routing_rules TEXT NOT NULL,
+                    updated_at BIGINT NOT NULL,
+                    updated_by TEXT NOT NULL
+                )
+                """,
+                // When a target was last sent to, so deliveries keep to its platform's pace.
+                "ALTER TABLE notifications ADD COLUMN last_attempt_at BIGINT",
+                "CREATE INDEX notifications_target_attempts ON notifications (target_id, last_attempt_at)",
+            ]
+        },
     ]
 }

@@ -31,6 +31,15 @@ public enum JobRecords {
             """).first()?.decode(column: "id", as: JobID.self)
     }
 
+    /// Enqueues several jobs with one statement; a dedupe key already taken is skipped.
+    public static func enqueue(_ jobs: [(kind: String, payload: String, runAt: Date, dedupeKey: String?)], at now: Date, on db: any SQLDatabase) async throws {
+        guard !jobs.isEmpty else { return }
+        let rows: [SQLQueryString] = jobs.map { job in
+            "(\(bind: job.kind), \(bind: job.dedupeKey), \(bind: job.payload), \(bind: job.runAt.millisecondsSince1970), \(bind: now.millisecondsSince1970))"
+        }
+        try await db.raw("INSERT INTO jobs (kind, dedupe_key, payload, run_at, created_at) VALUES " + rows.joined(separator: ", ") + " ON CONFLICT (dedupe_key) DO NOTHING").run()
+    }
+
     /// Leases up to `limit` due jobs to `owner` until `now + lease`. A job whose lease has expired
     /// counts as due again: its worker is presumed dead.
     public static func claim(owner: String, now: Date, lease: TimeInterval, limit: Int, kinds: [String]? = nil, engine: DatabaseEngine, on db: any SQLDatabase) async throws -> [Job] {

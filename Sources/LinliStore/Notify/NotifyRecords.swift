@@ -68,11 +68,19 @@ public enum NotifyRecords {
     }
 
     /// Records an attempt's result: delivered, to be retried at `retryAt`, or dead.
-    public static func record(_ id: NotificationID, status: String, attempts: Int, error: String?, deliveredAt: Date?, on db: any SQLDatabase) async throws {
+    public static func record(_ id: NotificationID, status: String, attempts: Int, error: String?, deliveredAt: Date?, attemptedAt: Date, on db: any SQLDatabase) async throws {
         try await db.raw("""
-            UPDATE notifications SET status = \(bind: status), attempts = \(bind: attempts), last_error = \(bind: error), delivered_at = \(bind: deliveredAt?.millisecondsSince1970)
+            UPDATE notifications SET status = \(bind: status), attempts = \(bind: attempts), last_error = \(bind: error), delivered_at = \(bind: deliveredAt?.millisecondsSince1970),
+                last_attempt_at = \(bind: attemptedAt.millisecondsSince1970)
             WHERE id = \(bind: id)
             """).run()
+    }
+
+    /// When the target was sent to since `since` (one time per notification: its latest attempt).
+    public static func attemptTimes(targetID: Int64, since: Date, on db: any SQLDatabase) async throws -> [Date] {
+        try await db.raw("""
+            SELECT last_attempt_at FROM notifications WHERE target_id = \(bind: targetID) AND last_attempt_at > \(bind: since.millisecondsSince1970)
+            """).all().map { Date(millisecondsSince1970: try $0.decode(column: "last_attempt_at", as: Int64.self)) }
     }
 
     public static func notifications(status: String, limit: Int = 100, on db: any SQLDatabase) async throws -> [StoredNotification] {

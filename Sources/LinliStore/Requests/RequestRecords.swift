@@ -7,34 +7,23 @@ public struct StoredRequest: Sendable, Hashable {
     public var request: Request
     public var version: Int
     public var path: PlacePath
+    /// Whose deadlines and routing rules apply.
+    public var districtID: PlaceID?
 
-    public init(request: Request, version: Int, path: PlacePath) {
+    public init(request: Request, version: Int, path: PlacePath, districtID: PlaceID?) {
         self.request = request
         self.version = version
         self.path = path
+        self.districtID = districtID
     }
 }
 
 /// Rows of requests, their transitions and idempotency keys.
 public enum RequestRecords {
-    /// Inserts a newly filed request (its `id` is ignored: the database assigns it) and the
-    /// transition that records its filing; returns the stored request.
+    /// Inserts a newly filed request (its `id` is ignored: the database assigns it); returns the
+    /// stored request.
     public static func insert(_ request: Request, household: Household, at now: Date, on db: any SQLDatabase) async throws -> StoredRequest {
-        let row = try await db.raw("""
-            INSERT INTO requests (household_id, resident_id, category, urgency, description, channel, filed_by, owner_user_id, owner_place_id,
-                                  status, created_at, reopened_at, accept_by, done_by, escalation_level, closed_at, closing_reason, version, path, district_id)
-            VALUES (\(bind: request.householdID), \(bind: request.residentID), \(bind: request.category.rawValue), \(bind: request.urgency.rawValue),
-                    \(bind: request.description), \(bind: request.channel.rawValue), \(bind: encode(request.filedBy)), \(bind: request.ownerUserID),
-                    \(bind: request.ownerPlaceID), \(bind: request.status.rawValue), \(bind: request.createdAt.millisecondsSince1970),
-                    \(bind: request.reopenedAt?.millisecondsSince1970), \(bind: request.acceptBy.millisecondsSince1970), \(bind: request.doneBy.millisecondsSince1970),
-                    \(bind: request.escalationLevel), \(bind: request.closedAt?.millisecondsSince1970), \(bind: request.closingReason), 1,
-                    \(bind: household.path.rawValue), \(bind: household.districtID))
-            RETURNING id
-            """).first()
-        guard let id = try row?.decode(column: "id", as: RequestID.self) else { throw StoreError.conflict("request insert returned nothing") }
-        var stored = request
-        stored.id = id
-        return StoredRequest(request: stored, version: 1, path: household.path)
+        try await insert([(request, household)], on: db)[0]
     }
 
     public static func request(id: RequestID, on db: any SQLDatabase) async throws -> StoredRequest? {
@@ -101,10 +90,7 @@ public enum RequestRecords {
     }
 
     public static func remember(idempotencyKey key: String, scope: String, requestID: RequestID, at now: Date, on db: any SQLDatabase) async throws {
-        try await db.raw("""
-            INSERT INTO idempotency_keys (scope, idempotency_key, request_id, created_at)
-            VALUES (\(bind: scope), \(bind: key), \(bind: requestID), \(bind: now.millisecondsSince1970))
-            """).run()
+        try await remember(idempotencyKeys: [(key, scope, requestID)], at: now, on: db)
     }
 
     // MARK: Encoding
@@ -153,33 +139,10 @@ public enum RequestRecords {
             closedAt: try optionalDate("closed_at"),
             closingReason: try row.decode(column: "closing_reason", as: String?.self)
         )
-        return StoredRequest(request: request, version: try row.decode(column: "version", as: Int.self), path: PlacePath(rawValue: try row.decode(column: "path", as: String.self)))
-    }
-}
-
-extension RequestRecords {
-    /// The health and disability notes of a household's residents: the care register the urgency
-    /// rules read (a dialysis patient's request is life-critical whatever it says).
-    public static func careNotes(householdID: PlaceID, on db: any SQLDatabase) async throws -> [String?] {
-        try await db.raw("SELECT health_note, disability_note FROM residents WHERE household_id = \(bind: householdID)").all().flatMap { row in
-            [try row.decode(column: "health_note", as: String?.self), try row.decode(column: "disability_note", as: String?.self)]
-        }
-    }
-
-    /// People holding one of `roles` at one of `places`, with how many open requests each has.
-    public static func candidates(roles: Set<RoleKind>, places: [PlaceID], on db: any SQLDatabase) async throws -> [RoutingCandidate] {
-        guard !roles.isEmpty, !places.isEmpty else { return [] }
-        let roleBinds: [any Encodable & Sendable] = roles.map(\.rawValue).sorted()
-        let placeBinds: [any Encodable & Sendable] = places
-        let open: [any Encodable & Sendable] = RequestStatus.allCases.filter(\.isOpen).map(\.rawValue)
-        return try await db.raw("""
-            SELECT a.user_id, a.role, a.place_id,
-                   (SELECT COUNT(*) FROM requests r WHERE r.owner_user_id = a.user_id AND r.status IN (\(binds: open))) AS open_requests
-            FROM role_assignments a WHERE a.role IN (\(binds: roleBinds)) AND a.place_id IN (\(binds: placeBinds))
-            """).all().compactMap { row in
-            guard let role = RoleKind(rawValue: try row.decode(column: "role", as: String.self)) else { return nil }
-            return RoutingCandidate(userID: try row.decode(column: "user_id", as: Int64.self), role: role, placeID: try row.decode(column: "place_id", as: PlaceID.self), openRequests: try row.decode(column: "open_requests", as: Int.self))
-        }
+        return StoredRequest(
+            request: request, version: try row.decode(column: "version", as: Int.self), path: PlacePath(rawValue: try row.decode(column: "path", as: String.self)),
+            districtID: try row.decode(column: "district_id", as: PlaceID?.self)
+        )
     }
 }
 
@@ -254,5 +217,115 @@ extension RequestRecords {
                 doneBy: Date(millisecondsSince1970: try row.decode(column: "done_by", as: Int64.self))
             )
         }
+    }
+}
+
+/// What filing a request reads about its household: one query for the household, its residents
+/// and their care notes.
+public struct FilingHousehold: Sendable {
+    public var household: Household
+    public var residentIDs: [ResidentID]
+    /// Health and disability notes, which the urgency rules read (a dialysis patient's request is
+    /// life-critical whatever it says).
+    public var careNotes: [String?]
+}
+
+/// The places above a household and the people routing may choose among there.
+public struct FilingPlaces: Sendable {
+    public var places: [PlaceOnPath]
+    public var candidates: [RoutingCandidate]
+}
+
+extension RequestRecords {
+    public static func filingHousehold(id: PlaceID, on db: any SQLDatabase) async throws -> FilingHousehold? {
+        let rows = try await db.raw("""
+            SELECT h.id, h.building_id, h.room, h.path, h.district_id, r.id AS resident_id, r.health_note, r.disability_note
+            FROM households h LEFT JOIN residents r ON r.household_id = h.id
+            WHERE h.id = \(bind: id) ORDER BY r.id
+            """).all()
+        guard let first = rows.first else { return nil }
+        var filing = FilingHousehold(household: try HouseholdRecords.decodeHousehold(first), residentIDs: [], careNotes: [])
+        for row in rows {
+            guard let residentID = try row.decode(column: "resident_id", as: ResidentID?.self) else { continue }
+            filing.residentIDs.append(residentID)
+            filing.careNotes.append(try row.decode(column: "health_note", as: String?.self))
+            filing.careNotes.append(try row.decode(column: "disability_note", as: String?.self))
+        }
+        return filing
+    }
+
+    /// The places above `household` (not the household itself), each with the people holding
+    /// one of `roles` there and how many open requests each has: one query.
+    public static func filingPlaces(above household: PlacePath, roles: Set<RoleKind>, on db: any SQLDatabase) async throws -> FilingPlaces {
+        let ids = household.ids.dropLast()
+        guard !ids.isEmpty else { return FilingPlaces(places: [], candidates: []) }
+        let placeBinds: [any Encodable & Sendable] = Array(ids)
+        let rows: [any SQLRow]
+        if roles.isEmpty {
+            rows = try await db.raw("""
+                SELECT p.id, p.level, NULL AS user_id, NULL AS role, 0 AS open_requests FROM places p WHERE p.id IN (\(binds: placeBinds))
+                """).all()
+        } else {
+            let roleBinds: [any Encodable & Sendable] = roles.map(\.rawValue).sorted()
+            let open: [any Encodable & Sendable] = RequestStatus.allCases.filter(\.isOpen).map(\.rawValue)
+            rows = try await db.raw("""
+                SELECT p.id, p.level, a.user_id, a.role,
+                       CASE WHEN a.user_id IS NULL THEN 0 ELSE
+                         (SELECT COUNT(*) FROM requests r WHERE r.owner_user_id = a.user_id AND r.status IN (\(binds: open))) END AS open_requests
+                FROM places p LEFT JOIN role_assignments a ON a.place_id = p.id AND a.role IN (\(binds: roleBinds))
+                WHERE p.id IN (\(binds: placeBinds))
+                """).all()
+        }
+        var places: [PlaceID: PlaceOnPath] = [:]
+        var candidates: [RoutingCandidate] = []
+        for row in rows {
+            let id = try row.decode(column: "id", as: PlaceID.self)
+            guard let level = PlaceLevel(rawValue: try row.decode(column: "level", as: String.self)), level != .household else { continue }
+            places[id] = PlaceOnPath(id: id, level: level)
+            if let userID = try row.decode(column: "user_id", as: Int64?.self),
+               let role = try row.decode(column: "role", as: String?.self).flatMap(RoleKind.init(rawValue:)) {
+                candidates.append(RoutingCandidate(userID: userID, role: role, placeID: id, openRequests: try row.decode(column: "open_requests", as: Int.self)))
+            }
+        }
+        return FilingPlaces(places: places.values.sorted { $0.level < $1.level }, candidates: candidates)
+    }
+
+    /// Inserts newly filed requests with one statement; returns them stored, in the same order.
+    /// New requests are open, and one household has one open request of a kind (a unique
+    /// index), so household and category name each returned row.
+    public static func insert(_ filed: [(request: Request, household: Household)], on db: any SQLDatabase) async throws -> [StoredRequest] {
+        guard !filed.isEmpty else { return [] }
+        let builder = db.insert(into: "requests").columns(
+            "household_id", "resident_id", "category", "urgency", "description", "channel", "filed_by", "owner_user_id", "owner_place_id",
+            "status", "created_at", "reopened_at", "accept_by", "done_by", "escalation_level", "closed_at", "closing_reason", "version", "path", "district_id"
+        )
+        for (request, household) in filed {
+            let values: [any Encodable & Sendable] = [
+                request.householdID, request.residentID, request.category.rawValue, request.urgency.rawValue, request.description,
+                request.channel.rawValue, encode(request.filedBy), request.ownerUserID, request.ownerPlaceID, request.status.rawValue,
+                request.createdAt.millisecondsSince1970, request.reopenedAt?.millisecondsSince1970, request.acceptBy.millisecondsSince1970,
+                request.doneBy.millisecondsSince1970, request.escalationLevel, request.closedAt?.millisecondsSince1970, request.closingReason, 1,
+                household.path.rawValue, household.districtID,
+            ]
+            builder.values(values.map { SQLBind($0) as any SQLExpression })
+        }
+        let rows = try await builder.returning("id", "household_id", "category").all()
+        var ids: [String: RequestID] = [:]
+        for row in rows {
+            ids["\(try row.decode(column: "household_id", as: PlaceID.self)) \(try row.decode(column: "category", as: String.self))"] = try row.decode(column: "id", as: RequestID.self)
+        }
+        return try filed.map { request, household in
+            guard let id = ids["\(request.householdID) \(request.category.rawValue)"] else { throw StoreError.conflict("a filed request is missing from its insert") }
+            var stored = request
+            stored.id = id
+            return StoredRequest(request: stored, version: 1, path: household.path, districtID: household.districtID)
+        }
+    }
+
+    public static func remember(idempotencyKeys keys: [(key: String, scope: String, requestID: RequestID)], at now: Date, on db: any SQLDatabase) async throws {
+        try await db.insertRows(
+            into: "idempotency_keys", columns: ["scope", "idempotency_key", "request_id", "created_at"],
+            rows: keys.map { [$0.scope, $0.key, $0.requestID, now.millisecondsSince1970] }
+        )
     }
 }

@@ -12,6 +12,7 @@ struct RequestCatalogueTests {
             + RequestRuleError.Code.allCases.map { RequestRuleError($0).catalogueKey }
             + DeadlinePolicyError.Code.allCases.map { DeadlinePolicyError(code: $0, field: "x").catalogueKey }
             + UrgencyTrigger.allCases.map(\.catalogueKey) + UrgencySource.allCases.map(\.catalogueKey)
+            + RoutingRuleError.Code.allCases.map { RoutingRuleError(code: $0, index: 0).catalogueKey } + ["requests.policy.not_district"]
     }
 
     @Test("every category, urgency, status, channel, transition, rule and reason has a text in both languages")

@@ -19,6 +19,8 @@ struct ScopeTests {
         (.post, "/api/v1/places/{id}/register", true),
         (.post, "/api/v1/places/{id}/household-codes", true),
         (.post, "/api/v1/places/{id}/webhooks", true),
+        (.get, "/api/v1/places/{id}/request-policy", true),
+        (.put, "/api/v1/places/{id}/request-policy", true),
         (.get, "/api/v1/requests/{id}", true),
         (.post, "/api/v1/requests/{id}/transitions", true),
         (.get, "/places/{id}/chain-list", false),

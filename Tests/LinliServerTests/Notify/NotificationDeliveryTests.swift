@@ -41,10 +41,7 @@ struct NotificationDeliveryTests {
     static let start = Date(timeIntervalSince1970: 1_650_000_000)
 
     static func escalateOneRequest(_ app: TestApp, client: some TestClientProtocol, port: Int, clock: ManualClock) async throws -> JobRunner {
-        let admin = try await client.token(phone: try app.account(.admin).phone)
-        let compound = try app.account(.compoundLead).placeID
-        let added = try await client.json("/api/v1/places/\(compound)/webhooks", method: .post, token: admin, body: #"{"kind":"http","url":"http://127.0.0.1:\#(port)/hook","secret":"s3cret"}"#)
-        try #require(added.status == .created, "\(added.text)")
+        try await addWebhook(app, client: client, port: port)
         let household = try #require(app.demo.households.first)
         let opened = try await client.json("/api/v1/household-sessions", method: .post, body: #"{"household_id":\#(household.id),"code":"\#(household.code)"}"#)
         let token = try #require(try opened.jsonObject()["token"] as? String)
@@ -105,6 +102,70 @@ struct NotificationDeliveryTests {
                 try await browser.logIn(phone: try app.account(.admin).phone, client: client)
                 let page = try await browser.get("/admin/notifications", client: client)
                 #expect(page.status == .ok && page.text.contains("503"))
+            }
+        }
+    }
+
+    static func addWebhook(_ app: TestApp, client: some TestClientProtocol, port: Int) async throws {
+        let admin = try await client.token(phone: try app.account(.admin).phone)
+        let compound = try app.account(.compoundLead).placeID
+        let added = try await client.json("/api/v1/places/\(compound)/webhooks", method: .post, token: admin, body: #"{"kind":"http","url":"http://127.0.0.1:\#(port)/hook","secret":"s3cret"}"#)
+        try #require(added.status == .created, "\(added.text)")
+    }
+
+    @Test("a life-critical request is announced to the groups above its household as it is filed; a normal one is not", arguments: TestEngine.available)
+    func lifeCriticalFiling(engine: TestEngine) async throws {
+        let receiver = FakeReceiver(status: .ok)
+        try await receiver.serve { port in
+            let clock = ManualClock(Self.start)
+            try await TestApp.run(engine, now: { clock.now }) { app, client in
+                try await Self.addWebhook(app, client: client, port: port)
+                let household = try #require(app.demo.households.first)
+                let opened = try await client.json("/api/v1/household-sessions", method: .post, body: #"{"household_id":\#(household.id),"code":"\#(household.code)"}"#)
+                let token = try #require(try opened.jsonObject()["token"] as? String)
+                let runner = JobRunner(store: app.store, owner: "test", handlers: jobHandlers(services: app.services), now: { clock.now })
+                #expect(try await client.json("/api/v1/requests", method: .post, token: token, body: #"{"category":"food","description":"没有米了"}"#).status == .created)
+                try await runner.runDueJobs()
+                #expect(await receiver.received.isEmpty, "a normal request waits for its deadline")
+                let filed = try await client.json("/api/v1/requests", method: .post, token: token, body: #"{"category":"medicine","description":"父亲明天透析，需要车"}"#)
+                #expect(try filed.jsonObject()["urgency"] as? String == "life_critical")
+                try await runner.runDueJobs()
+                let received = await receiver.received
+                #expect(received.count == 1)
+                #expect(received.first?.body.contains("request.life_critical") == true)
+            }
+        }
+    }
+
+    @Test("a target gets no more than its pace allows; the rest wait for the next free minute without spending attempts", arguments: [TestEngine.sqlite])
+    func pacing(engine: TestEngine) async throws {
+        let receiver = FakeReceiver(status: .ok)
+        try await receiver.serve { port in
+            let clock = ManualClock(Self.start)
+            let pacing = DeliveryPacing(perMinute: [.http: 2])
+            try await TestApp.run(engine, now: { clock.now }, pacing: pacing) { app, client in
+                try await Self.addWebhook(app, client: client, port: port)
+                let compound = try app.account(.compoundLead).placeID
+                try await app.store.write { db in
+                    let targets = try await NotifyRecords.targets(at: [compound], on: db)
+                    for index in 1...3 {
+                        let message = NotificationMessage(kind: "test", subjectID: "\(index)", title: "消息 \(index)", text: "第 \(index) 条", link: "/")
+                        try await NotifyRecords.enqueue(message, to: targets, at: clock.now, on: db)
+                    }
+                }
+                let runner = JobRunner(store: app.store, owner: "test", handlers: jobHandlers(services: app.services), now: { clock.now })
+                try await runner.runDueJobs()
+                try await runner.runDueJobs()
+                #expect(await receiver.received.count == 2, "two a minute")
+                clock.advance(30)
+                try await runner.runDueJobs()
+                #expect(await receiver.received.count == 2, "still within the minute")
+                clock.advance(31)
+                try await runner.runDueJobs()
+                #expect(await receiver.received.count == 3)
+                let delivered = try await app.store.read { db in try await NotifyRecords.notifications(status: "delivered", on: db) }
+                #expect(delivered.count == 3)
+                #expect(delivered.allSatisfy { $0.attempts == 1 }, "waiting for a slot is not an attempt")
             }
         }
     }

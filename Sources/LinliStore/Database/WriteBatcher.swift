@@ -1,0 +1,86 @@
+import SQLKit
+
+/// Coalesces writes of one kind that arrive together into one transaction with multi-row
+/// statements. Group commit already shares the fsync between writes; this also shares the
+/// statements, which is what each write costs once the fsync is shared (every statement is a hop
+/// to the database's thread, and a filing is four inserts).
+///
+/// Each item still succeeds or fails alone: if a batch fails (one row breaks a unique constraint,
+/// say), its items are written again one by one, each in its own savepoint of one group commit,
+/// and each caller hears its own outcome. A caller hears back only after the commit holding its
+/// write, so an acknowledged write is durable.
+public actor WriteBatcher<Item: Sendable, Output: Sendable> {
+    public typealias Batch = @Sendable ([Item], any SQLDatabase) async throws -> [Output]
+    public typealias Single = @Sendable (Item, any SQLDatabase) async throws -> Output
+
+    private let store: Store
+    private let maximumBatch: Int
+    private let batch: Batch
+    private let single: Single
+    private var queue: [(item: Item, continuation: CheckedContinuation<Output, any Error>)] = []
+    private var draining = false
+    /// Batches written so far and how many of them fell back to one write per item; for tests.
+    public private(set) var batches = 0
+    public private(set) var fallbacks = 0
+
+    /// `batch` must return one output per item, in the items' order; `single` writes one item.
+    public init(store: Store, maximumBatch: Int = 256, batch: @escaping Batch, single: @escaping Single) {
+        self.store = store
+        self.maximumBatch = max(1, maximumBatch)
+        self.batch = batch
+        self.single = single
+    }
+
+    public func submit(_ item: Item) async throws -> Output {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.append((item, continuation))
+            if !draining {
+                draining = true
+                Task { await self.drain() }
+            }
+        }
+    }
+
+    private func drain() async {
+        while !queue.isEmpty {
+            let taken = Array(queue.prefix(maximumBatch))
+            queue.removeFirst(taken.count)
+            let items = taken.map(\.item)
+            batches += 1
+            let batch = self.batch
+            do {
+                let outputs = try await store.write { db in
+                    let outputs = try await batch(items, db)
+                    guard outputs.count == items.count else { throw StoreError.conflict("a batch write returned \(outputs.count) results for \(items.count) items") }
+                    return outputs
+                }
+                for (pending, output) in zip(taken, outputs) { pending.continuation.resume(returning: output) }
+            } catch {
+                if taken.count == 1 {
+                    taken[0].continuation.resume(throwing: error)
+                    continue
+                }
+                fallbacks += 1
+                await writeOneByOne(taken)
+            }
+        }
+        draining = false
+    }
+
+    /// Concurrently, so that on SQLite the writes share one group commit.
+    private func writeOneByOne(_ taken: [(item: Item, continuation: CheckedContinuation<Output, any Error>)]) async {
+        let (store, single) = (self.store, self.single)
+        await withTaskGroup(of: Void.self) { group in
+            for pending in taken {
+                group.addTask {
+                    do {
+                        let output = try await store.write { db in try await single(pending.item, db) }
+                        pending.continuation.resume(returning: output)
+                    } catch {
+                        pending.continuation.resume(throwing: error)
+                    }
+                }
+            }
+        }
+    }
+}
