@@ -15,10 +15,14 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Seed the compound-scale demo data set into an empty database and print the demo logins.") var demo = false
     @Flag(name: .customLong("secure-cookies"), help: "Mark cookies Secure (when served behind TLS).") var secureCookies = false
     @Option(name: .customLong("session-cache-seconds"), help: "How long a node trusts a session it has looked up (0 turns the cache off). A logout on another node takes effect within this time.") var sessionCacheSeconds: Double = 2
+    @Option(name: .customLong("idle-timeout-seconds"), help: "Close a connection that sends nothing for this long.") var idleTimeoutSeconds: Double = 30
+    @Option(name: .customLong("job-lease-seconds"), help: "How long a node holds a job before another node may take it over.") var jobLeaseSeconds: Double = 60
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel = "info"
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
+        guard (0.1...3600).contains(idleTimeoutSeconds) else { throw ValidationError("--idle-timeout-seconds must be between 0.1 and 3600") }
+        guard (1...3600).contains(jobLeaseSeconds) else { throw ValidationError("--job-lease-seconds must be between 1 and 3600") }
         guard (0...60).contains(sessionCacheSeconds) else { throw ValidationError("--session-cache-seconds must be between 0 and 60") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
     }
@@ -39,7 +43,7 @@ struct Serve: AsyncParsableCommand {
         } else {
             try await FirstStart.createAdminIfNeeded(store: store, passwords: services.passwords)
         }
-        let app = buildApplication(ServerConfiguration(host: host, port: port), services: services)
+        let app = buildApplication(ServerConfiguration(host: host, port: port, idleTimeout: idleTimeoutSeconds, jobLease: jobLeaseSeconds), services: services)
         report("Linli is listening on http://\(host):\(port) (database \(try database.location()))")
         do {
             try await app.runService()

@@ -7,10 +7,17 @@ import Logging
 public struct ServerConfiguration: Sendable {
     public var host: String
     public var port: Int
+    /// A connection that sends nothing for this long is closed, so slow or stalled clients
+    /// cannot hold the server's connections.
+    public var idleTimeout: TimeInterval
+    /// How long a node holds a job before another may take it over (a node that died mid-job).
+    public var jobLease: TimeInterval
 
-    public init(host: String = "127.0.0.1", port: Int = 8080) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, idleTimeout: TimeInterval = 30, jobLease: TimeInterval = 60) {
         self.host = host
         self.port = port
+        self.idleTimeout = idleTimeout
+        self.jobLease = jobLease
     }
 }
 
@@ -19,9 +26,10 @@ public struct ServerConfiguration: Sendable {
 /// they move by hand (a runner in the background would race them for the same jobs).
 public func buildApplication(_ configuration: ServerConfiguration, services: AppServices, runJobs: Bool = true) -> some ApplicationProtocol {
     let router = buildRouter(services: services)
-    let jobs = JobRunner(store: services.store, handlers: jobHandlers(services: services), now: services.now, logger: services.logger)
+    let jobs = JobRunner(store: services.store, handlers: jobHandlers(services: services), now: services.now, lease: configuration.jobLease, logger: services.logger)
     return Application(
         router: router,
+        server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeout * 1000)))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "linli"),
         services: runJobs ? [jobs] : [],
         logger: services.logger

@@ -41,7 +41,11 @@ public struct LinliRequestContext: RequestContext {
     }
 
     /// Register spreadsheets of a whole committee run to a few megabytes.
+    /// Register files may be large; a JSON body or a form never needs to be (a pasted chain list
+    /// of a thousand lines is well under 1 MB). Larger bodies answer 413 unread.
     public var maxUploadSize: Int { 16 * 1024 * 1024 }
+    public var maxJSONSize: Int { 256 * 1024 }
+    public var maxFormSize: Int { 1024 * 1024 }
 
     public var requestID: String { id }
 

@@ -4,7 +4,7 @@ import Hummingbird
 extension Request {
     /// Decodes a JSON body; a malformed body or a wrong field answers 400 naming the field.
     func decodeJSON<T: Decodable>(as type: T.Type, context: LinliRequestContext) async throws -> T {
-        let buffer = try await body.collect(upTo: context.maxUploadSize)
+        let buffer = try await body.collect(upTo: context.maxJSONSize)
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
         } catch let error as DecodingError {
@@ -14,7 +14,7 @@ extension Request {
 
     /// Decodes an `application/x-www-form-urlencoded` form.
     func decodeForm<T: Decodable>(as type: T.Type, context: LinliRequestContext) async throws -> T {
-        let buffer = try await body.collect(upTo: context.maxUploadSize)
+        let buffer = try await body.collect(upTo: context.maxFormSize)
         do {
             return try URLEncodedFormDecoder().decode(T.self, from: String(buffer: buffer))
         } catch let error as DecodingError {
