@@ -47,13 +47,14 @@ struct AuthenticationMiddleware: RouterMiddleware {
     }
 
     private func identify(token: String, api: Bool) async throws -> Caller {
-        let tokenHash = Tokens.hash(token)
         let now = services.now()
-        if let cached = services.identities.value(for: tokenHash + (api ? " api" : " web"), now: now) { return cached }
-        let caller = try await lookUp(tokenHash: tokenHash, api: api, now: now)
+        // Keyed by the token itself (held in memory only), so a cached caller costs no hashing.
+        let key = (api ? "api " : "web ") + token
+        if let cached = services.identities.value(for: key, now: now) { return cached }
+        let caller = try await lookUp(tokenHash: Tokens.hash(token), api: api, now: now)
         switch caller {
-        case .user(let identity): services.identities.store(caller, for: tokenHash + (api ? " api" : " web"), now: now, notAfter: identity.session.expiresAt)
-        case .household(let identity): services.identities.store(caller, for: tokenHash + (api ? " api" : " web"), now: now, notAfter: identity.session.expiresAt)
+        case .user(let identity): services.identities.store(caller, for: key, now: now, notAfter: identity.session.expiresAt)
+        case .household(let identity): services.identities.store(caller, for: key, now: now, notAfter: identity.session.expiresAt)
         case .anonymous: break
         }
         return caller

@@ -60,7 +60,9 @@ struct NotifyService: Sendable {
                 case .delivered:
                     try await NotifyRecords.record(id, status: "delivered", attempts: attempt, error: nil, deliveredAt: now, attemptedAt: now, on: db)
                 case .retry(let at, let failure):
-                    try await NotifyRecords.record(id, status: "pending", attempts: attempt, error: failure.detail, deliveredAt: nil, attemptedAt: now, on: db)
+                    // Another node recorded this attempt first (this one's lease ran out): its
+                    // outcome stands, and no retry is scheduled from here.
+                    guard try await NotifyRecords.record(id, status: "pending", attempts: attempt, error: failure.detail, deliveredAt: nil, attemptedAt: now, on: db) else { return }
                     try await JobRecords.enqueue(kind: NotifyRecords.deliverJobKind, payload: "\(id)", runAt: at, dedupeKey: "notify:\(id):\(attempt + 1)", at: now, on: db)
                 case .deadLetter(let failure, _):
                     try await NotifyRecords.record(id, status: "dead", attempts: attempt, error: failure.detail, deliveredAt: nil, attemptedAt: now, on: db)

@@ -68,12 +68,17 @@ public enum NotifyRecords {
     }
 
     /// Records an attempt's result: delivered, to be retried at `retryAt`, or dead.
-    public static func record(_ id: NotificationID, status: String, attempts: Int, error: String?, deliveredAt: Date?, attemptedAt: Date, on db: any SQLDatabase) async throws {
+    /// Records attempt number `attempts`, but only over the state it started from: still pending
+    /// after `attempts - 1` attempts. A node whose lease ran out while it waited on a slow
+    /// receiver finds the row changed by the node that took over, and changes nothing (false).
+    @discardableResult
+    public static func record(_ id: NotificationID, status: String, attempts: Int, error: String?, deliveredAt: Date?, attemptedAt: Date, on db: any SQLDatabase) async throws -> Bool {
         try await db.raw("""
             UPDATE notifications SET status = \(bind: status), attempts = \(bind: attempts), last_error = \(bind: error), delivered_at = \(bind: deliveredAt?.millisecondsSince1970),
                 last_attempt_at = \(bind: attemptedAt.millisecondsSince1970)
-            WHERE id = \(bind: id)
-            """).run()
+            WHERE id = \(bind: id) AND status = 'pending' AND attempts = \(bind: attempts - 1)
+            RETURNING id
+            """).first() != nil
     }
 
     /// When the target was sent to since `since` (one time per notification: its latest attempt).

@@ -169,4 +169,23 @@ struct NotificationDeliveryTests {
             }
         }
     }
+
+    @Test("a node whose lease ran out while a receiver was slow cannot undo the outcome the node that took over recorded", arguments: TestEngine.available)
+    func staleOutcome(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app, client in
+            try await Self.addWebhook(app, client: client, port: 9)
+            let compound = try app.account(.compoundLead).placeID
+            let now = Date()
+            let id = try await app.store.write { db in
+                let targets = try await NotifyRecords.targets(at: [compound], on: db)
+                try await NotifyRecords.enqueue(NotificationMessage(kind: "test", subjectID: "1", title: "t", text: "t"), to: targets, at: now, on: db)
+                return try #require(try await NotifyRecords.notifications(status: "pending", on: db).first?.id)
+            }
+            // The node that took over delivers attempt 1; the stale node then reports a timeout for it.
+            #expect(try await app.store.write { db in try await NotifyRecords.record(id, status: "delivered", attempts: 1, error: nil, deliveredAt: now, attemptedAt: now, on: db) })
+            #expect(try await app.store.write { db in try await NotifyRecords.record(id, status: "pending", attempts: 1, error: "timeout", deliveredAt: nil, attemptedAt: now, on: db) } == false)
+            let stored = try await app.store.read { db in try await NotifyRecords.notification(id: id, on: db) }
+            #expect(stored?.status == "delivered" && stored?.attempts == 1)
+        }
+    }
 }

@@ -29,7 +29,12 @@ struct BackupTests {
                     }
                 }
             }
-            try await Task.sleep(for: .milliseconds(200))
+            // Take the backup once writes are flowing, however slow this machine is today.
+            for _ in 0..<500 {
+                let written = try await store.read { db in try await db.raw("SELECT COUNT(*) AS n FROM pairs").first()?.decode(column: "n", as: Int.self) } ?? 0
+                if written >= 20 { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
             let during = directory.appendingPathComponent("during.sqlite").path
             let taken = try await store.backup(to: during)
             try await Task.sleep(for: .milliseconds(100))
