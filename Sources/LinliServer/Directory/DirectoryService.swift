@@ -132,10 +132,11 @@ struct DirectoryService: Sendable {
         let now = services.now()
         let engine = services.store.engine
         try await services.store.write { db in
-            _ = try await HouseholdRecords.codeHash(householdID: householdID, forUpdate: engine == .postgres, on: db)
+            // Scope first: nobody locks a household's row they may not touch.
             guard let household = try await HouseholdRecords.household(id: householdID, on: db),
                   identity.grants.allows(.viewDirectory, at: household.path) else { throw AppError.notFound }
             guard identity.grants.allows(.manageRegister, at: household.path) else { throw AppError.forbidden }
+            _ = try await HouseholdRecords.codeHash(householdID: householdID, forUpdate: engine == .postgres, on: db)
             try await HouseholdRecords.setCode(householdID: householdID, codeHash: Tokens.hash(code.value), at: now, on: db)
             try await SessionRecords.deleteHouseholdSessions(householdID: householdID, on: db)
             try await AuditRecords.append([AuditEntry(at: now, actor: "user:\(identity.user.id)", action: "household.code.rotate", entity: "household", entityID: "\(householdID)", path: household.path.rawValue, requestID: requestID)], on: db)

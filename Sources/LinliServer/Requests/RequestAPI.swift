@@ -101,6 +101,8 @@ struct RequestAPI {
 
     func addRoutes(to router: RouterGroup<LinliRequestContext>) {
         router.post("requests") { request, context -> EditedResponse<RequestView> in
+            // Who is asking comes before what they sent.
+            if case .anonymous = context.caller { throw AppError.unauthenticated }
             let body = try await request.decodeJSON(as: FileBody.self, context: context)
             let idempotencyKey = request.headers[.idempotencyKey]
             let filer = try RequestService.Filer(context.caller, householdID: body.householdID)

@@ -33,8 +33,8 @@ struct RequestPolicyView: ResponseCodable {
 }
 
 /// `/api/v1/places/{id}/request-policy`: a district's deadlines and routing rules (issue 3,
-/// "configurable per district"). Anyone who sees the district may read them; district staff
-/// and admins change them.
+/// "configurable per district"). Those whose places include the district (its staff, admins)
+/// read them; district staff and admins change them.
 struct RequestPolicyAPI {
     let services: AppServices
 
@@ -110,7 +110,12 @@ struct RequestPolicyAPI {
                 }
                 var scope: PlacePath?
                 if let scopeID = view.scopePlaceID {
-                    guard let place = try await DirectoryRecords.place(id: scopeID, on: db) else { throw AppError.invalid("\(field).scope_place_id") }
+                    // A place that does not exist answers like one outside the district, so the
+                    // rule cannot be used to find out which ids exist elsewhere.
+                    guard let place = try await DirectoryRecords.place(id: scopeID, on: db), district.path.contains(place.path) else {
+                        let error = RoutingRuleError(code: .scopeOutsideDistrict, index: index)
+                        throw AppError(.unprocessableContent, error.catalogueKey, field: error.field, arguments: ["field": error.field])
+                    }
                     scope = place.path
                 }
                 rules.append(RoutingRule(scope: scope, category: view.category, target: target))

@@ -44,10 +44,6 @@ struct RequestService: Sendable {
     /// a household outside their places is a 404, checked on the same read as the rest.
     func file(_ filing: Filing, by actor: RequestActor, grants: Grants? = nil, idempotencyKey: String?, requestID httpRequestID: String) async throws -> Filed {
         let description = filing.description.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !description.isEmpty else { throw AppError.required("description") }
-        guard description.count <= Self.maximumDescriptionLength else { throw AppError.tooLong("description", max: Self.maximumDescriptionLength) }
-        guard !description.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }) else { throw AppError.invalid("description") }
-        if let idempotencyKey, idempotencyKey.count > 200 || idempotencyKey.containsControlCharacters { throw AppError.invalid("idempotency_key") }
         let now = services.now()
         let scope = RequestRecords.encode(actor)
         let services = self.services
@@ -60,6 +56,12 @@ struct RequestService: Sendable {
             guard let found = try await RequestRecords.filingHousehold(id: filing.householdID, on: db) else { throw AppError.notFound }
             let household = found.household
             if let grants, !grants.allows(.viewDirectory, at: household.path) { throw AppError.notFound }
+            // The form is judged only once the caller may file for this household: a household
+            // outside their places is a 404 whatever the form says.
+            guard !description.isEmpty else { throw AppError.required("description") }
+            guard description.count <= Self.maximumDescriptionLength else { throw AppError.tooLong("description", max: Self.maximumDescriptionLength) }
+            guard !description.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }) else { throw AppError.invalid("description") }
+            if let idempotencyKey, idempotencyKey.count > 200 || idempotencyKey.containsControlCharacters { throw AppError.invalid("idempotency_key") }
             if let residentID = filing.residentID, !found.residentIDs.contains(residentID) { throw AppError.invalid("resident_id") }
             let districtPolicy = try await Self.policy(district: household.districtID, services: services, on: db)
             let (policy, routing) = (districtPolicy.deadlines, districtPolicy.routing)
@@ -277,7 +279,9 @@ struct RequestService: Sendable {
 
     /// The request, if the caller may see it (404 otherwise); checked before a body is even read.
     func visible(id: LinliCore.RequestID, caller: Caller) async throws -> StoredRequest {
-        try await services.store.read { db in
+        // Anonymous callers learn nothing, not even whether a request exists.
+        if case .anonymous = caller { throw AppError.unauthenticated }
+        return try await services.store.read { db in
             guard let stored = try await RequestRecords.request(id: id, on: db) else { throw AppError.notFound }
             _ = try Self.authorize(caller, for: stored)
             return stored
@@ -285,7 +289,8 @@ struct RequestService: Sendable {
     }
 
     func request(id: LinliCore.RequestID, caller: Caller) async throws -> (StoredRequest, [RequestTransition]) {
-        try await services.store.read { db in
+        if case .anonymous = caller { throw AppError.unauthenticated }
+        return try await services.store.read { db in
             guard let stored = try await RequestRecords.request(id: id, on: db) else { throw AppError.notFound }
             _ = try Self.authorize(caller, for: stored)
             return (stored, try await RequestRecords.transitions(requestID: id, on: db))

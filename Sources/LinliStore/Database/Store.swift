@@ -97,6 +97,9 @@ public final class Store: Sendable {
         _ = try await connection.query("PRAGMA foreign_keys = ON")
         _ = try await connection.query("PRAGMA busy_timeout = 5000")
         _ = try await connection.query("PRAGMA cache_size = -32000")
+        // Reads map the file instead of copying each page in with a system call (a district's
+        // database is 2.3 GB; writes still go through the WAL).
+        _ = try await connection.query("PRAGMA mmap_size = 8589934592")
     }
 
     private static func openPostgres(_ url: PostgresURL, location: DatabaseLocation, logger: Logger) async throws -> Store {
