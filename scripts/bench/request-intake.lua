@@ -8,25 +8,26 @@ local households = {}
 for line in io.lines(os.getenv("LINLI_HOUSEHOLDS")) do households[#households + 1] = line end
 
 local threads = 0
+local share = 20000
 setup = function(thread)
-  -- Threads take disjoint halves of the household list.
-  thread:set("offset", threads * 20000)
+  -- The two threads take disjoint halves of the household list.
+  thread:set("offset", threads * share)
   threads = threads + 1
 end
 
 local counter = 0
 request = function()
-  counter = counter + 1
-  local index = offset + counter
+  local index = offset + (counter % share)
   local household = households[(index % #households) + 1]
-  -- Each pass over the households moves to the next category, so no household files the same
+  -- Each pass over its half moves a thread to the next category, so no household files the same
   -- category twice (which Linli would answer 409: an open request of that kind exists).
-  local category = categories[(math.floor(counter / #households) % #categories) + 1]
+  local category = categories[(math.floor(counter / share) % #categories) + 1]
+  counter = counter + 1
   local body = '{"household_id":' .. household .. ',"category":"' .. category .. '","description":"团购登记：大米一袋，鸡蛋一箱"}'
   return wrk.format("POST", path, {
     ["Authorization"] = "Bearer " .. token,
     ["Content-Type"] = "application/json",
-    ["Idempotency-Key"] = "bench-" .. index,
+    ["Idempotency-Key"] = "bench-" .. offset .. "-" .. counter,
   }, body)
 end
 

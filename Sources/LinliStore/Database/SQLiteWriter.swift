@@ -1,3 +1,6 @@
+import Foundation
+import Logging
+import NIOPosix
 import SQLKit
 import SQLiteKit
 
@@ -67,5 +70,57 @@ actor SQLiteWriter {
             for (pending, result) in zip(batch, results) { pending.continuation.resume(with: result) }
         }
         draining = false
+    }
+}
+
+/// What an open SQLite store runs beside its connections: the thread pools they block, and the
+/// checkpointer that copies the WAL into the database file, off the writer's path.
+///
+/// A checkpoint writes scattered pages into the database file and fsyncs it, and while it does,
+/// the writer's own fsyncs (synchronous=FULL) wait behind it: checkpoints during a surge of
+/// filings put a quarter of a second on one request in a hundred. So the checkpointer waits for a
+/// lull, a second without a commit, and then empties the WAL; only a WAL past `walLimit` is
+/// checkpointed during the surge itself, so the WAL (and the time to read through it) stays bounded.
+final class SQLiteHousekeeping: Sendable {
+    static let walLimit = 128 * 1024 * 1024
+
+    private let pools: [NIOThreadPool]
+    private let checkpointer: SQLiteConnection?
+    private let task: Task<Void, Never>?
+
+    init(pools: [NIOThreadPool], checkpointer: SQLiteConnection?, walPath: String?, commits: @escaping @Sendable () async -> Int, logger: Logger) {
+        self.pools = pools
+        self.checkpointer = checkpointer
+        task = checkpointer.map { connection in
+            Task {
+                var lastCommits = await commits()
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(1))
+                    let count = await commits()
+                    let idle = count == lastCommits
+                    lastCommits = count
+                    let walBytes = walPath.flatMap { (try? FileManager.default.attributesOfItem(atPath: $0))?[.size] as? Int } ?? 0
+                    guard idle || walBytes > Self.walLimit else { continue }
+                    do {
+                        // TRUNCATE in a lull empties the file; PASSIVE in a surge copies what it can
+                        // without waiting for, or blocking, the writer.
+                        _ = try await connection.query(idle ? "PRAGMA wal_checkpoint(TRUNCATE)" : "PRAGMA wal_checkpoint(PASSIVE)")
+                    } catch {
+                        logger.warning("WAL checkpoint failed", metadata: ["error": "\(error)"])
+                    }
+                }
+            }
+        }
+    }
+
+    /// Stops checkpointing and closes the checkpointer's connection.
+    func stop() async {
+        task?.cancel()
+        _ = await task?.value
+        try? await checkpointer?.close()
+    }
+
+    func shutDown() async {
+        for pool in pools { try? await pool.shutdownGracefully() }
     }
 }

@@ -20,7 +20,7 @@ public final class Store: Sendable {
     let logger: Logger
 
     private enum Backend: Sendable {
-        case sqlite(connection: SQLiteConnection, writer: SQLiteWriter, readers: [SQLiteConnection], threadPools: [NIOThreadPool])
+        case sqlite(connection: SQLiteConnection, writer: SQLiteWriter, readers: [SQLiteConnection], housekeeping: SQLiteHousekeeping)
         case postgres(client: PostgresClient, runner: Task<Void, Never>)
     }
 
@@ -60,7 +60,7 @@ public final class Store: Sendable {
         // waits in line behind reads (with sqlite-nio's shared pool, of one thread per core, the
         // group commit queued behind every filing's reads); the readers share one per reader.
         let writerPool = NIOThreadPool(numberOfThreads: 1)
-        let readerPool = NIOThreadPool(numberOfThreads: max(1, readerCount))
+        let readerPool = NIOThreadPool(numberOfThreads: max(1, readerCount) + 1)
         writerPool.start()
         readerPool.start()
         func open(on pool: NIOThreadPool) async throws -> SQLiteConnection {
@@ -83,7 +83,24 @@ public final class Store: Sendable {
                 _ = try await reader.query("PRAGMA query_only = ON")
                 readers.append(reader)
             }
-            let backend = Backend.sqlite(connection: writer, writer: SQLiteWriter(connection: writer), readers: readers, threadPools: [writerPool, readerPool])
+            var checkpointer: SQLiteConnection?
+            if case .file = storage {
+                // Checkpoints copy the WAL back into the database file and fsync it: after a burst
+                // of filings, hundreds of scattered index pages. Done by the writer in its commit
+                // (SQLite's default), that stalled every request waiting on the commit for up to
+                // half a second. A connection of its own does it beside the writer, in the lulls
+                // (see `SQLiteHousekeeping`).
+                let connection = try await open(on: readerPool)
+                opened.append(connection)
+                _ = try await connection.query("PRAGMA busy_timeout = 5000")
+                _ = try await writer.query("PRAGMA wal_autocheckpoint = 0")
+                checkpointer = connection
+            }
+            let sqliteWriter = SQLiteWriter(connection: writer)
+            var walPath: String?
+            if case .sqlite(let path) = location { walPath = path + "-wal" }
+            let housekeeping = SQLiteHousekeeping(pools: [writerPool, readerPool], checkpointer: checkpointer, walPath: walPath, commits: { await sqliteWriter.commits }, logger: logger)
+            let backend = Backend.sqlite(connection: writer, writer: sqliteWriter, readers: readers, housekeeping: housekeeping)
             return Store(engine: .sqlite, location: location, backend: backend, logger: logger)
         } catch {
             for connection in opened { try? await connection.close() }
@@ -199,10 +216,12 @@ public final class Store: Sendable {
 
     public func close() async {
         switch backend {
-        case .sqlite(let connection, _, let readers, let threadPools):
+        case .sqlite(let connection, _, let readers, let housekeeping):
+            await housekeeping.stop()
             for reader in readers { try? await reader.close() }
+            // The last connection to close checkpoints the WAL into the file and removes it.
             try? await connection.close()
-            for pool in threadPools { try? await pool.shutdownGracefully() }
+            await housekeeping.shutDown()
         case .postgres(_, let runner):
             runner.cancel()
             _ = await runner.value
