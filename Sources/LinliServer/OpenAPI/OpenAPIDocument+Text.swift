@@ -1344,10 +1344,12 @@ extension OpenAPIDocument {
     "properties": {
      "phone": {
       "type": "string",
-      "example": "13800000001"
+      "example": "13800000001",
+      "minLength": 1
      },
      "password": {
-      "type": "string"
+      "type": "string",
+      "minLength": 1
      }
     }
    },
@@ -1361,10 +1363,13 @@ extension OpenAPIDocument {
      "household_id": {
       "oneOf": [
        {
-        "type": "integer"
+        "type": "integer",
+        "minimum": 1
        },
        {
-        "type": "string"
+        "type": "string",
+        "pattern": "^[0-9]+$",
+        "description": "the household number as printed on the door notice"
        }
       ]
      },
@@ -2001,7 +2006,9 @@ extension OpenAPIDocument {
      },
      "description": {
       "type": "string",
-      "maxLength": 2000
+      "maxLength": 2000,
+      "minLength": 1,
+      "description": "what is needed; blank text and control characters other than line breaks and tabs are refused"
      },
      "channel": {
       "type": "string",
