@@ -80,13 +80,7 @@ struct AccessService: Sendable {
             try await SessionRecords.delete(tokenHash: tokenHash, on: db)
             try await AuditRecords.append([AuditEntry(at: now, actor: actor, action: "session.close", entity: "session")], on: db)
         }
-        services.forgetSessions { caller in
-            switch caller {
-            case .user(let identity): identity.tokenHash == tokenHash
-            case .household(let identity): identity.tokenHash == tokenHash
-            case .anonymous: false
-            }
-        }
+        services.forgetSessions { $0.tokenHash == tokenHash }
     }
 
     /// A fixed bcrypt hash (of a random string) to spend the same time on unknown phones.

@@ -52,11 +52,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         let key = (api ? "api " : "web ") + token
         if let cached = services.identities.value(for: key, now: now) { return cached }
         let caller = try await lookUp(tokenHash: Tokens.hash(token), api: api, now: now)
-        switch caller {
-        case .user(let identity): services.identities.store(caller, for: key, now: now, notAfter: identity.session.expiresAt)
-        case .household(let identity): services.identities.store(caller, for: key, now: now, notAfter: identity.session.expiresAt)
-        case .anonymous: break
-        }
+        if let session = caller.session { services.identities.store(caller, for: key, now: now, notAfter: session.expiresAt) }
         return caller
     }
 

@@ -8,6 +8,23 @@ public enum Caller: Sendable {
     case anonymous
     case user(UserIdentity)
     case household(HouseholdIdentity)
+
+    /// The session the caller came with, and the hash of its token; nil for anonymous callers.
+    var session: Session? {
+        switch self {
+        case .user(let identity): identity.session
+        case .household(let identity): identity.session
+        case .anonymous: nil
+        }
+    }
+
+    var tokenHash: String? {
+        switch self {
+        case .user(let identity): identity.tokenHash
+        case .household(let identity): identity.tokenHash
+        case .anonymous: nil
+        }
+    }
 }
 
 public struct UserIdentity: Sendable {

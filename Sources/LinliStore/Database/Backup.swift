@@ -69,13 +69,13 @@ extension Store {
             try? manager.removeItem(atPath: partial)
             throw error
         }
-        let copy = try await Store.open(.sqlite(path: partial), logger: logger, migrate: false)
-        let fingerprint = try await copy.closing { copy in
-            try await copy.read { db in
-                let check = try await db.raw("PRAGMA integrity_check").all().map { try $0.decode(column: "integrity_check", as: String.self) }
-                guard check == ["ok"] else { throw BackupError.integrity(check.joined(separator: "; ")) }
-                return try await Self.fingerprint(on: db)
-            }
+        let fingerprint: DatabaseFingerprint
+        do {
+            fingerprint = try await Self.checkedFingerprint(of: partial, logger: logger)
+        } catch {
+            // A copy that fails its check never stays behind to be mistaken for a backup.
+            try? manager.removeItem(atPath: partial)
+            throw error
         }
         try manager.moveItem(atPath: partial, toPath: path)
         return fingerprint
@@ -85,17 +85,7 @@ extension Store {
     /// it). The backup is checked first; the old file is kept as `target.before-restore`.
     public static func restore(from backup: String, to target: String, logger: Logger) async throws -> DatabaseFingerprint {
         let manager = FileManager.default
-        let source = try await Store.open(.sqlite(path: backup), logger: logger, migrate: false)
-        let checked = try await source.closing { source in
-            try await source.read { db in
-                guard try await db.raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").first() != nil else {
-                    throw BackupError.notALinliDatabase(backup)
-                }
-                let check = try await db.raw("PRAGMA integrity_check").all().map { try $0.decode(column: "integrity_check", as: String.self) }
-                guard check == ["ok"] else { throw BackupError.integrity(check.joined(separator: "; ")) }
-                return try await Self.fingerprint(on: db)
-            }
-        }
+        let checked = try await checkedFingerprint(of: backup, logger: logger)
         let partial = target + ".restoring"
         try? manager.removeItem(atPath: partial)
         try manager.copyItem(atPath: backup, toPath: partial)
@@ -108,6 +98,22 @@ extension Store {
         for suffix in ["-wal", "-shm"] { try? manager.removeItem(atPath: target + suffix) }
         try manager.moveItem(atPath: partial, toPath: target)
         return checked
+    }
+
+    /// Opens a copy, refuses it unless it is a Linli database that passes its integrity check,
+    /// and returns its fingerprint.
+    static func checkedFingerprint(of path: String, logger: Logger) async throws -> DatabaseFingerprint {
+        let copy = try await Store.open(.sqlite(path: path), logger: logger, migrate: false)
+        return try await copy.closing { copy in
+            try await copy.read { db in
+                guard try await db.raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").first() != nil else {
+                    throw BackupError.notALinliDatabase(path)
+                }
+                let check = try await db.raw("PRAGMA integrity_check").all().map { try $0.decode(column: "integrity_check", as: String.self) }
+                guard check == ["ok"] else { throw BackupError.integrity(check.joined(separator: "; ")) }
+                return try await Self.fingerprint(on: db)
+            }
+        }
     }
 
     /// Row counts and checksums of every table in the SQLite database.

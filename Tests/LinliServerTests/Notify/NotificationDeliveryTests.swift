@@ -42,9 +42,7 @@ struct NotificationDeliveryTests {
 
     static func escalateOneRequest(_ app: TestApp, client: some TestClientProtocol, port: Int, clock: ManualClock) async throws -> JobRunner {
         try await addWebhook(app, client: client, port: port)
-        let household = try #require(app.demo.households.first)
-        let opened = try await client.json("/api/v1/household-sessions", method: .post, body: #"{"household_id":\#(household.id),"code":"\#(household.code)"}"#)
-        let token = try #require(try opened.jsonObject()["token"] as? String)
+        let (token, _) = try await RequestHTTPTests.householdToken(app, client: client)
         #expect(try await client.json("/api/v1/requests", method: .post, token: token, body: #"{"category":"food","description":"没有米了"}"#).status == .created)
         let runner = JobRunner(store: app.store, owner: "test", handlers: jobHandlers(services: app.services), now: { clock.now })
         clock.advance(12 * 3600 + 60)
@@ -120,9 +118,7 @@ struct NotificationDeliveryTests {
             let clock = ManualClock(Self.start)
             try await TestApp.run(engine, now: { clock.now }) { app, client in
                 try await Self.addWebhook(app, client: client, port: port)
-                let household = try #require(app.demo.households.first)
-                let opened = try await client.json("/api/v1/household-sessions", method: .post, body: #"{"household_id":\#(household.id),"code":"\#(household.code)"}"#)
-                let token = try #require(try opened.jsonObject()["token"] as? String)
+                let (token, _) = try await RequestHTTPTests.householdToken(app, client: client)
                 let runner = JobRunner(store: app.store, owner: "test", handlers: jobHandlers(services: app.services), now: { clock.now })
                 #expect(try await client.json("/api/v1/requests", method: .post, token: token, body: #"{"category":"food","description":"没有米了"}"#).status == .created)
                 try await runner.runDueJobs()
