@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import SQLKit
-import SQLiteKit
 
 /// What a database holds, table by table: row counts and a checksum of every row's values, so a
 /// backup and its restore can be compared with the original.
@@ -59,13 +58,13 @@ extension Store {
         // VACUUM INTO reads one snapshot by itself. It may run neither inside a transaction (the
         // writer's) nor on a query-only reader, so it gets a connection of its own.
         guard case .sqlite(let source) = location else { throw BackupError.sqliteOnly }
-        let connection = try await SQLiteConnection.open(storage: .file(path: source), logger: logger)
+        let connection = try await SQLiteConnection.open(path: source, name: "sqlite-backup")
         do {
-            _ = try await connection.query("PRAGMA busy_timeout = 5000")
-            try await connection.sql().raw("VACUUM INTO \(bind: partial)").run()
-            try await connection.close()
+            try await connection.query("PRAGMA busy_timeout = 5000")
+            try await SQLiteSQLDatabase(connection: connection, logger: logger).raw("VACUUM INTO \(bind: partial)").run()
+            await connection.close()
         } catch {
-            try? await connection.close()
+            await connection.close()
             try? manager.removeItem(atPath: partial)
             throw error
         }

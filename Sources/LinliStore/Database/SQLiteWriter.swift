@@ -1,110 +1,162 @@
 import Foundation
 import Logging
-import NIOPosix
 import SQLKit
-import SQLiteKit
+import Synchronization
 
 /// SQLite's one writer, with group commit. A durable commit costs an fsync (about 4 ms here), so
 /// one commit per write would cap a server near 250 writes a second. Writes that arrive while a
 /// commit is under way queue up and share the next transaction: each runs in its own savepoint,
 /// so it still succeeds or fails alone, and each caller hears back only after the commit that
 /// holds its write is on disk.
-actor SQLiteWriter {
+///
+/// The transactions run on the writer connection's thread, statements inline (see
+/// `SQLiteThread`); the queue is behind a lock, so writes join it while a commit is on disk.
+final class SQLiteWriter: Sendable {
     private let connection: SQLiteConnection
-    private var queue: [Pending] = []
-    private var draining = false
-    /// Transactions committed so far; lets tests see that concurrent writes share commits.
-    private(set) var commits = 0
+    private let logger: Logger
+    private let state = Mutex(State())
 
-    private struct Pending {
+    private struct State {
+        var queue: [Pending] = []
+        var draining = false
+        var commits = 0
+    }
+
+    private struct Pending: Sendable {
         let body: @Sendable (any SQLDatabase) async throws -> any Sendable
         let continuation: CheckedContinuation<any Sendable, any Error>
     }
 
-    init(connection: SQLiteConnection) {
+    /// WAL pages after which the writer checkpoints, between two batches.
+    ///
+    /// SQLite starts the WAL over from its first page only when the writer begins a transaction
+    /// with every page already copied back into the database file. Copied by another connection
+    /// alone, the WAL never gets there during a surge (new pages keep coming), so it grew by
+    /// 25 MB a second, and every page appended to it cost a fresh block of the file. So the
+    /// checkpointer copies most pages beside the writer (`SQLiteHousekeeping`), and now and then
+    /// the writer copies the rest itself, which lets its next transaction start the WAL over.
+    private let checkpointFrames: Int
+
+    init(connection: SQLiteConnection, checkpointFrames: Int, logger: Logger) {
         self.connection = connection
+        self.checkpointFrames = checkpointFrames
+        self.logger = logger
     }
+
+    /// Transactions committed so far; lets tests see that concurrent writes share commits.
+    var commits: Int { state.withLock { $0.commits } }
 
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let value = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<any Sendable, any Error>) in
-            queue.append(Pending(body: { try await body($0) }, continuation: continuation))
-            if !draining {
-                draining = true
-                Task { await self.drain() }
+            let pending = Pending(body: { try await body($0) }, continuation: continuation)
+            let startDraining = state.withLock { state in
+                state.queue.append(pending)
+                guard !state.draining else { return false }
+                state.draining = true
+                return true
+            }
+            if startDraining {
+                Task(executorPreference: connection.thread) { await self.drain() }
             }
         }
         guard let typed = value as? T else { throw StoreError.conflict("a write returned an unexpected type") }
         return typed
     }
 
+    /// The connection itself, for what must run outside a transaction (closing).
+    func close() async {
+        await connection.close()
+    }
+
     private func drain() async {
-        let db = connection.sql(queryLogLevel: nil)
-        while !queue.isEmpty {
-            let batch = queue
-            queue.removeAll()
+        let db = SQLiteSQLDatabase(connection: connection, logger: logger)
+        while true {
+            let batch = state.withLock { state in
+                let batch = state.queue
+                state.queue.removeAll()
+                if batch.isEmpty { state.draining = false }
+                return batch
+            }
+            if batch.isEmpty { return }
             var results: [Result<any Sendable, any Error>] = []
             do {
                 // IMMEDIATE takes the write lock up front, so a batch never fails half-way on a
                 // lock held by another process.
                 try await db.raw("BEGIN IMMEDIATE").run()
-                for (index, pending) in batch.enumerated() {
-                    let savepoint = "write\(index)"
-                    try await db.raw("SAVEPOINT \(unsafeRaw: savepoint)").run()
-                    do {
-                        let value = try await pending.body(db)
-                        try await db.raw("RELEASE \(unsafeRaw: savepoint)").run()
-                        results.append(.success(value))
-                    } catch {
-                        try await db.raw("ROLLBACK TO \(unsafeRaw: savepoint)").run()
-                        try await db.raw("RELEASE \(unsafeRaw: savepoint)").run()
-                        results.append(.failure(error))
+                if batch.count == 1 {
+                    // Alone in its transaction, a write needs no savepoint: its failure rolls back all.
+                    results.append(.success(try await batch[0].body(db)))
+                } else {
+                    for (index, pending) in batch.enumerated() {
+                        results.append(try await Self.inSavepoint("write\(index)", on: db, pending.body))
                     }
                 }
                 try await db.raw("COMMIT").run()
-                commits += 1
+                state.withLock { $0.commits += 1 }
             } catch {
                 try? await db.raw("ROLLBACK").run()
                 for pending in batch { pending.continuation.resume(throwing: error) }
                 continue
             }
             for (pending, result) in zip(batch, results) { pending.continuation.resume(with: result) }
+            if connection.walFrames >= checkpointFrames {
+                do {
+                    try await db.raw("PRAGMA wal_checkpoint(PASSIVE)").run()
+                } catch {
+                    logger.warning("WAL checkpoint failed", metadata: ["error": "\(error)"])
+                }
+            }
         }
-        draining = false
+    }
+
+    /// A write that fails is rolled back to its savepoint and the batch goes on; a savepoint that
+    /// cannot be rolled back fails the whole batch, which then commits nothing.
+    private static func inSavepoint(_ name: String, on db: any SQLDatabase, _ body: @Sendable (any SQLDatabase) async throws -> any Sendable) async throws -> Result<any Sendable, any Error> {
+        try await db.raw("SAVEPOINT \(unsafeRaw: name)").run()
+        do {
+            let value = try await body(db)
+            try await db.raw("RELEASE \(unsafeRaw: name)").run()
+            return .success(value)
+        } catch {
+            try await db.raw("ROLLBACK TO \(unsafeRaw: name)").run()
+            try await db.raw("RELEASE \(unsafeRaw: name)").run()
+            return .failure(error)
+        }
     }
 }
 
-/// What an open SQLite store runs beside its connections: the thread pools they block, and the
-/// checkpointer that copies the WAL into the database file, off the writer's path.
+/// What an open SQLite store runs beside its connections: the checkpointer, which copies the
+/// WAL into the database file off the writer's path.
 ///
-/// A checkpoint writes scattered pages into the database file and fsyncs it, and while it does,
-/// the writer's own fsyncs (synchronous=FULL) wait behind it: checkpoints during a surge of
-/// filings put a quarter of a second on one request in a hundred. So the checkpointer waits for a
-/// lull, a second without a commit, and then empties the WAL; only a WAL past `walLimit` is
-/// checkpointed during the surge itself, so the WAL (and the time to read through it) stays bounded.
+/// A checkpoint writes scattered pages into the database file and fsyncs it. Done by the writer
+/// in its commit (SQLite's default), that stalled every request waiting on the commit. Every
+/// `interval` with commits, the checkpointer copies what it can without waiting for, or
+/// blocking, the writer (PASSIVE); the writer finishes the job now and then, so the WAL starts
+/// over (see `SQLiteWriter.checkpointFrames`). After a second without commits it empties the file.
 final class SQLiteHousekeeping: Sendable {
-    static let walLimit = 128 * 1024 * 1024
-
-    private let pools: [NIOThreadPool]
     private let checkpointer: SQLiteConnection?
     private let task: Task<Void, Never>?
 
-    init(pools: [NIOThreadPool], checkpointer: SQLiteConnection?, walPath: String?, commits: @escaping @Sendable () async -> Int, logger: Logger) {
-        self.pools = pools
+    init(checkpointer: SQLiteConnection?, interval: Duration, commits: @escaping @Sendable () -> Int, logger: Logger) {
         self.checkpointer = checkpointer
         task = checkpointer.map { connection in
             Task {
-                var lastCommits = await commits()
+                var lastCommits = commits()
+                var idleSince = ContinuousClock.now
+                var emptied = true
                 while !Task.isCancelled {
-                    try? await Task.sleep(for: .seconds(1))
-                    let count = await commits()
-                    let idle = count == lastCommits
-                    lastCommits = count
-                    let walBytes = walPath.flatMap { (try? FileManager.default.attributesOfItem(atPath: $0))?[.size] as? Int } ?? 0
-                    guard idle || walBytes > Self.walLimit else { continue }
+                    try? await Task.sleep(for: interval)
+                    let count = commits()
+                    let now = ContinuousClock.now
+                    if count != lastCommits {
+                        (lastCommits, idleSince, emptied) = (count, now, false)
+                    } else if emptied || now - idleSince < .seconds(1) {
+                        continue
+                    }
+                    let idle = count == lastCommits && now - idleSince >= .seconds(1)
                     do {
-                        // TRUNCATE in a lull empties the file; PASSIVE in a surge copies what it can
-                        // without waiting for, or blocking, the writer.
-                        _ = try await connection.query(idle ? "PRAGMA wal_checkpoint(TRUNCATE)" : "PRAGMA wal_checkpoint(PASSIVE)")
+                        try await connection.query(idle ? "PRAGMA wal_checkpoint(TRUNCATE)" : "PRAGMA wal_checkpoint(PASSIVE)")
+                        if idle { emptied = true }
                     } catch {
                         logger.warning("WAL checkpoint failed", metadata: ["error": "\(error)"])
                     }
@@ -117,10 +169,7 @@ final class SQLiteHousekeeping: Sendable {
     func stop() async {
         task?.cancel()
         _ = await task?.value
-        try? await checkpointer?.close()
-    }
-
-    func shutDown() async {
-        for pool in pools { try? await pool.shutdownGracefully() }
+        await checkpointer?.close()
     }
 }
+

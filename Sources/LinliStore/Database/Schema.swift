@@ -284,5 +284,21 @@ enum Schema {
                 "CREATE INDEX notifications_target_attempts ON notifications (target_id, last_attempt_at)",
             ]
         },
+        Migration(version: 9, name: "intake indexes") { _ in
+            [
+                // Routing looks up who holds a role at the places above a household: without this,
+                // every filing read every role assignment of the deployment.
+                "CREATE INDEX role_assignments_place ON role_assignments (place_id, role)",
+                // Every filing writes a page of each request index, at a random place, inside the
+                // commit everyone waits on: five indexes were two more than the queries need. A
+                // person's queue and a duty team's are one index (the team's requests have no
+                // person); a household's requests are found by its path, and its open ones by the
+                // unique index.
+                "DROP INDEX requests_household",
+                "DROP INDEX requests_owner_user",
+                "DROP INDEX requests_owner_place",
+                "CREATE INDEX requests_owner ON requests (owner_user_id, owner_place_id, status)",
+            ]
+        },
     ]
 }

@@ -5,7 +5,6 @@ import NIOPosix
 import PostgresKit
 import PostgresNIO
 import SQLKit
-import SQLiteKit
 
 public enum DatabaseEngine: String, Sendable {
     case sqlite, postgres
@@ -20,20 +19,26 @@ public final class Store: Sendable {
     let logger: Logger
 
     private enum Backend: Sendable {
-        case sqlite(connection: SQLiteConnection, writer: SQLiteWriter, readers: [SQLiteConnection], housekeeping: SQLiteHousekeeping)
+        case sqlite(writer: SQLiteWriter, readers: [SQLiteConnection], housekeeping: SQLiteHousekeeping)
         case postgres(client: PostgresClient, runner: Task<Void, Never>)
     }
 
     /// Opens the database and brings its schema up to date (`migrate: false` leaves it alone, for
     /// `linli doctor`).
-    public static func open(_ location: DatabaseLocation, logger: Logger = Logger(label: "linli.store"), migrate: Bool = true, durability: SQLiteDurability = .full) async throws -> Store {
+    ///
+    /// On SQLite, the writer restarts the WAL once it holds `walCheckpointFrames` pages (see
+    /// `SQLiteWriter`), so the file stays near that size (4 KB a page) however long a surge lasts.
+    public static func open(
+        _ location: DatabaseLocation, logger: Logger = Logger(label: "linli.store"), migrate: Bool = true, durability: SQLiteDurability = .full,
+        walCheckpointFrames: Int = defaultWALCheckpointFrames
+    ) async throws -> Store {
         let store: Store
         switch location {
         case .sqlite(let path):
-            store = try await openSQLite(storage: .file(path: path), location: location, readerCount: 4, durability: durability, logger: logger)
+            store = try await openSQLite(path: path, location: location, readerCount: 4, durability: durability, walCheckpointFrames: walCheckpointFrames, logger: logger)
         case .sqliteInMemory:
             // Readers of an in-memory database would each see their own empty database.
-            store = try await openSQLite(storage: .memory, location: location, readerCount: 0, durability: durability, logger: logger)
+            store = try await openSQLite(path: ":memory:", location: location, readerCount: 0, durability: durability, walCheckpointFrames: walCheckpointFrames, logger: logger)
         case .postgres(let url):
             store = try await openPostgres(url, location: location, logger: logger)
         }
@@ -55,68 +60,62 @@ public final class Store: Sendable {
         self.logger = logger
     }
 
-    private static func openSQLite(storage: SQLiteConnection.Storage, location: DatabaseLocation, readerCount: Int, durability: SQLiteDurability, logger: Logger) async throws -> Store {
-        // Every SQLite call blocks a thread. The writer gets a thread of its own, so a commit never
-        // waits in line behind reads (with sqlite-nio's shared pool, of one thread per core, the
-        // group commit queued behind every filing's reads); the readers share one per reader.
-        let writerPool = NIOThreadPool(numberOfThreads: 1)
-        let readerPool = NIOThreadPool(numberOfThreads: max(1, readerCount) + 1)
-        writerPool.start()
-        readerPool.start()
-        func open(on pool: NIOThreadPool) async throws -> SQLiteConnection {
-            try await SQLiteConnection.open(storage: storage, threadPool: pool, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any()).get()
-        }
+    /// 16,384 pages (64 MB): a writer checkpoint stalls the writer (about 30 ms here), so they are
+    /// best rare; the checkpointer keeps the rest of the copying off the writer in between.
+    public static let defaultWALCheckpointFrames = 16_384
+
+    private static func openSQLite(path: String, location: DatabaseLocation, readerCount: Int, durability: SQLiteDurability, walCheckpointFrames: Int, logger: Logger) async throws -> Store {
+        // Every connection has a thread of its own, and a transaction runs on its connection's
+        // thread from start to end (see `SQLiteThread`): a commit never waits in line behind
+        // reads, and no statement waits for a thread to come back to it.
         var opened: [SQLiteConnection] = []
         do {
-            let writer = try await open(on: writerPool)
+            let writer = try await SQLiteConnection.open(path: path, name: "sqlite-writer")
             opened.append(writer)
             // WAL lets readers run beside the single writer; FULL makes a commit durable across
             // power loss before we acknowledge it (DESIGN.md, "Nothing lost, nothing doubled").
-            _ = try await writer.query("PRAGMA journal_mode = WAL")
-            _ = try await writer.query("PRAGMA synchronous = \(durability.rawValue)")
+            try await writer.query("PRAGMA journal_mode = WAL")
+            try await writer.query("PRAGMA synchronous = \(durability.rawValue)")
             try await configureSQLite(writer)
             var readers: [SQLiteConnection] = []
-            for _ in 0..<readerCount {
-                let reader = try await open(on: readerPool)
+            for index in 0..<readerCount {
+                let reader = try await SQLiteConnection.open(path: path, name: "sqlite-reader-\(index)")
                 opened.append(reader)
                 try await configureSQLite(reader)
-                _ = try await reader.query("PRAGMA query_only = ON")
+                try await reader.query("PRAGMA query_only = ON")
                 readers.append(reader)
             }
             var checkpointer: SQLiteConnection?
-            if case .file = storage {
+            if case .sqlite = location {
                 // Checkpoints copy the WAL back into the database file and fsync it: after a burst
                 // of filings, hundreds of scattered index pages. Done by the writer in its commit
                 // (SQLite's default), that stalled every request waiting on the commit for up to
                 // half a second. A connection of its own does it beside the writer, in the lulls
                 // (see `SQLiteHousekeeping`).
-                let connection = try await open(on: readerPool)
+                let connection = try await SQLiteConnection.open(path: path, name: "sqlite-checkpoint")
                 opened.append(connection)
-                _ = try await connection.query("PRAGMA busy_timeout = 5000")
-                _ = try await writer.query("PRAGMA wal_autocheckpoint = 0")
+                try await connection.query("PRAGMA busy_timeout = 5000")
+                try await writer.query("PRAGMA wal_autocheckpoint = 0")
                 checkpointer = connection
             }
-            let sqliteWriter = SQLiteWriter(connection: writer)
-            var walPath: String?
-            if case .sqlite(let path) = location { walPath = path + "-wal" }
-            let housekeeping = SQLiteHousekeeping(pools: [writerPool, readerPool], checkpointer: checkpointer, walPath: walPath, commits: { await sqliteWriter.commits }, logger: logger)
-            let backend = Backend.sqlite(connection: writer, writer: sqliteWriter, readers: readers, housekeeping: housekeeping)
+            try await writer.countWALFrames()
+            let sqliteWriter = SQLiteWriter(connection: writer, checkpointFrames: walCheckpointFrames, logger: logger)
+            let housekeeping = SQLiteHousekeeping(checkpointer: checkpointer, interval: .milliseconds(200), commits: { sqliteWriter.commits }, logger: logger)
+            let backend = Backend.sqlite(writer: sqliteWriter, readers: readers, housekeeping: housekeeping)
             return Store(engine: .sqlite, location: location, backend: backend, logger: logger)
         } catch {
-            for connection in opened { try? await connection.close() }
-            try? await writerPool.shutdownGracefully()
-            try? await readerPool.shutdownGracefully()
+            for connection in opened { await connection.close() }
             throw StoreError.cannotOpen(location: location.description, reason: Self.describe(error))
         }
     }
 
     private static func configureSQLite(_ connection: SQLiteConnection) async throws {
-        _ = try await connection.query("PRAGMA foreign_keys = ON")
-        _ = try await connection.query("PRAGMA busy_timeout = 5000")
-        _ = try await connection.query("PRAGMA cache_size = -32000")
-        // Reads map the file instead of copying each page in with a system call (a district's
-        // database is 2.3 GB; writes still go through the WAL).
-        _ = try await connection.query("PRAGMA mmap_size = 8589934592")
+        try await connection.query("PRAGMA foreign_keys = ON")
+        try await connection.query("PRAGMA busy_timeout = 5000")
+        try await connection.query("PRAGMA cache_size = -32000")
+        // Statement journals (each savepoint's, each multi-row statement's) stay in memory: spilled
+        // to a temporary file past 64 KB, they were as many bytes written as the WAL itself.
+        try await connection.query("PRAGMA temp_store = MEMORY")
     }
 
     private static func openPostgres(_ url: PostgresURL, location: DatabaseLocation, logger: Logger) async throws -> Store {
@@ -156,12 +155,14 @@ public final class Store: Sendable {
     /// A read-only look at the database. On SQLite it runs on a reader connection beside the writer.
     public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
-        case .sqlite(_, let writer, let readers, _):
-            guard let reader = readers.randomElement() else {
+        case .sqlite(let writer, let readers, _):
+            // The reader with the least work waiting; the body runs on its thread.
+            guard let reader = readers.min(by: { $0.thread.pendingJobs < $1.thread.pendingJobs }) else {
                 // In memory there are no readers: read through the writer, in its order.
                 return try await writer.write(body)
             }
-            return try await body(reader.sql(queryLogLevel: nil))
+            let db = SQLiteSQLDatabase(connection: reader, logger: logger)
+            return try await withTaskExecutorPreference(reader.thread) { try await body(db) }
         case .postgres(let client, _):
             return try await client.withConnection { connection in
                 try await body(connection.sql(queryLogLevel: nil))
@@ -173,7 +174,7 @@ public final class Store: Sendable {
     /// On SQLite concurrent writes share commits (see `SQLiteWriter`); each stays atomic.
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
-        case .sqlite(_, let writer, _, _):
+        case .sqlite(let writer, _, _):
             return try await writer.write(body)
         case .postgres(let client, _):
             return try await client.withConnection { connection in
@@ -185,8 +186,8 @@ public final class Store: Sendable {
     /// Transactions committed by SQLite's writer (nil on PostgreSQL).
     public var sqliteCommits: Int? {
         get async {
-            guard case .sqlite(_, let writer, _, _) = backend else { return nil }
-            return await writer.commits
+            guard case .sqlite(let writer, _, _) = backend else { return nil }
+            return writer.commits
         }
     }
 
@@ -216,12 +217,11 @@ public final class Store: Sendable {
 
     public func close() async {
         switch backend {
-        case .sqlite(let connection, _, let readers, let housekeeping):
+        case .sqlite(let writer, let readers, let housekeeping):
             await housekeeping.stop()
-            for reader in readers { try? await reader.close() }
+            for reader in readers { await reader.close() }
             // The last connection to close checkpoints the WAL into the file and removes it.
-            try? await connection.close()
-            await housekeeping.shutDown()
+            await writer.close()
         case .postgres(_, let runner):
             runner.cancel()
             _ = await runner.value
@@ -231,12 +231,7 @@ public final class Store: Sendable {
     /// True if `error` is a unique constraint refusing a row, on either engine: the way the
     /// database tells two concurrent writers that only one of them may win.
     public static func isUniqueViolation(_ error: any Error) -> Bool {
-        if let sqlite = error as? SQLiteError {
-            switch sqlite.reason {
-            case .constraintUniqueFailed, .constraintPrimaryKeyFailed: return true
-            default: return false
-            }
-        }
+        if let sqlite = error as? SQLiteError { return sqlite.isUniqueViolation }
         if let psql = error as? PSQLError {
             return psql.serverInfo?[.sqlState] == "23505"
         }

@@ -33,11 +33,11 @@ public enum JobRecords {
 
     /// Enqueues several jobs with one statement; a dedupe key already taken is skipped.
     public static func enqueue(_ jobs: [(kind: String, payload: String, runAt: Date, dedupeKey: String?)], at now: Date, on db: any SQLDatabase) async throws {
-        guard !jobs.isEmpty else { return }
-        let rows: [SQLQueryString] = jobs.map { job in
-            "(\(bind: job.kind), \(bind: job.dedupeKey), \(bind: job.payload), \(bind: job.runAt.millisecondsSince1970), \(bind: now.millisecondsSince1970))"
-        }
-        try await db.raw("INSERT INTO jobs (kind, dedupe_key, payload, run_at, created_at) VALUES " + rows.joined(separator: ", ") + " ON CONFLICT (dedupe_key) DO NOTHING").run()
+        try await db.insertRows(
+            into: "jobs", columns: ["kind", "dedupe_key", "payload", "run_at", "created_at"],
+            rows: jobs.map { [$0.kind, $0.dedupeKey, $0.payload, $0.runAt.millisecondsSince1970, now.millisecondsSince1970] },
+            conflict: " ON CONFLICT (dedupe_key) DO NOTHING"
+        )
     }
 
     /// Leases up to `limit` due jobs to `owner` until `now + lease`. A job whose lease has expired

@@ -76,12 +76,16 @@ public enum RequestRecords {
     /// An open request of the same household and category, offered for merging instead of a
     /// second one (issue 3, "duplicate detection").
     public static func openDuplicate(householdID: PlaceID, category: RequestCategory, on db: any SQLDatabase) async throws -> StoredRequest? {
-        let open: [any Encodable & Sendable] = RequestStatus.allCases.filter(\.isOpen).map(\.rawValue)
-        return try await db.raw("""
-            SELECT * FROM requests WHERE household_id = \(bind: householdID) AND category = \(bind: category.rawValue) AND status IN (\(binds: open))
+        try await db.raw("""
+            SELECT * FROM requests WHERE household_id = \(bind: householdID) AND category = \(bind: category.rawValue) AND \(unsafeRaw: openCondition)
             ORDER BY id LIMIT 1
             """).first().map(decode)
     }
+
+    /// The open statuses written out as the unique index `requests_one_open_per_kind` has them:
+    /// only a query that says the same in the same words may use that index (bound values would
+    /// not do, as the statuses are not known when the query is planned).
+    static let openCondition = "status IN ('new', 'accepted', 'in_progress')"
 
     /// The request an idempotency key already created, if any.
     public static func requestID(idempotencyKey key: String, scope: String, on db: any SQLDatabase) async throws -> RequestID? {
@@ -172,7 +176,8 @@ extension RequestRecords {
 
     /// A household's requests, newest first.
     public static func forHousehold(_ householdID: PlaceID, limit: Int = 50, on db: any SQLDatabase) async throws -> [RequestListItem] {
-        try await db.raw(listColumns + " WHERE r.household_id = \(bind: householdID) ORDER BY r.id DESC LIMIT \(bind: limit)").all().map(decodeItem)
+        // By the household's path (a household's requests carry it): there is no index by household id.
+        try await db.raw(listColumns + " WHERE r.path = (SELECT path FROM households WHERE id = \(bind: householdID)) ORDER BY r.id DESC LIMIT \(bind: limit)").all().map(decodeItem)
     }
 
     /// "My queue": open requests a person holds, and those their places' duty teams hold with
@@ -290,35 +295,30 @@ extension RequestRecords {
         return FilingPlaces(places: places.values.sorted { $0.level < $1.level }, candidates: candidates)
     }
 
-    /// Inserts newly filed requests with one statement; returns them stored, in the same order.
-    /// New requests are open, and one household has one open request of a kind (a unique
-    /// index), so household and category name each returned row.
+    /// Inserts newly filed requests; returns them stored, in the same order.
     public static func insert(_ filed: [(request: Request, household: Household)], on db: any SQLDatabase) async throws -> [StoredRequest] {
         guard !filed.isEmpty else { return [] }
-        let builder = db.insert(into: "requests").columns(
-            "household_id", "resident_id", "category", "urgency", "description", "channel", "filed_by", "owner_user_id", "owner_place_id",
-            "status", "created_at", "reopened_at", "accept_by", "done_by", "escalation_level", "closed_at", "closing_reason", "version", "path", "district_id"
-        )
-        for (request, household) in filed {
-            let values: [any Encodable & Sendable] = [
+        let rows: [[any Encodable & Sendable]] = filed.map { request, household in
+            [
                 request.householdID, request.residentID, request.category.rawValue, request.urgency.rawValue, request.description,
                 request.channel.rawValue, encode(request.filedBy), request.ownerUserID, request.ownerPlaceID, request.status.rawValue,
                 request.createdAt.millisecondsSince1970, request.reopenedAt?.millisecondsSince1970, request.acceptBy.millisecondsSince1970,
                 request.doneBy.millisecondsSince1970, request.escalationLevel, request.closedAt?.millisecondsSince1970, request.closingReason, 1,
                 household.path.rawValue, household.districtID,
             ]
-            builder.values(values.map { SQLBind($0) as any SQLExpression })
         }
-        let rows = try await builder.returning("id", "household_id", "category").all()
-        var ids: [String: RequestID] = [:]
-        for row in rows {
-            ids["\(try row.decode(column: "household_id", as: PlaceID.self)) \(try row.decode(column: "category", as: String.self))"] = try row.decode(column: "id", as: RequestID.self)
-        }
-        return try filed.map { request, household in
-            guard let id = ids["\(request.householdID) \(request.category.rawValue)"] else { throw StoreError.conflict("a filed request is missing from its insert") }
-            var stored = request
+        let ids = try await db.insertRowsReturningIDs(
+            into: "requests",
+            columns: [
+                "household_id", "resident_id", "category", "urgency", "description", "channel", "filed_by", "owner_user_id", "owner_place_id",
+                "status", "created_at", "reopened_at", "accept_by", "done_by", "escalation_level", "closed_at", "closing_reason", "version", "path", "district_id",
+            ],
+            rows: rows
+        )
+        return zip(filed, ids).map { filed, id in
+            var stored = filed.request
             stored.id = id
-            return StoredRequest(request: stored, version: 1, path: household.path, districtID: household.districtID)
+            return StoredRequest(request: stored, version: 1, path: filed.household.path, districtID: filed.household.districtID)
         }
     }
 
