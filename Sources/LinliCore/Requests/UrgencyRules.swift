@@ -81,14 +81,23 @@ public enum UrgencyRules {
     /// "nobody missed"). Acute signs are read from the description only: "中风后遗症" in the
     /// register is an old stroke, not one happening now.
     public static func propose(category: RequestCategory, description: String, careNotes: [String?] = []) -> UrgencyProposal {
-        var findings: [UrgencyFinding] = []
+        propose(category: category, described: described(category: category, description: description), careNotes: careNotes)
+    }
+
+    /// What the description alone says, read as the form arrives, before the care register is.
+    public static func described(category: RequestCategory, description: String) -> [UrgencyFinding] {
         let described = SearchText(description)
-        for trigger in UrgencyTrigger.allCases where Self.matches(trigger, in: described, category: category) {
-            findings.append(UrgencyFinding(trigger: trigger, source: .description, urgency: trigger.urgency))
+        return UrgencyTrigger.allCases.filter { Self.matches($0, in: described, category: category) }.map {
+            UrgencyFinding(trigger: $0, source: .description, urgency: $0.urgency)
         }
+    }
+
+    /// The proposal from the description's findings (`described`) and the care register.
+    public static func propose(category: RequestCategory, described: [UrgencyFinding], careNotes: [String?]) -> UrgencyProposal {
+        var findings = described
         let notes = SearchText(careNotes.compactMap { $0 }.joined(separator: "\n"))
         let servesTreatment = [.medicine, .emergencyMedical, .transport].contains(category)
-        for trigger in UrgencyTrigger.allCases where trigger.isTreatment && Self.matches(trigger, in: notes, category: category) {
+        for trigger in UrgencyTrigger.allCases where trigger.isTreatment && !notes.utf8.isEmpty && Self.matches(trigger, in: notes, category: category) {
             guard !findings.contains(where: { $0.trigger == trigger }) else { continue }
             findings.append(UrgencyFinding(trigger: trigger, source: .careRegister, urgency: servesTreatment ? .lifeCritical : .urgent))
         }

@@ -17,9 +17,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         let isAPI = request.uri.path.hasPrefix("/api/")
         let token: String?
         if isAPI {
-            token = request.headers[.authorization].flatMap { header in
-                header.lowercased().hasPrefix("bearer ") ? String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces) : nil
-            }
+            token = request.headers[.authorization].flatMap(Self.bearerToken)
         } else {
             token = request.cookies[Self.sessionCookie]?.value
         }
@@ -44,6 +42,14 @@ struct AuthenticationMiddleware: RouterMiddleware {
             response.setCookie(Cookie(name: Self.csrfCookie, value: anonymousCSRF, path: "/", secure: services.secureCookies, httpOnly: true, sameSite: .lax))
         }
         return response
+    }
+
+    /// The token of `Bearer <token>` (the scheme in any case), or nil.
+    static func bearerToken(_ header: String) -> String? {
+        let scheme = "bearer ".utf8
+        guard header.utf8.count > scheme.count,
+              zip(header.utf8, scheme).allSatisfy({ $0 | 0x20 == $1 || ($1 == UInt8(ascii: " ") && $0 == $1) }) else { return nil }
+        return String(header.dropFirst(scheme.count)).trimmingWhitespace
     }
 
     private func identify(token: String, api: Bool) async throws -> Caller {

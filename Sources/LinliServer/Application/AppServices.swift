@@ -21,7 +21,7 @@ public struct AppServices: Sendable {
     /// How fast each notification target may be sent to.
     let deliveryPacing: DeliveryPacing
     /// New requests that arrive together are written together (see `WriteBatcher`).
-    let filings: WriteBatcher<RequestService.PreparedFiling, StoredRequest>
+    let filings: WriteBatcher<RequestService.FilingSubmission, RequestService.FilingOutcome>
 
     public init(
         store: Store, now: @escaping @Sendable () -> Date = { Date() }, passwords: Passwords = Passwords(), limits: AbuseLimits = AbuseLimits(),
@@ -34,9 +34,14 @@ public struct AppServices: Sendable {
         self.secureCookies = secureCookies
         self.logger = logger
         identities = ExpiringCache(lifetime: sessionCacheSeconds)
-        requestPolicies = ExpiringCache(lifetime: 10)
+        let policies = ExpiringCache<PlaceID, DistrictRequestPolicy>(lifetime: 10)
+        requestPolicies = policies
         self.deliveryPacing = deliveryPacing
-        filings = WriteBatcher(store: store, batch: { try await RequestService.write($0, on: $1) }, single: { try await RequestService.write($0, on: $1) })
+        filings = WriteBatcher(
+            store: store,
+            batch: { try await RequestService.write($0, policies: policies, on: $1) },
+            single: { try await RequestService.write([$0], policies: policies, on: $1)[0] }
+        )
     }
 
     /// After a session ends or a household's sessions are cut, this node stops honouring them at once.

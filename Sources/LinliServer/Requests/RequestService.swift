@@ -12,11 +12,14 @@ struct RequestService: Sendable {
     /// The deadlines and routing rules of a district: its own, or the standard ones. Kept for a
     /// few seconds (`AppServices.requestPolicies`), as every filing needs them.
     static func policy(district: PlaceID?, services: AppServices, on db: any SQLDatabase) async throws -> DistrictRequestPolicy {
+        try await policy(district: district, cache: services.requestPolicies, now: services.now(), on: db)
+    }
+
+    static func policy(district: PlaceID?, cache: ExpiringCache<PlaceID, DistrictRequestPolicy>, now: Date, on db: any SQLDatabase) async throws -> DistrictRequestPolicy {
         guard let district else { return .standard }
-        let now = services.now()
-        if let cached = services.requestPolicies.value(for: district, now: now) { return cached }
+        if let cached = cache.value(for: district, now: now) { return cached }
         let policy = try await RequestPolicyRecords.policy(districtID: district, on: db)?.policy ?? .standard
-        services.requestPolicies.store(policy, for: district, now: now)
+        cache.store(policy, for: district, now: now)
         return policy
     }
 
@@ -41,54 +44,49 @@ struct RequestService: Sendable {
     static let maximumDescriptionLength = 2_000
 
     /// Files a request. `grants` are the staff member's when one files on a household's behalf:
-    /// a household outside their places is a 404, checked on the same read as the rest.
-    func file(_ filing: Filing, by actor: RequestActor, grants: Grants? = nil, idempotencyKey: String?, requestID httpRequestID: String) async throws -> Filed {
-        let description = filing.description.trimmingCharacters(in: .whitespacesAndNewlines)
-        let now = services.now()
-        let scope = RequestRecords.encode(actor)
-        let services = self.services
-        // Reads happen on a reader, beside the writer, in two queries. A re-sent form and a second
-        // open request of a kind are not looked for here: the unique indexes on idempotency keys
-        // and open requests refuse them at the insert, and the handler below answers them. That
-        // keeps the common case, a new request, to two reads and a share of a batched write
-        // (issue 3's intake target).
-        let prepared = try await services.store.read { db -> PreparedFiling in
-            guard let found = try await RequestRecords.filingHousehold(id: filing.householdID, on: db) else { throw AppError.notFound }
-            let household = found.household
-            if let grants, !grants.allows(.viewDirectory, at: household.path) { throw AppError.notFound }
-            // The form is judged only once the caller may file for this household: a household
-            // outside their places is a 404 whatever the form says.
-            guard !description.isEmpty else { throw AppError.required("description") }
-            guard description.count <= Self.maximumDescriptionLength else { throw AppError.tooLong("description", max: Self.maximumDescriptionLength) }
-            guard !description.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }) else { throw AppError.invalid("description") }
-            if let idempotencyKey, idempotencyKey.count > 200 || idempotencyKey.containsControlCharacters { throw AppError.invalid("idempotency_key") }
-            if let residentID = filing.residentID, !found.residentIDs.contains(residentID) { throw AppError.invalid("resident_id") }
-            let districtPolicy = try await Self.policy(district: household.districtID, services: services, on: db)
-            let (policy, routing) = (districtPolicy.deadlines, districtPolicy.routing)
-            let proposal = UrgencyRules.propose(category: filing.category, description: description, careNotes: found.careNotes)
-            let above = try await RequestRecords.filingPlaces(above: household.path, roles: routing.roles(for: household.path, category: filing.category), on: db)
-            let decision = routing.route(household: household.path, places: above.places, category: filing.category, candidates: above.candidates)
-            let request = LinliCore.Request.filed(
-                id: 0, householdID: household.id, residentID: filing.residentID, category: filing.category, urgency: proposal.urgency,
-                description: description, channel: filing.channel, filedBy: actor, routing: decision, policy: policy, at: now
-            )
-            // A life-critical need is announced to the groups above the household as it is filed.
-            let targets = request.urgency == .lifeCritical ? try await NotifyRecords.targets(at: above.places.map(\.id), on: db) : []
-            return PreparedFiling(request: request, household: household, idempotencyKey: idempotencyKey, scope: scope, httpRequestID: httpRequestID, at: now, notify: targets)
-        }
+    /// a household outside their places is a 404.
+    ///
+    /// Everything that needs no database is done here; the rest (the household, the care
+    /// register, routing, the writes) is done for all filings that arrive together at once, in
+    /// one transaction (`write(_:policies:on:)`), so a surge of filings costs a few statements per
+    /// batch rather than per filing (issue 3's intake target).
+    func file(_ form: Filing, by actor: RequestActor, grants: Grants? = nil, idempotencyKey: String?, requestID httpRequestID: String) async throws -> Filed {
+        var filing = form
+        filing.description = form.description.trimmingWhitespace
+        let formError = Self.formError(description: filing.description, idempotencyKey: idempotencyKey)
+        let submission = FilingSubmission(
+            filing: filing, actor: actor, scope: RequestRecords.encode(actor), grants: grants, idempotencyKey: idempotencyKey, formError: formError,
+            described: formError == nil ? UrgencyRules.described(category: filing.category, description: filing.description) : [],
+            httpRequestID: httpRequestID, at: services.now()
+        )
         do {
-            return Filed(stored: try await services.filings.submit(prepared), created: true)
+            switch try await services.filings.submit(submission) {
+            case .created(let stored): return Filed(stored: stored, created: true)
+            case .replayed(let stored): return Filed(stored: stored, created: false)
+            case .refused(let error): throw error
+            }
         } catch where Store.isUniqueViolation(error) {
-            // The form was sent before, or someone filed the same kind a moment ago.
+            // Another node took the same form, or filed the same kind, between this batch's reads
+            // and its insert (PostgreSQL); the unique indexes refused ours.
             return try await services.store.read { db in
-                if let idempotencyKey, let existing = try await RequestRecords.requestID(idempotencyKey: idempotencyKey, scope: scope, on: db),
+                if let key = idempotencyKey, let existing = try await RequestRecords.requestID(idempotencyKey: key, scope: submission.scope, on: db),
                    let stored = try await RequestRecords.request(id: existing, on: db) {
                     return Filed(stored: stored, created: false)
                 }
-                try await Self.refuseDuplicate(householdID: prepared.household.id, category: prepared.request.category, on: db)
+                try await Self.refuseDuplicate(householdID: submission.filing.householdID, category: submission.filing.category, on: db)
                 throw error
             }
         }
+    }
+
+    /// What is wrong with the form itself; answered only once the caller may file for the
+    /// household (a household outside their places is a 404 whatever the form says).
+    static func formError(description: String, idempotencyKey: String?) -> AppError? {
+        if description.isEmpty { return .required("description") }
+        if description.count > maximumDescriptionLength { return .tooLong("description", max: maximumDescriptionLength) }
+        if description.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }) { return .invalid("description") }
+        if let idempotencyKey, idempotencyKey.count > 200 || idempotencyKey.containsControlCharacters { return .invalid("idempotency_key") }
+        return nil
     }
 
     /// Who files and for which household: a household for itself, whatever the form says; staff
@@ -112,40 +110,165 @@ struct RequestService: Sendable {
         }
     }
 
-    /// A request ready to be written: everything decided, only the id to come.
-    struct PreparedFiling: Sendable {
-        var request: LinliCore.Request
-        var household: Household
-        var idempotencyKey: String?
+    /// A filing as it reaches the batch: the form, who sent it, and what could be decided
+    /// without the database.
+    struct FilingSubmission: Sendable {
+        var filing: Filing
+        var actor: RequestActor
+        /// The actor as the audit log and idempotency keys name it.
         var scope: String
+        var grants: Grants?
+        var idempotencyKey: String?
+        var formError: AppError?
+        /// What the description says about urgency (the care register is read with the household).
+        var described: [UrgencyFinding]
         var httpRequestID: String
         var at: Date
-        var notify: [StoredTarget]
     }
 
-    /// Writes filings that arrived together: one insert per table for all of them.
-    static func write(_ filings: [PreparedFiling], on db: any SQLDatabase) async throws -> [StoredRequest] {
-        let stored = try await RequestRecords.insert(filings.map { ($0.request, $0.household) }, on: db)
-        let keys = zip(filings, stored).compactMap { filing, stored in filing.idempotencyKey.map { (key: $0, scope: filing.scope, requestID: stored.request.id) } }
-        guard let now = filings.first?.at else { return stored }
+    enum FilingOutcome: Sendable {
+        case created(StoredRequest)
+        /// The idempotency key named a request filed before.
+        case replayed(StoredRequest)
+        case refused(AppError)
+    }
+
+    /// Files the filings that arrived together, in one transaction: one query per kind of fact
+    /// for all of them, then the inserts. Each filing has its own outcome; a refusal (a household
+    /// outside the caller's places, a duplicate) affects no other.
+    static func write(_ submissions: [FilingSubmission], policies: ExpiringCache<PlaceID, DistrictRequestPolicy>, on db: any SQLDatabase) async throws -> [FilingOutcome] {
+        guard let now = submissions.first?.at else { return [] }
+        var outcomes = [FilingOutcome?](repeating: nil, count: submissions.count)
+        let households = try await RequestRecords.filingHouseholds(ids: Array(Set(submissions.map(\.filing.householdID))), on: db)
+        for (index, submission) in submissions.enumerated() {
+            outcomes[index] = refusal(of: submission, household: households[submission.filing.householdID]).map(FilingOutcome.refused)
+        }
+
+        // A form sent again answers with the request it created.
+        let keyed = submissions.indices.filter { outcomes[$0] == nil && submissions[$0].idempotencyKey != nil }
+        let known = try await RequestRecords.requestIDs(idempotencyKeys: keyed.compactMap { index in submissions[index].idempotencyKey.map { (submissions[index].scope, $0) } }, on: db)
+        for index in keyed {
+            guard let key = submissions[index].idempotencyKey, let id = known[IdempotencyKey(scope: submissions[index].scope, key: key)] else { continue }
+            guard let stored = try await RequestRecords.request(id: id, on: db) else { throw StoreError.conflict("an idempotency key names a missing request") }
+            outcomes[index] = .replayed(stored)
+        }
+
+        // One open request per household and kind: a second is offered for merging. Within the
+        // batch, the first of a form sent twice or of a kind filed twice goes in; the rest follow it.
+        let open = try await RequestRecords.openRequests(households: Array(Set(submissions.indices.filter { outcomes[$0] == nil }.map { submissions[$0].filing.householdID })), on: db)
+        var firstOfKey: [IdempotencyKey: Int] = [:]
+        var firstOfKind: [OpenKind: Int] = [:]
+        var sameKey: [(index: Int, first: Int)] = []
+        var sameKind: [(index: Int, first: Int)] = []
+        var toFile: [(index: Int, household: FilingHousehold)] = []
+        for index in submissions.indices where outcomes[index] == nil {
+            let submission = submissions[index]
+            if let key = submission.idempotencyKey.map({ IdempotencyKey(scope: submission.scope, key: $0) }) {
+                if let first = firstOfKey[key] {
+                    sameKey.append((index, first))
+                    continue
+                }
+                firstOfKey[key] = index
+            }
+            let kind = OpenKind(householdID: submission.filing.householdID, category: submission.filing.category)
+            if let existing = open[kind] {
+                outcomes[index] = .refused(duplicate(of: existing))
+            } else if let first = firstOfKind[kind] {
+                sameKind.append((index, first))
+            } else if let household = households[submission.filing.householdID] {
+                firstOfKind[kind] = index
+                toFile.append((index, household))
+            }
+        }
+
+        // Routing, with the places above every household read at once.
+        var districtPolicies: [PlaceID: DistrictRequestPolicy] = [:]
+        for district in Set(toFile.compactMap(\.household.household.districtID)) {
+            districtPolicies[district] = try await Self.policy(district: district, cache: policies, now: now, on: db)
+        }
+        func policy(for household: Household) -> DistrictRequestPolicy { household.districtID.flatMap { districtPolicies[$0] } ?? .standard }
+        var roles = Set<RoleKind>()
+        for (index, found) in toFile {
+            roles.formUnion(policy(for: found.household).routing.roles(for: found.household.path, category: submissions[index].filing.category))
+        }
+        let places = try await RequestRecords.filingPlaces(above: toFile.map(\.household.household.path), roles: roles, on: db)
+        // Open requests each person is given in this batch, so the least loaded stays least loaded.
+        var given: [Int64: Int] = [:]
+        var filed: [(index: Int, request: LinliCore.Request, household: Household, notify: [StoredTarget])] = []
+        for (index, found) in toFile {
+            let submission = submissions[index]
+            let household = found.household
+            let districtPolicy = policy(for: household)
+            let proposal = UrgencyRules.propose(category: submission.filing.category, described: submission.described, careNotes: found.careNotes)
+            let (above, candidates) = places.above(household.path)
+            let loaded = candidates.map { candidate in
+                var candidate = candidate
+                candidate.openRequests += given[candidate.userID] ?? 0
+                return candidate
+            }
+            let decision = districtPolicy.routing.route(household: household.path, places: above, category: submission.filing.category, candidates: loaded)
+            let request = LinliCore.Request.filed(
+                id: 0, householdID: household.id, residentID: submission.filing.residentID, category: submission.filing.category, urgency: proposal.urgency,
+                description: submission.filing.description, channel: submission.filing.channel, filedBy: submission.actor, routing: decision,
+                policy: districtPolicy.deadlines, at: submission.at
+            )
+            if let owner = request.ownerUserID { given[owner, default: 0] += 1 }
+            // A life-critical need is announced to the groups above the household as it is filed.
+            let targets = request.urgency == .lifeCritical ? try await NotifyRecords.targets(at: above.map(\.id), on: db) : []
+            filed.append((index, request, household, targets))
+        }
+
+        let stored = try await RequestRecords.insert(filed.map { ($0.request, $0.household) }, on: db)
+        let keys = zip(filed, stored).compactMap { filing, stored in
+            submissions[filing.index].idempotencyKey.map { (key: $0, scope: submissions[filing.index].scope, requestID: stored.request.id) }
+        }
         try await RequestRecords.remember(idempotencyKeys: keys, at: now, on: db)
         try await JobRecords.enqueue(stored.compactMap { deadlineJob(for: $0.request) }, at: now, on: db)
-        try await AuditRecords.append(zip(filings, stored).map { filing, stored in
-            AuditEntry(at: filing.at, actor: filing.scope, action: "request.create", entity: "request", entityID: "\(stored.request.id)", path: filing.household.path.rawValue, after: RegisterRecords.json(AuditedRequest(stored.request)), requestID: filing.httpRequestID)
+        try await AuditRecords.append(zip(filed, stored).map { filing, stored in
+            let submission = submissions[filing.index]
+            return AuditEntry(at: submission.at, actor: submission.scope, action: "request.create", entity: "request", entityID: "\(stored.request.id)", path: stored.path.rawValue, after: AuditedRequest(stored.request).json, requestID: submission.httpRequestID)
         }, on: db)
-        for (filing, stored) in zip(filings, stored) where !filing.notify.isEmpty {
-            try await NotifyRecords.enqueue(lifeCriticalMessage(stored.request), to: filing.notify, at: filing.at, on: db)
+        for (filing, stored) in zip(filed, stored) {
+            outcomes[filing.index] = .created(stored)
+            if !filing.notify.isEmpty {
+                try await NotifyRecords.enqueue(lifeCriticalMessage(stored.request), to: filing.notify, at: submissions[filing.index].at, on: db)
+            }
         }
-        return stored
+        for (index, first) in sameKind {
+            guard case .created(let stored) = outcomes[first] else { throw StoreError.conflict("a filing's first of its kind was not filed") }
+            outcomes[index] = .refused(duplicate(of: stored.request.id))
+        }
+        for (index, first) in sameKey {
+            switch outcomes[first] {
+            case .created(let stored), .replayed(let stored): outcomes[index] = .replayed(stored)
+            case .refused(let error): outcomes[index] = .refused(error)
+            case nil: throw StoreError.conflict("a form sent twice in one batch has no first outcome")
+            }
+        }
+        return try outcomes.map { outcome in
+            guard let outcome else { throw StoreError.conflict("a filing in a batch has no outcome") }
+            return outcome
+        }
     }
 
-    static func write(_ filing: PreparedFiling, on db: any SQLDatabase) async throws -> StoredRequest {
-        try await write([filing], on: db)[0]
+    /// Why a filing cannot go in, before anything else is read: the household is not there or
+    /// not the caller's to file for (404 either way), then the form, then a resident who is not
+    /// of the household.
+    private static func refusal(of submission: FilingSubmission, household found: FilingHousehold?) -> AppError? {
+        guard let found else { return .notFound }
+        if let grants = submission.grants, !grants.allows(.viewDirectory, at: found.household.path) { return .notFound }
+        if let formError = submission.formError { return formError }
+        if let residentID = submission.filing.residentID, !found.residentIDs.contains(residentID) { return .invalid("resident_id") }
+        return nil
+    }
+
+    static func duplicate(of id: LinliCore.RequestID) -> AppError {
+        AppError(.conflict, "requests.duplicate", field: "category", arguments: ["id": "\(id)"])
     }
 
     static func refuseDuplicate(householdID: PlaceID, category: RequestCategory, on db: any SQLDatabase) async throws {
         if let duplicate = try await RequestRecords.openDuplicate(householdID: householdID, category: category, on: db) {
-            throw AppError(.conflict, "requests.duplicate", field: "category", arguments: ["id": "\(duplicate.request.id)"])
+            throw Self.duplicate(of: duplicate.request.id)
         }
     }
 
@@ -365,7 +488,17 @@ extension RequestService {
 }
 
 /// What the audit log keeps of a new request (no free-text health details beyond the description).
-struct AuditedRequest: Encodable {
+struct AuditedRequest {
+    /// JSON with sorted keys and absent owners left out, written directly: every filing writes
+    /// one, inside the batch's transaction. The values are raw values of enums and numbers, which
+    /// need no escaping.
+    var json: String {
+        var json = #"{"category":"\#(category)","channel":"\#(channel)""#
+        if let ownerPlaceID { json += #","ownerPlaceID":\#(ownerPlaceID)"# }
+        if let ownerUserID { json += #","ownerUserID":\#(ownerUserID)"# }
+        return json + #","urgency":"\#(urgency)"}"#
+    }
+
     var category: String
     var urgency: String
     var channel: String

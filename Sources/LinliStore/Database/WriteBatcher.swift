@@ -1,9 +1,9 @@
 import SQLKit
 
-/// Coalesces writes of one kind that arrive together into one transaction with multi-row
-/// statements. Group commit already shares the fsync between writes; this also shares the
-/// statements, which is what each write costs once the fsync is shared (every statement is a hop
-/// to the database's thread, and a filing is four inserts).
+/// Coalesces writes of one kind that arrive together into one transaction, handed to `batch`
+/// together. Group commit already shares the fsync between writes; this also shares the work
+/// a write does before it writes: a batch of filings reads all its households with one query,
+/// checks all its idempotency keys with another, and so on (`RequestService.write`).
 ///
 /// Each item still succeeds or fails alone: if a batch fails (one row breaks a unique constraint,
 /// say), its items are written again one by one, each in its own savepoint of one group commit,

@@ -1,0 +1,148 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import LinliCore
+import LinliServer
+import LinliStore
+import LinliTestSupport
+import NIOCore
+import Testing
+
+/// Filings that arrive together are written together (`RequestService.write`); each must be
+/// answered as if it had come alone, one after another.
+@Suite("Filings sent at the same moment")
+struct FilingBatchTests {
+    static func file(_ token: String, household: PlaceID, category: String = "food", description: String = "想团购一袋大米", residentID: ResidentID? = nil, key: String? = nil, client: some TestClientProtocol) async throws -> TestResponse {
+        var headers: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
+        if let key { headers[.init("Idempotency-Key")!] = key }
+        let resident = residentID.map { #","resident_id":\#($0)"# } ?? ""
+        let body = #"{"household_id":\#(household),"category":"\#(category)","description":"\#(description)"\#(resident)}"#
+        return try await client.execute(uri: "/api/v1/requests", method: .post, headers: headers, body: ByteBuffer(string: body))
+    }
+
+    /// Sends every filing at once and returns the answers in the order given.
+    static func fileAtOnce(_ filings: [@Sendable () async throws -> TestResponse]) async throws -> [TestResponse] {
+        try await withThrowingTaskGroup(of: (Int, TestResponse).self) { group in
+            for (index, filing) in filings.enumerated() { group.addTask { (index, try await filing()) } }
+            var answers: [Int: TestResponse] = [:]
+            for try await (index, answer) in group { answers[index] = answer }
+            return filings.indices.compactMap { answers[$0] }
+        }
+    }
+
+    static func errorCode(_ response: TestResponse) throws -> String? {
+        (try response.jsonObject()["error"] as? [String: Any])?["code"] as? String
+    }
+
+    @Test("a form sent six times at once makes one request and five replays of it", arguments: TestEngine.available)
+    func resentTogether(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app, client in
+            let leader = try app.account(.buildingLeader)
+            let token = try await client.token(phone: leader.phone)
+            let household = try await app.household(under: leader.placeID)
+            let answers = try await Self.fileAtOnce((0..<6).map { _ in { try await Self.file(token, household: household, key: "form-7", client: client) } })
+            #expect(answers.count { $0.status == .created } == 1)
+            #expect(answers.count { $0.status == .ok } == 5)
+            let ids = Set(try answers.map { try $0.jsonObject()["id"] as? Int })
+            #expect(ids.count == 1 && ids.first! != nil)
+            let stored = try await app.store.read { db in
+                try await db.raw("SELECT COUNT(*) AS n FROM requests WHERE household_id = \(bind: household)").first()?.decode(column: "n", as: Int.self)
+            }
+            #expect(stored == 1)
+        }
+    }
+
+    @Test("six different forms of one kind at once: one request, five offered it for merging", arguments: TestEngine.available)
+    func sameKindTogether(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app, client in
+            let leader = try app.account(.buildingLeader)
+            let token = try await client.token(phone: leader.phone)
+            let household = try await app.household(under: leader.placeID)
+            let answers = try await Self.fileAtOnce((0..<6).map { index in { try await Self.file(token, household: household, key: "form-\(index)", client: client) } })
+            let created = try #require(answers.first { $0.status == .created })
+            let id = try #require(try created.jsonObject()["id"] as? Int)
+            let refused = answers.filter { $0.status == .conflict }
+            #expect(refused.count == 5)
+            for answer in refused {
+                #expect(try Self.errorCode(answer) == "requests.duplicate")
+                let message = try #require((try answer.jsonObject()["error"] as? [String: Any])?["message"] as? String)
+                #expect(message.contains("\(id)"), "the refusal names the request to merge into: \(message)")
+            }
+            // Sent again, the form that went in is a replay, and one that was refused is refused again.
+            let first = try #require(answers.first)
+            let again = try await Self.file(token, household: household, key: "form-0", client: client)
+            #expect(again.status == (first.status == .created ? .ok : .conflict))
+        }
+    }
+
+    @Test("in one batch, a household outside the caller's places, a bad form and a stranger resident are refused alone", arguments: TestEngine.available)
+    func refusalsStayAlone(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app, client in
+            let leader = try app.account(.buildingLeader)
+            let token = try await client.token(phone: leader.phone)
+            let inside = try await app.household(under: leader.placeID)
+            let neighbour = try await app.household(under: leader.placeID, index: 1)
+            let outside = try await app.household(under: try app.account(.buildingLeader, index: 1).placeID)
+            let stranger = try #require(try await app.store.read { db in
+                try await db.raw("SELECT id FROM residents WHERE household_id = \(bind: outside) LIMIT 1").first()?.decode(column: "id", as: ResidentID.self)
+            })
+            let answers = try await Self.fileAtOnce([
+                { try await Self.file(token, household: inside, client: client) },
+                { try await Self.file(token, household: outside, client: client) },
+                { try await Self.file(token, household: outside, description: "", client: client) },
+                { try await Self.file(token, household: neighbour, description: "", client: client) },
+                { try await Self.file(token, household: neighbour, category: "medicine", residentID: stranger, client: client) },
+                { try await Self.file(token, household: neighbour, category: "testing", description: "需要上门做核酸", client: client) },
+            ])
+            #expect(answers.map(\.status) == [.created, .notFound, .notFound, .badRequest, .badRequest, .created])
+            #expect((try answers[3].jsonObject()["error"] as? [String: Any])?["field"] as? String == "description")
+            #expect((try answers[4].jsonObject()["error"] as? [String: Any])?["field"] as? String == "resident_id")
+        }
+    }
+
+    @Test("requests filed together are shared out between two building leaders of one building", arguments: TestEngine.available)
+    func sharedOut(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app, client in
+            let leader = try app.account(.buildingLeader)
+            let second = try app.account(.compoundLead)
+            // The compound lead also leads the building: two candidates at the same place.
+            try await app.store.write { db in
+                let user = try #require(try await UserRecords.user(phone: second.phone, on: db))
+                let building = try #require(try await DirectoryRecords.place(id: leader.placeID, on: db))
+                try await UserRecords.grant(.buildingLeader, at: building, to: user.id, on: db)
+            }
+            let staff = try await client.token(phone: try app.account(.committeeStaff).phone)
+            let households = [try await app.household(under: leader.placeID), try await app.household(under: leader.placeID, index: 1)]
+            let categories = ["food", "medicine"]
+            var filings: [@Sendable () async throws -> TestResponse] = []
+            for household in households {
+                for category in categories { filings.append { try await Self.file(staff, household: household, category: category, client: client) } }
+            }
+            let answers = try await Self.fileAtOnce(filings)
+            #expect(answers.allSatisfy { $0.status == .created })
+            let owners = try answers.compactMap { try $0.jsonObject()["owner_user_id"] as? Int }
+            #expect(owners.count == 4)
+            #expect(Dictionary(grouping: owners, by: { $0 }).mapValues(\.count).values.sorted() == [2, 2], "owners: \(owners)")
+        }
+    }
+
+    @Test("every filing is audited: who, which request, and what it was filed as", arguments: TestEngine.available)
+    func audited(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app, client in
+            let leader = try app.account(.buildingLeader)
+            let token = try await client.token(phone: leader.phone)
+            let household = try await app.household(under: leader.placeID)
+            let filed = try await Self.file(token, household: household, category: "medicine", description: "胰岛素只剩两天的量", client: client).jsonObject()
+            let id = try #require(filed["id"] as? Int)
+            let entry = try #require(try await app.store.read { db in try await AuditRecords.entries(entity: "request", entityID: "\(id)", action: "request.create", on: db) }.first)
+            #expect(entry.actor == filed["filed_by"] as? String)
+            let json = try #require(entry.after)
+            let after = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+            #expect(after["category"] as? String == "medicine")
+            #expect(after["urgency"] as? String == filed["urgency"] as? String)
+            #expect(after["channel"] as? String == "volunteer_on_behalf")
+            #expect(after["ownerUserID"] as? Int == filed["owner_user_id"] as? Int)
+            #expect(after["ownerPlaceID"] as? Int == filed["owner_place_id"] as? Int)
+        }
+    }
+}
