@@ -160,20 +160,24 @@ public enum UrgencyRules {
 
     private struct Keyword: ExpressibleByStringLiteral {
         var word: [UInt8]
+        var first: Unicode.Scalar
         /// Characters that, just before the word, make it mean something else.
         var unless: [Unicode.Scalar] = []
 
         init(_ word: String, unless: [Unicode.Scalar]) {
-            self.word = Array(word.utf8)
+            self.init(stringLiteral: word)
             self.unless = unless
         }
 
-        init(stringLiteral word: String) { self.word = Array(word.utf8) }
+        init(stringLiteral word: String) {
+            self.word = Array(word.utf8)
+            first = word.unicodeScalars.first ?? " "
+        }
     }
 
     private static func containsAny(_ keywords: [Keyword], in text: SearchText, negatable: Bool) -> Bool {
         keywords.contains { keyword in
-            text.occurrences(of: keyword.word).contains { start in
+            text.scalars.contains(keyword.first) && text.occurrences(of: keyword.word).contains { start in
                 if let previous = text.scalar(before: start), keyword.unless.contains(previous) { return false }
                 return !(negatable && negations.contains { text.bytes(before: start, endWith: $0) })
             }
@@ -188,10 +192,13 @@ public enum UrgencyRules {
 struct SearchText {
     let string: String
     let utf8: [UInt8]
+    /// The characters in the text: most keywords are ruled out by their first one alone.
+    let scalars: Set<Unicode.Scalar>
 
     init(_ string: String) {
         self.string = string
         utf8 = Array(string.utf8)
+        scalars = Set(string.unicodeScalars)
     }
 
     func contains(_ word: [UInt8]) -> Bool { !occurrences(of: word, first: true).isEmpty }

@@ -63,23 +63,9 @@ enum ExcelValueText {
         let time = String(format2: secondOfDay / 3600) + ":" + String(format2: secondOfDay / 60 % 60)
             + (secondOfDay % 60 == 0 ? "" : ":" + String(format2: secondOfDay % 60))
         if wholeDays == 0 && system == .from1900 { return time }
-        let (year, month, day) = civilDate(daysSinceUnixEpoch: daysSinceUnixEpoch)
-        let date = "\(year)-\(String(format2: month))-\(String(format2: day))"
+        let civil = CivilDate(daysSinceUnixEpoch: daysSinceUnixEpoch)
+        let date = "\(civil.year)-\(String(format2: civil.month))-\(String(format2: civil.day))"
         return secondOfDay == 0 ? date : date + " " + time
-    }
-
-    /// Gregorian date from a day count, by Howard Hinnant's `civil_from_days`; no calendar or
-    /// time zone is involved because a spreadsheet date has neither.
-    static func civilDate(daysSinceUnixEpoch days: Int) -> (year: Int, month: Int, day: Int) {
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }
 

@@ -4,7 +4,7 @@ import Hummingbird
 import LinliCore
 import LinliStore
 
-struct RequestTransitionView: Codable, Sendable {
+struct RequestTransitionView: Sendable {
     var kind: String
     var actor: String
     var at: Date
@@ -22,7 +22,8 @@ struct RequestTransitionView: Codable, Sendable {
     }
 }
 
-struct RequestView: ResponseCodable {
+/// A request as the API answers with it, written with `JSONText` (the answer to every filing).
+struct RequestView: ResponseGenerator {
     var id: LinliCore.RequestID
     var householdID: PlaceID
     var residentID: ResidentID?
@@ -64,10 +65,38 @@ struct RequestView: ResponseCodable {
         self.transitions = transitions.map { $0.map(RequestTransitionView.init) }
     }
 
-    enum CodingKeys: String, CodingKey {
-        case id, householdID = "household_id", residentID = "resident_id", category, urgency, description, channel, filedBy = "filed_by", status
-        case ownerUserID = "owner_user_id", ownerPlaceID = "owner_place_id", createdAt = "created_at", acceptBy = "accept_by", doneBy = "done_by"
-        case escalationLevel = "escalation_level", closedAt = "closed_at", closingReason = "closing_reason", transitions
+    var json: JSONText {
+        var json = JSONText()
+        json.field("id", id)
+        json.field("household_id", householdID)
+        json.field("resident_id", residentID)
+        json.field("category", category.rawValue)
+        json.field("urgency", urgency.rawValue)
+        json.field("description", description)
+        json.field("channel", channel.rawValue)
+        json.field("filed_by", filedBy)
+        json.field("status", status.rawValue)
+        json.field("owner_user_id", ownerUserID)
+        json.field("owner_place_id", ownerPlaceID)
+        json.field("created_at", createdAt)
+        json.field("accept_by", acceptBy)
+        json.field("done_by", doneBy)
+        json.field("escalation_level", escalationLevel)
+        json.field("closed_at", closedAt)
+        json.field("closing_reason", closingReason)
+        json.field("transitions", transitions) { transition, object in
+            object.field("kind", transition.kind)
+            object.field("actor", transition.actor)
+            object.field("at", transition.at)
+            object.field("from", transition.from)
+            object.field("to", transition.to)
+            object.field("note", transition.note)
+        }
+        return json
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        json.response()
     }
 }
 
