@@ -46,6 +46,9 @@ final class SQLiteWriter: Sendable {
     /// Transactions committed so far; lets tests see that concurrent writes share commits.
     var commits: Int { state.withLock { $0.commits } }
 
+    /// Writes waiting for the next transaction; lets tests know which writes share one.
+    var waiting: Int { state.withLock { $0.queue.count } }
+
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let value = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<any Sendable, any Error>) in
             let pending = Pending(body: { try await body($0) }, continuation: continuation)
@@ -87,21 +90,31 @@ final class SQLiteWriter: Sendable {
                     // Alone in its transaction, a write needs no savepoint: its failure rolls back all.
                     results.append(.success(try await batch[0].body(db)))
                 } else {
-                    for (index, pending) in batch.enumerated() {
-                        results.append(try await Self.inSavepoint("write\(index)", on: db, pending.body))
+                    for pending in batch {
+                        results.append(try await inSavepoint(on: db, pending.body))
                     }
                 }
+                // A write that caught an error with which SQLite had ended the transaction went
+                // on outside it: none of the batch may be reported written.
+                guard connection.isInTransaction else { throw StoreError.conflict("the transaction ended inside a write") }
                 try await db.raw("COMMIT").run()
                 state.withLock { $0.commits += 1 }
             } catch {
-                try? await db.raw("ROLLBACK").run()
+                if connection.isInTransaction {
+                    do {
+                        try await db.raw("ROLLBACK").run()
+                    } catch {
+                        logger.critical("a failed batch could not be rolled back", metadata: ["error": "\(error)"])
+                    }
+                }
                 for pending in batch { pending.continuation.resume(throwing: error) }
                 continue
             }
             for (pending, result) in zip(batch, results) { pending.continuation.resume(with: result) }
             if connection.walFrames >= checkpointFrames {
                 do {
-                    try await db.raw("PRAGMA wal_checkpoint(PASSIVE)").run()
+                    // Only a whole copy lets the WAL start over; a reader in the way leaves some for next time.
+                    _ = try await connection.checkpoint("PASSIVE")
                 } catch {
                     logger.warning("WAL checkpoint failed", metadata: ["error": "\(error)"])
                 }
@@ -110,16 +123,21 @@ final class SQLiteWriter: Sendable {
     }
 
     /// A write that fails is rolled back to its savepoint and the batch goes on; a savepoint that
-    /// cannot be rolled back fails the whole batch, which then commits nothing.
-    private static func inSavepoint(_ name: String, on db: any SQLDatabase, _ body: @Sendable (any SQLDatabase) async throws -> any Sendable) async throws -> Result<any Sendable, any Error> {
-        try await db.raw("SAVEPOINT \(unsafeRaw: name)").run()
+    /// cannot be rolled back fails the whole batch, which then commits nothing. The writes of a
+    /// batch run one after another and each savepoint is released before the next begins, so one
+    /// name serves them all (and one kept statement each for SAVEPOINT, RELEASE and ROLLBACK TO).
+    private func inSavepoint(on db: any SQLDatabase, _ body: @Sendable (any SQLDatabase) async throws -> any Sendable) async throws -> Result<any Sendable, any Error> {
+        try await db.raw("SAVEPOINT write").run()
         do {
             let value = try await body(db)
-            try await db.raw("RELEASE \(unsafeRaw: name)").run()
+            try await db.raw("RELEASE write").run()
             return .success(value)
         } catch {
-            try await db.raw("ROLLBACK TO \(unsafeRaw: name)").run()
-            try await db.raw("RELEASE \(unsafeRaw: name)").run()
+            // Some errors (disk full, I/O) end the whole transaction: no savepoint is left to go
+            // back to, and the batch fails with the error itself.
+            guard connection.isInTransaction else { throw error }
+            try await db.raw("ROLLBACK TO write").run()
+            try await db.raw("RELEASE write").run()
             return .failure(error)
         }
     }
@@ -144,8 +162,8 @@ final class SQLiteHousekeeping: Sendable {
                 var lastCommits = commits()
                 var idleSince = ContinuousClock.now
                 var emptied = true
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: interval)
+                while true {
+                    do { try await Task.sleep(for: interval) } catch { break }
                     let count = commits()
                     let now = ContinuousClock.now
                     if count != lastCommits {
@@ -155,8 +173,10 @@ final class SQLiteHousekeeping: Sendable {
                     }
                     let idle = count == lastCommits && now - idleSince >= .seconds(1)
                     do {
-                        try await connection.query(idle ? "PRAGMA wal_checkpoint(TRUNCATE)" : "PRAGMA wal_checkpoint(PASSIVE)")
-                        if idle { emptied = true }
+                        // A reader still in the WAL makes TRUNCATE give up (after the checkpointer's
+                        // short busy timeout); it is tried again on the next tick.
+                        let whole = try await connection.checkpoint(idle ? "TRUNCATE" : "PASSIVE")
+                        if idle && whole { emptied = true }
                     } catch {
                         logger.warning("WAL checkpoint failed", metadata: ["error": "\(error)"])
                     }

@@ -74,9 +74,13 @@ public final class Store: Sendable {
             opened.append(writer)
             // WAL lets readers run beside the single writer; FULL makes a commit durable across
             // power loss before we acknowledge it (DESIGN.md, "Nothing lost, nothing doubled").
-            try await writer.query("PRAGMA journal_mode = WAL")
-            try await writer.query("PRAGMA synchronous = \(durability.rawValue)")
+            // Waiting first, so a backup or `linli doctor` holding a lock delays the switch to WAL
+            // instead of failing it.
             try await configureSQLite(writer)
+            guard case .text(let mode) = try await writer.query("PRAGMA journal_mode = WAL").first?.values.first, mode == "wal" || location == .sqliteInMemory else {
+                throw StoreError.conflict("the database cannot use a write-ahead log")
+            }
+            try await writer.query("PRAGMA synchronous = \(durability.rawValue)")
             var readers: [SQLiteConnection] = []
             for index in 0..<readerCount {
                 let reader = try await SQLiteConnection.open(path: path, name: "sqlite-reader-\(index)")
@@ -92,10 +96,12 @@ public final class Store: Sendable {
                 // (SQLite's default), that stalled every request waiting on the commit for up to
                 // half a second. A connection of its own does it beside the writer, in the lulls
                 // (see `SQLiteHousekeeping`).
-                let connection = try await SQLiteConnection.open(path: path, name: "sqlite-checkpoint")
+                let connection = try await SQLiteConnection.open(path: path, name: "sqlite-ckpt")
                 opened.append(connection)
-                try await connection.query("PRAGMA busy_timeout = 5000")
-                try await writer.query("PRAGMA wal_autocheckpoint = 0")
+                // A checkpoint that must wait (TRUNCATE, for readers to leave the WAL) holds the
+                // write lock while it waits: it gives up soon and tries again on its next tick.
+                try await connection.query("PRAGMA busy_timeout = 100")
+                try await connection.query("PRAGMA synchronous = \(durability.rawValue)")
                 checkpointer = connection
             }
             try await writer.countWALFrames()
@@ -189,6 +195,12 @@ public final class Store: Sendable {
             guard case .sqlite(let writer, _, _) = backend else { return nil }
             return writer.commits
         }
+    }
+
+    /// Writes waiting for SQLite's writer to start their transaction (nil on PostgreSQL).
+    var sqliteWritesWaiting: Int? {
+        guard case .sqlite(let writer, _, _) = backend else { return nil }
+        return writer.waiting
     }
 
     private static func transaction<T: Sendable>(on db: any SQLDatabase, begin: SQLQueryString, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {

@@ -143,4 +143,80 @@ struct SQLiteDriverTests {
             #expect(check == "ok")
         }
     }
+
+    @Test("a write that ends its batch's transaction fails the whole batch with its own error, and nothing of the batch is kept")
+    func transactionEndedInsideAWrite() async throws {
+        struct Planted: Error {}
+        try await withTestStore(.sqlite) { store in
+            try await store.write { db in try await db.raw("CREATE TABLE marks (name TEXT)").run() }
+            // The first write holds the writer until three more wait, so those three share a transaction.
+            let (started, didStart) = AsyncStream<Void>.makeStream()
+            let (gate, open) = AsyncStream<Void>.makeStream()
+            let first = Task {
+                try await store.write { db in
+                    didStart.yield()
+                    for await _ in gate {}
+                    try await db.raw("INSERT INTO marks VALUES ('first')").run()
+                }
+            }
+            for await _ in started { break }
+            let batch = (0..<3).map { index in
+                Task { () -> String in
+                    do {
+                        try await store.write { db in
+                            // As SQLite does by itself on a full disk: the whole transaction is gone.
+                            if index == 1 {
+                                try await db.raw("ROLLBACK").run()
+                                throw Planted()
+                            }
+                            try await db.raw("INSERT INTO marks VALUES (\(bind: "batch-\(index)"))").run()
+                        }
+                        return "written"
+                    } catch is Planted {
+                        return "planted"
+                    } catch {
+                        return "\(error)"
+                    }
+                }
+            }
+            while (store.sqliteWritesWaiting ?? 0) < 3 { try await Task.sleep(for: .milliseconds(5)) }
+            open.finish()
+            try await first.value
+            var outcomes: [String] = []
+            for task in batch { outcomes.append(await task.value) }
+            #expect(outcomes == ["planted", "planted", "planted"])
+            try await store.write { db in try await db.raw("INSERT INTO marks VALUES ('after')").run() }
+            let names = try await store.read { db in try await db.raw("SELECT name FROM marks ORDER BY name").all().map { try $0.decode(column: "name", as: String.self) } }
+            #expect(names == ["after", "first"])
+        }
+    }
+
+    @Test("once the store is closed, reads and writes fail at once instead of waiting for ever, and closing again is harmless")
+    func closed() async throws {
+        try await withTestStore(.sqlite) { store in
+            try await store.write { db in try await db.raw("CREATE TABLE marks (name TEXT)").run() }
+            await store.close()
+            let read = await #expect(throws: SQLiteError.self) {
+                try await store.read { db in try await db.raw("SELECT COUNT(*) AS n FROM marks").run() }
+            }
+            #expect(read?.message == "the connection is closed")
+            await #expect(throws: SQLiteError.self) {
+                try await store.write { db in try await db.raw("INSERT INTO marks VALUES ('late')").run() }
+            }
+        }
+    }
+
+    @Test("a row with fewer values than the insert has columns is refused, not filled from the row before")
+    func shortRow() async throws {
+        try await withTestStore(.sqlite) { store in
+            try await store.write { db in try await db.raw("CREATE TABLE pairs (a TEXT, b TEXT)").run() }
+            await #expect(throws: SQLiteError.self) {
+                try await store.write { db in
+                    try await db.insertRows(into: "pairs", columns: ["a", "b"], rows: [["1", "one"], ["2"]])
+                }
+            }
+            let count = try await store.read { db in try await db.raw("SELECT COUNT(*) AS n FROM pairs").first()?.decode(column: "n", as: Int.self) }
+            #expect(count == 0)
+        }
+    }
 }

@@ -37,8 +37,8 @@ final class SQLiteConnection: @unchecked Sendable {
     /// Frames in the WAL after this connection's last commit, kept by SQLite's WAL hook.
     private let walFrameCount = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
 
-    /// Enough for every query Linli runs; multi-row inserts of many sizes may push older
-    /// statements out.
+    /// Enough for every query Linli runs; queries with IN lists of many lengths take a statement
+    /// per length and may push older ones out.
     static let statementCacheSize = 128
 
     private init(handle: OpaquePointer, thread: SQLiteThread) {
@@ -66,6 +66,21 @@ final class SQLiteConnection: @unchecked Sendable {
     var walFrames: Int {
         precondition(thread.isCurrent, "a SQLite connection used off its thread")
         return Int(walFrameCount.pointee)
+    }
+
+    /// False outside a transaction, as after an error (disk full, I/O) with which SQLite rolled
+    /// the whole transaction back by itself; read on the connection's thread.
+    var isInTransaction: Bool {
+        // Off its thread only once closed (a stopped thread's jobs run elsewhere): no transaction.
+        guard thread.isCurrent, let handle else { return false }
+        return sqlite3_get_autocommit(handle) == 0
+    }
+
+    /// Runs `PRAGMA wal_checkpoint(mode)`; true when every page in the WAL was copied back (false
+    /// when a reader or the writer stood in the way).
+    func checkpoint(_ mode: String) async throws -> Bool {
+        let rows = try await query("PRAGMA wal_checkpoint(\(mode))")
+        return rows.first?.values.first == .integer(0)
     }
 
     /// Opens `path` (":memory:" for a private in-memory database) on a new thread named `name`.
@@ -103,13 +118,16 @@ final class SQLiteConnection: @unchecked Sendable {
     func insertEach(_ sql: String, rows: [[SQLiteValue]]) async throws -> [Int64?] {
         try await thread.run {
             precondition(thread.isCurrent, "a SQLite connection used off its thread")
-            guard let handle else { throw SQLiteError(code: SQLITE_MISUSE, message: "the connection is closed") }
+            guard let handle else { throw SQLiteThread.closed }
             let statement = try prepared(sql, on: handle)
             let pointer = statement.pointer
             var ids: [Int64?] = []
             ids.reserveCapacity(rows.count)
             do {
+                let parameters = Int(sqlite3_bind_parameter_count(pointer))
                 for row in rows {
+                    // Bindings outlast a reset: a short row would take the last row's values.
+                    guard row.count == parameters else { throw SQLiteError(code: SQLITE_RANGE, message: "a row of \(row.count) values for \(parameters) parameters") }
                     for (index, value) in row.enumerated() {
                         try check(bind(value, at: Int32(index + 1), to: pointer), on: handle)
                     }
@@ -149,7 +167,7 @@ final class SQLiteConnection: @unchecked Sendable {
 
     private func executeHere(_ sql: String, _ binds: [SQLiteValue], onRow: (SQLiteRow) throws -> Void) throws {
         precondition(thread.isCurrent, "a SQLite connection used off its thread")
-        guard let handle else { throw SQLiteError(code: SQLITE_MISUSE, message: "the connection is closed") }
+        guard let handle else { throw SQLiteThread.closed }
         // A schema change (the migrations) can change what a kept `SELECT *` returns, so DDL is
         // prepared for once and empties the cache.
         let changesSchema = Self.changesSchema(sql)
@@ -266,8 +284,12 @@ final class SQLiteConnection: @unchecked Sendable {
         guard status == SQLITE_OK else { throw error(status, on: handle) }
     }
 
+    /// The connection's last error, which explains `status`; a status the connection did not
+    /// record (some misuse) speaks for itself.
     private func error(_ status: Int32, on handle: OpaquePointer) -> SQLiteError {
-        SQLiteError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)))
+        let code = sqlite3_extended_errcode(handle)
+        guard code & 0xFF == status & 0xFF else { return SQLiteError(code: status, message: String(cString: sqlite3_errstr(status))) }
+        return SQLiteError(code: code, message: String(cString: sqlite3_errmsg(handle)))
     }
 }
 
@@ -289,13 +311,15 @@ private final class CachedStatement {
         self.lastUse = lastUse
     }
 
-    /// Worked out again if the count changed: SQLite re-prepares a kept statement by itself
-    /// when the schema changed under it.
+    private var preparedTimes: Int32 = -1
+
+    /// Worked out again whenever SQLite has prepared the statement again by itself, as it does
+    /// when another connection changed the schema under it (the names may be new).
     func columns(of statement: OpaquePointer) -> SQLiteColumns {
-        let count = Int(sqlite3_column_count(statement))
-        if let columns, columns.names.count == count { return columns }
-        let fresh = SQLiteColumns(names: (0..<Int32(count)).map { String(cString: sqlite3_column_name(statement, $0)) })
-        columns = fresh
+        let times = sqlite3_stmt_status(statement, SQLITE_STMTSTATUS_REPREPARE, 0)
+        if let columns, times == preparedTimes { return columns }
+        let fresh = SQLiteColumns(names: (0..<sqlite3_column_count(statement)).map { String(cString: sqlite3_column_name(statement, $0)) })
+        (columns, preparedTimes) = (fresh, times)
         return fresh
     }
 }

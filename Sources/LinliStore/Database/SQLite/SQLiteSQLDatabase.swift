@@ -34,8 +34,9 @@ struct SQLiteSQLDatabase: SQLDatabase {
     }
 }
 
-/// A row of a result. Values are read as sqlite-nio read them, so rows written before the
-/// switch read back the same.
+/// A row of a result. Integers, reals, text, blobs and NULL read as sqlite-nio read them, so
+/// rows written before the switch read back the same (Linli stores dates as integers and JSON as
+/// text, which is all it reads).
 struct SQLiteRow: SQLRow {
     let columns: SQLiteColumns
     let values: [SQLiteValue]

@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 import Synchronization
 
@@ -25,10 +26,17 @@ final class SQLiteThread: TaskExecutor, @unchecked Sendable {
     }
 
     func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        backlog.add(1, ordering: .relaxed)
         condition.lock()
-        jobs.append(job)
+        // The thread leaves only with no job left, under this lock, so a job added here runs.
+        guard !stopped else {
+            condition.unlock()
+            // Too late for this thread: the job runs elsewhere, finds it is not here (`run`) and
+            // fails with "the connection is closed" instead of waiting for ever.
+            globalConcurrentExecutor.enqueue(job)
+            return
+        }
+        backlog.add(1, ordering: .relaxed)
+        jobs.append(UnownedJob(job))
         condition.signal()
         condition.unlock()
     }
@@ -40,14 +48,29 @@ final class SQLiteThread: TaskExecutor, @unchecked Sendable {
 
     var pendingJobs: Int { backlog.load(ordering: .relaxed) }
 
-    /// Runs `body` on this thread: inline when already here, else after one hop.
+    /// Runs `body` on this thread: inline when already here, else after one hop. Fails once the
+    /// thread has stopped (its connection is closed).
     func run<T>(_ body: () throws -> T) async throws -> T {
         if isCurrent { return try body() }
-        return try await withTaskExecutorPreference(self) { try body() }
+        guard !hasStopped else { throw Self.closed }
+        return try await withTaskExecutorPreference(self) {
+            guard isCurrent else { throw Self.closed }
+            return try body()
+        }
     }
 
-    /// Lets the jobs already enqueued finish, then ends the thread.
+    private var hasStopped: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return stopped
+    }
+
+    static let closed = SQLiteError(code: SQLITE_MISUSE, message: "the connection is closed")
+
+    /// Lets the jobs already enqueued finish, then ends the thread. Must not be called from the
+    /// thread itself, which would wait for its own end.
     func stop() {
+        precondition(!isCurrent, "a SQLite thread cannot stop itself")
         condition.lock()
         stopping = true
         condition.signal()
