@@ -71,6 +71,7 @@ struct RequestService: Sendable {
             return try await services.store.read { db in
                 if let key = idempotencyKey, let existing = try await RequestRecords.requestID(idempotencyKey: key, scope: submission.scope, on: db),
                    let stored = try await RequestRecords.request(id: existing, on: db) {
+                    guard Self.mayReplay(stored, to: grants) else { throw AppError.notFound }
                     return Filed(stored: stored, created: false)
                 }
                 try await Self.refuseDuplicate(householdID: submission.filing.householdID, category: submission.filing.category, on: db)
@@ -150,11 +151,12 @@ struct RequestService: Sendable {
         for index in keyed {
             guard let key = submissions[index].idempotencyKey, let id = known[IdempotencyKey(scope: submissions[index].scope, key: key)] else { continue }
             guard let stored = try await RequestRecords.request(id: id, on: db) else { throw StoreError.conflict("an idempotency key names a missing request") }
-            outcomes[index] = .replayed(stored)
+            outcomes[index] = mayReplay(stored, to: submissions[index].grants) ? .replayed(stored) : .refused(.notFound)
         }
 
         // One open request per household and kind: a second is offered for merging. Within the
         // batch, the first of a form sent twice or of a kind filed twice goes in; the rest follow it.
+        // A form counts as sent before only once it went in: one refused leaves no key behind.
         let open = try await RequestRecords.openRequests(households: Array(Set(submissions.indices.filter { outcomes[$0] == nil }.map { submissions[$0].filing.householdID })), on: db)
         var firstOfKey: [IdempotencyKey: Int] = [:]
         var firstOfKind: [OpenKind: Int] = [:]
@@ -163,12 +165,10 @@ struct RequestService: Sendable {
         var toFile: [(index: Int, household: FilingHousehold)] = []
         for index in submissions.indices where outcomes[index] == nil {
             let submission = submissions[index]
-            if let key = submission.idempotencyKey.map({ IdempotencyKey(scope: submission.scope, key: $0) }) {
-                if let first = firstOfKey[key] {
-                    sameKey.append((index, first))
-                    continue
-                }
-                firstOfKey[key] = index
+            let key = submission.idempotencyKey.map { IdempotencyKey(scope: submission.scope, key: $0) }
+            if let key, let first = firstOfKey[key] {
+                sameKey.append((index, first))
+                continue
             }
             let kind = OpenKind(householdID: submission.filing.householdID, category: submission.filing.category)
             if let existing = open[kind] {
@@ -177,6 +177,7 @@ struct RequestService: Sendable {
                 sameKind.append((index, first))
             } else if let household = households[submission.filing.householdID] {
                 firstOfKind[kind] = index
+                if let key { firstOfKey[key] = index }
                 toFile.append((index, household))
             }
         }
@@ -239,11 +240,8 @@ struct RequestService: Sendable {
             outcomes[index] = .refused(duplicate(of: stored.request.id))
         }
         for (index, first) in sameKey {
-            switch outcomes[first] {
-            case .created(let stored), .replayed(let stored): outcomes[index] = .replayed(stored)
-            case .refused(let error): outcomes[index] = .refused(error)
-            case nil: throw StoreError.conflict("a form sent twice in one batch has no first outcome")
-            }
+            guard case .created(let stored) = outcomes[first] else { throw StoreError.conflict("a form sent twice in one batch was not filed the first time") }
+            outcomes[index] = .replayed(stored)
         }
         return try outcomes.map { outcome in
             guard let outcome else { throw StoreError.conflict("a filing in a batch has no outcome") }
@@ -260,6 +258,12 @@ struct RequestService: Sendable {
         if let formError = submission.formError { return formError }
         if let residentID = submission.filing.residentID, !found.residentIDs.contains(residentID) { return .invalid("resident_id") }
         return nil
+    }
+
+    /// A key names a request its sender filed; staff who have since lost the request's place no
+    /// longer see it (404, as for any request outside their places).
+    private static func mayReplay(_ stored: StoredRequest, to grants: Grants?) -> Bool {
+        grants.map { $0.allows(.viewDirectory, at: stored.path) } ?? true
     }
 
     static func duplicate(of id: LinliCore.RequestID) -> AppError {

@@ -6,8 +6,8 @@ import SQLKit
 /// checks all its idempotency keys with another, and so on (`RequestService.write`).
 ///
 /// Each item still succeeds or fails alone: if a batch fails (one row breaks a unique constraint,
-/// say), its items are written again one by one, each in its own savepoint of one group commit,
-/// and each caller hears its own outcome. A caller hears back only after the commit holding its
+/// say), its items are written again one by one, in the order they arrived, each in its own
+/// savepoint of one transaction, and each caller hears its own outcome. A caller hears back only after the commit holding its
 /// write, so an acknowledged write is durable.
 public actor WriteBatcher<Item: Sendable, Output: Sendable> {
     public typealias Batch = @Sendable ([Item], any SQLDatabase) async throws -> [Output]
@@ -22,6 +22,8 @@ public actor WriteBatcher<Item: Sendable, Output: Sendable> {
     /// Batches written so far and how many of them fell back to one write per item; for tests.
     public private(set) var batches = 0
     public private(set) var fallbacks = 0
+    /// Items waiting for the next batch; for tests.
+    public var waiting: Int { queue.count }
 
     /// `batch` must return one output per item, in the items' order; `single` writes one item.
     public init(store: Store, maximumBatch: Int = 256, batch: @escaping Batch, single: @escaping Single) {
@@ -67,20 +69,30 @@ public actor WriteBatcher<Item: Sendable, Output: Sendable> {
         draining = false
     }
 
-    /// Concurrently, so that on SQLite the writes share one group commit.
+    /// In the order they arrived, in one transaction, each in a savepoint of its own: as if they
+    /// had come one after another, and with one commit for all of them.
     private func writeOneByOne(_ taken: [(item: Item, continuation: CheckedContinuation<Output, any Error>)]) async {
-        let (store, single) = (self.store, self.single)
-        await withTaskGroup(of: Void.self) { group in
-            for pending in taken {
-                group.addTask {
+        let single = self.single
+        let items = taken.map(\.item)
+        do {
+            let results = try await store.write { db in
+                var results: [Result<Output, any Error>] = []
+                for item in items {
+                    try await db.raw("SAVEPOINT batched_item").run()
                     do {
-                        let output = try await store.write { db in try await single(pending.item, db) }
-                        pending.continuation.resume(returning: output)
+                        results.append(.success(try await single(item, db)))
+                        try await db.raw("RELEASE batched_item").run()
                     } catch {
-                        pending.continuation.resume(throwing: error)
+                        try await db.raw("ROLLBACK TO batched_item").run()
+                        try await db.raw("RELEASE batched_item").run()
+                        results.append(.failure(error))
                     }
                 }
+                return results
             }
+            for (pending, result) in zip(taken, results) { pending.continuation.resume(with: result) }
+        } catch {
+            for pending in taken { pending.continuation.resume(throwing: error) }
         }
     }
 }

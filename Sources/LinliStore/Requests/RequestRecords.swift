@@ -22,7 +22,7 @@ public struct StoredRequest: Sendable, Hashable {
 public enum RequestRecords {
     /// Inserts a newly filed request (its `id` is ignored: the database assigns it); returns the
     /// stored request.
-    public static func insert(_ request: Request, household: Household, at now: Date, on db: any SQLDatabase) async throws -> StoredRequest {
+    public static func insert(_ request: Request, household: Household, on db: any SQLDatabase) async throws -> StoredRequest {
         try await insert([(request, household)], on: db)[0]
     }
 
@@ -311,7 +311,8 @@ extension RequestRecords {
     /// The requests idempotency keys already created, by scope and key.
     public static func requestIDs(idempotencyKeys keys: [(scope: String, key: String)], on db: any SQLDatabase) async throws -> [IdempotencyKey: RequestID] {
         var found: [IdempotencyKey: RequestID] = [:]
-        // Keys come in one scope at a time (a filer's own keys), so this is one query per filer.
+        // One query per filer in the batch: staff filing in a surge share a few scopes, while
+        // households filing for themselves each bring their own.
         for (scope, scoped) in Dictionary(grouping: keys, by: \.scope) {
             let binds: [any Encodable & Sendable] = scoped.map(\.key)
             for row in try await db.raw("SELECT idempotency_key, request_id FROM idempotency_keys WHERE scope = \(bind: scope) AND idempotency_key IN (\(binds: binds))").all() {

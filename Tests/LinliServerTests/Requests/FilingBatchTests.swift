@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import LinliCore
-import LinliServer
+@testable import LinliServer
 import LinliStore
 import LinliTestSupport
 import NIOCore
@@ -143,6 +143,65 @@ struct FilingBatchTests {
             #expect(after["channel"] as? String == "volunteer_on_behalf")
             #expect(after["ownerUserID"] as? Int == filed["owner_user_id"] as? Int)
             #expect(after["ownerPlaceID"] as? Int == filed["owner_place_id"] as? Int)
+        }
+    }
+
+    @Test("in one batch, a form whose first copy was refused is judged on its own, as if sent after it", arguments: TestEngine.available)
+    func resentAfterRefusal(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app, client in
+            let leader = try app.account(.buildingLeader)
+            let token = try await client.token(phone: leader.phone)
+            let household = try await app.household(under: leader.placeID)
+            let open = try await Self.file(token, household: household, category: "food", client: client)
+            #expect(open.status == .created)
+            // The household sends a food form (refused: one is open) and, under the same key, a
+            // medicine one; both reach the writer in one batch, in that order.
+            let actor = RequestActor.household(id: household)
+            func submission(_ category: RequestCategory) -> RequestService.FilingSubmission {
+                RequestService.FilingSubmission(
+                    filing: .init(householdID: household, residentID: nil, category: category, description: "想团购一袋大米", channel: .householdCode),
+                    actor: actor, scope: RequestRecords.encode(actor), grants: nil, idempotencyKey: "form-9", formError: nil, described: [], httpRequestID: "test", at: Date()
+                )
+            }
+            let batch = [submission(.food), submission(.medicine)]
+            let outcomes = try await app.store.write { db in
+                try await RequestService.write(batch, policies: app.services.requestPolicies, on: db)
+            }
+            #expect(outcomes.count == 2)
+            guard case .refused(let refusal) = outcomes[0] else { Issue.record("the food form was not refused: \(outcomes[0])"); return }
+            #expect(refusal.key == "requests.duplicate")
+            guard case .created(let stored) = outcomes[1] else { Issue.record("the medicine form was not filed: \(outcomes[1])"); return }
+            #expect(stored.request.category == .medicine)
+            let keyed = try await app.store.read { db in try await RequestRecords.requestID(idempotencyKey: "form-9", scope: RequestRecords.encode(actor), on: db) }
+            #expect(keyed == stored.request.id)
+        }
+    }
+
+    @Test("a form sent again after its sender lost the household's place is not answered with the request it made", arguments: TestEngine.available)
+    func replayOutsidePlaces(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app, client in
+            let leader = try app.account(.buildingLeader)
+            let token = try await client.token(phone: leader.phone)
+            let household = try await app.household(under: leader.placeID)
+            let filed = try await Self.file(token, household: household, key: "form-11", client: client)
+            #expect(filed.status == .created)
+            // The leader moves to another building of the compound.
+            let building = try #require(try await app.store.read { db in try await DirectoryRecords.place(id: leader.placeID, on: db) })
+            let compound = try #require(building.parentID)
+            let siblings = try await app.store.read { db in try await DirectoryRecords.children(of: compound, on: db) }
+            let other = try #require(siblings.first { $0.place.id != leader.placeID && $0.place.level == .building }?.place)
+            try await app.store.write { db in
+                try await db.raw("""
+                    UPDATE role_assignments SET place_id = \(bind: other.id), path = \(bind: other.path.rawValue)
+                    WHERE place_id = \(bind: leader.placeID) AND user_id = (SELECT id FROM users WHERE phone = \(bind: leader.phone))
+                    """).run()
+            }
+            app.services.forgetSessions { _ in true }
+            let moved = try await client.token(phone: leader.phone)
+            let otherHousehold = try await app.household(under: other.id)
+            let again = try await Self.file(moved, household: otherHousehold, key: "form-11", client: client)
+            #expect(again.status == .notFound)
+            #expect(!String(buffer: again.body).contains("想团购"))
         }
     }
 }

@@ -6,8 +6,10 @@ import Testing
 
 @Suite("Writes that arrive together are written together, and each still succeeds or fails alone")
 struct WriteBatcherTests {
-    static func batcher(_ store: Store) -> WriteBatcher<String, Int64> {
+    /// A batch of the one name "hold" waits for `gate` to finish.
+    static func batcher(_ store: Store, gate: AsyncStream<Void>? = nil) -> WriteBatcher<String, Int64> {
         WriteBatcher(store: store, batch: { names, db in
+            if names == ["hold"], let gate { for await _ in gate {} }
             let rows: [SQLQueryString] = names.map { "(\(bind: $0))" }
             let ids = try await db.raw("INSERT INTO batch_probe (name) VALUES " + rows.joined(separator: ", ") + " RETURNING id, name").all()
                 .reduce(into: [String: Int64]()) { $0[try $1.decode(column: "name", as: String.self)] = try $1.decode(column: "id", as: Int64.self) }
@@ -46,6 +48,30 @@ struct WriteBatcherTests {
             let batches = await batcher.batches
             #expect(batches < names.count, "\(batches) batches for \(names.count) writes: nothing was coalesced")
             #expect(await batcher.fallbacks >= 1)
+        }
+    }
+
+    @Test("a batch that fails is written again in the order its writes arrived: the first of two twins wins", arguments: TestEngine.available)
+    func fallbackInOrder(engine: TestEngine) async throws {
+        try await withTestStore(engine) { store in
+            try await store.write { db in try await db.raw("CREATE TABLE batch_probe (id \(unsafeRaw: engine == .postgres ? "BIGSERIAL" : "INTEGER") PRIMARY KEY, name TEXT NOT NULL UNIQUE)").run() }
+            let (gate, open) = AsyncStream<Void>.makeStream()
+            let batcher = Self.batcher(store, gate: gate)
+            // The first batch holds the batcher, so the twins, sent one after the other, share the next.
+            let hold = Task { try await batcher.submit("hold") }
+            while await batcher.batches < 1 { try await Task.sleep(for: .milliseconds(5)) }
+            let first = Task { try await batcher.submit("twin") }
+            while await batcher.waiting < 1 { try await Task.sleep(for: .milliseconds(5)) }
+            let second = Task { try await batcher.submit("twin") }
+            while await batcher.waiting < 2 { try await Task.sleep(for: .milliseconds(5)) }
+            open.finish()
+            _ = try await hold.value
+            let firstID = try await first.value
+            let refused = await #expect(throws: (any Error).self) { try await second.value }
+            #expect(refused.map(Store.isUniqueViolation) == true)
+            let stored = try await store.read { db in try await db.raw("SELECT id FROM batch_probe WHERE name = 'twin'").first()?.decode(column: "id", as: Int64.self) }
+            #expect(stored == firstID)
+            #expect(await batcher.fallbacks == 1)
         }
     }
 }

@@ -21,7 +21,7 @@ struct RequestRecordsTests {
                 id: 0, householdID: household.id, category: .medicine, urgency: .urgent, description: "降压药快吃完了",
                 channel: .householdCode, filedBy: .household(id: household.id), routing: nil, policy: .standard, at: now
             )
-            return (try await RequestRecords.insert(request, household: household, at: now, on: db), users)
+            return (try await RequestRecords.insert(request, household: household, on: db), users)
         }
     }
 
