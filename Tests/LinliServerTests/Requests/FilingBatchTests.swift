@@ -30,6 +30,12 @@ struct FilingBatchTests {
         }
     }
 
+    /// The demo building leader, logged in, and the first household of their building.
+    static func leaderAndHousehold(_ app: TestApp, _ client: some TestClientProtocol) async throws -> (leader: DemoAccount, token: String, household: PlaceID) {
+        let leader = try app.account(.buildingLeader)
+        return (leader, try await client.token(phone: leader.phone), try await app.household(under: leader.placeID))
+    }
+
     static func errorCode(_ response: TestResponse) throws -> String? {
         (try response.jsonObject()["error"] as? [String: Any])?["code"] as? String
     }
@@ -37,9 +43,7 @@ struct FilingBatchTests {
     @Test("a form sent six times at once makes one request and five replays of it", arguments: TestEngine.available)
     func resentTogether(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app, client in
-            let leader = try app.account(.buildingLeader)
-            let token = try await client.token(phone: leader.phone)
-            let household = try await app.household(under: leader.placeID)
+            let (_, token, household) = try await Self.leaderAndHousehold(app, client)
             let answers = try await Self.fileAtOnce((0..<6).map { _ in { try await Self.file(token, household: household, key: "form-7", client: client) } })
             #expect(answers.count { $0.status == .created } == 1)
             #expect(answers.count { $0.status == .ok } == 5)
@@ -55,9 +59,7 @@ struct FilingBatchTests {
     @Test("six different forms of one kind at once: one request, five offered it for merging", arguments: TestEngine.available)
     func sameKindTogether(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app, client in
-            let leader = try app.account(.buildingLeader)
-            let token = try await client.token(phone: leader.phone)
-            let household = try await app.household(under: leader.placeID)
+            let (_, token, household) = try await Self.leaderAndHousehold(app, client)
             let answers = try await Self.fileAtOnce((0..<6).map { index in { try await Self.file(token, household: household, key: "form-\(index)", client: client) } })
             let created = try #require(answers.first { $0.status == .created })
             let id = try #require(try created.jsonObject()["id"] as? Int)
@@ -129,9 +131,7 @@ struct FilingBatchTests {
     @Test("every filing is audited: who, which request, and what it was filed as", arguments: TestEngine.available)
     func audited(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app, client in
-            let leader = try app.account(.buildingLeader)
-            let token = try await client.token(phone: leader.phone)
-            let household = try await app.household(under: leader.placeID)
+            let (_, token, household) = try await Self.leaderAndHousehold(app, client)
             let filed = try await Self.file(token, household: household, category: "medicine", description: "胰岛素只剩两天的量", client: client).jsonObject()
             let id = try #require(filed["id"] as? Int)
             let entry = try #require(try await app.store.read { db in try await AuditRecords.entries(entity: "request", entityID: "\(id)", action: "request.create", on: db) }.first)
@@ -149,9 +149,7 @@ struct FilingBatchTests {
     @Test("in one batch, a form whose first copy was refused is judged on its own, as if sent after it", arguments: TestEngine.available)
     func resentAfterRefusal(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app, client in
-            let leader = try app.account(.buildingLeader)
-            let token = try await client.token(phone: leader.phone)
-            let household = try await app.household(under: leader.placeID)
+            let (_, token, household) = try await Self.leaderAndHousehold(app, client)
             let open = try await Self.file(token, household: household, category: "food", client: client)
             #expect(open.status == .created)
             // The household sends a food form (refused: one is open) and, under the same key, a
@@ -180,9 +178,7 @@ struct FilingBatchTests {
     @Test("a form sent again after its sender lost the household's place is not answered with the request it made", arguments: TestEngine.available)
     func replayOutsidePlaces(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app, client in
-            let leader = try app.account(.buildingLeader)
-            let token = try await client.token(phone: leader.phone)
-            let household = try await app.household(under: leader.placeID)
+            let (leader, token, household) = try await Self.leaderAndHousehold(app, client)
             let filed = try await Self.file(token, household: household, key: "form-11", client: client)
             #expect(filed.status == .created)
             // The leader moves to another building of the compound.
