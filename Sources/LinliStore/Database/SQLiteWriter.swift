@@ -90,8 +90,11 @@ final class SQLiteWriter: Sendable {
                     // Alone in its transaction, a write needs no savepoint: its failure rolls back all.
                     results.append(.success(try await batch[0].body(db)))
                 } else {
+                    // A write that fails is rolled back to its savepoint and the batch goes on; a
+                    // savepoint that cannot be rolled back fails the whole batch, which then
+                    // commits nothing.
                     for pending in batch {
-                        results.append(try await inSavepoint(on: db, pending.body))
+                        results.append(try await db.inSavepoint("write", isInTransaction: { connection.isInTransaction }, pending.body))
                     }
                 }
                 // A write that caught an error with which SQLite had ended the transaction went
@@ -119,26 +122,6 @@ final class SQLiteWriter: Sendable {
                     logger.warning("WAL checkpoint failed", metadata: ["error": "\(error)"])
                 }
             }
-        }
-    }
-
-    /// A write that fails is rolled back to its savepoint and the batch goes on; a savepoint that
-    /// cannot be rolled back fails the whole batch, which then commits nothing. The writes of a
-    /// batch run one after another and each savepoint is released before the next begins, so one
-    /// name serves them all (and one kept statement each for SAVEPOINT, RELEASE and ROLLBACK TO).
-    private func inSavepoint(on db: any SQLDatabase, _ body: @Sendable (any SQLDatabase) async throws -> any Sendable) async throws -> Result<any Sendable, any Error> {
-        try await db.raw("SAVEPOINT write").run()
-        do {
-            let value = try await body(db)
-            try await db.raw("RELEASE write").run()
-            return .success(value)
-        } catch {
-            // Some errors (disk full, I/O) end the whole transaction: no savepoint is left to go
-            // back to, and the batch fails with the error itself.
-            guard connection.isInTransaction else { throw error }
-            try await db.raw("ROLLBACK TO write").run()
-            try await db.raw("RELEASE write").run()
-            return .failure(error)
         }
     }
 }

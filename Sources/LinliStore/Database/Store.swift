@@ -72,11 +72,11 @@ public final class Store: Sendable {
         do {
             let writer = try await SQLiteConnection.open(path: path, name: "sqlite-writer")
             opened.append(writer)
+            // The busy timeout first, so a backup or `linli doctor` holding a lock delays the
+            // switch to WAL instead of failing it.
+            try await configureSQLite(writer)
             // WAL lets readers run beside the single writer; FULL makes a commit durable across
             // power loss before we acknowledge it (DESIGN.md, "Nothing lost, nothing doubled").
-            // Waiting first, so a backup or `linli doctor` holding a lock delays the switch to WAL
-            // instead of failing it.
-            try await configureSQLite(writer)
             guard case .text(let mode) = try await writer.query("PRAGMA journal_mode = WAL").first?.values.first, mode == "wal" || location == .sqliteInMemory else {
                 throw StoreError.conflict("the database cannot use a write-ahead log")
             }

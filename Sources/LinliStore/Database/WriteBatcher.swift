@@ -78,15 +78,7 @@ public actor WriteBatcher<Item: Sendable, Output: Sendable> {
             let results = try await store.write { db in
                 var results: [Result<Output, any Error>] = []
                 for item in items {
-                    try await db.raw("SAVEPOINT batched_item").run()
-                    do {
-                        results.append(.success(try await single(item, db)))
-                        try await db.raw("RELEASE batched_item").run()
-                    } catch {
-                        try await db.raw("ROLLBACK TO batched_item").run()
-                        try await db.raw("RELEASE batched_item").run()
-                        results.append(.failure(error))
-                    }
+                    results.append(try await db.inSavepoint("batched_item") { try await single(item, $0) })
                 }
                 return results
             }
