@@ -59,26 +59,37 @@ struct RequestService: Sendable {
             described: formError == nil ? UrgencyRules.described(category: filing.category, description: filing.description) : [],
             httpRequestID: httpRequestID, at: services.now()
         )
-        do {
-            switch try await services.filings.submit(submission) {
-            case .created(let stored): return Filed(stored: stored, created: true)
-            case .replayed(let stored): return Filed(stored: stored, created: false)
-            case .refused(let error): throw error
-            }
-        } catch where Store.isUniqueViolation(error) {
-            // Another node took the same form, or filed the same kind, between this batch's reads
-            // and its insert (PostgreSQL); the unique indexes refused ours.
-            return try await services.store.read { db in
-                if let key = idempotencyKey, let existing = try await RequestRecords.requestID(idempotencyKey: key, scope: submission.scope, on: db),
-                   let stored = try await RequestRecords.request(id: existing, on: db) {
-                    guard Self.mayReplay(stored, to: grants) else { throw AppError.notFound }
-                    return Filed(stored: stored, created: false)
+        var attempts = 0
+        while true {
+            attempts += 1
+            do {
+                switch try await services.filings.submit(submission) {
+                case .created(let stored): return Filed(stored: stored, created: true)
+                case .replayed(let stored): return Filed(stored: stored, created: false)
+                case .refused(let error): throw error
                 }
-                try await Self.refuseDuplicate(householdID: submission.filing.householdID, category: submission.filing.category, on: db)
-                throw error
+            } catch where Store.isUniqueViolation(error) {
+                // Another node took the same form, or filed the same kind, between this batch's
+                // reads and its insert (PostgreSQL); the unique indexes refused ours.
+                let settled = try await services.store.read { db -> Filed? in
+                    if let key = idempotencyKey, let existing = try await RequestRecords.requestID(idempotencyKey: key, scope: submission.scope, on: db),
+                       let stored = try await RequestRecords.request(id: existing, on: db) {
+                        guard Self.mayReplay(stored, to: grants) else { throw AppError.notFound }
+                        return Filed(stored: stored, created: false)
+                    }
+                    try await Self.refuseDuplicate(householdID: submission.filing.householdID, category: submission.filing.category, on: db)
+                    return nil
+                }
+                if let settled { return settled }
+                // Neither the form nor an open request of its kind is there any more: the other
+                // node's request was closed in the meantime, and this one may go in now.
+                if attempts == Self.filingAttempts { throw error }
             }
         }
     }
+
+    /// How often a filing refused by a race it then cannot find is sent again before it fails.
+    static let filingAttempts = 3
 
     /// What is wrong with the form itself; answered only once the caller may file for the
     /// household (a household outside their places is a 404 whatever the form says).

@@ -93,10 +93,6 @@ public enum RequestRecords {
             .decode(column: "request_id", as: RequestID.self)
     }
 
-    public static func remember(idempotencyKey key: String, scope: String, requestID: RequestID, at now: Date, on db: any SQLDatabase) async throws {
-        try await remember(idempotencyKeys: [(key, scope, requestID)], at: now, on: db)
-    }
-
     // MARK: Encoding
 
     /// "user:5", "household:7" or "system", as in the audit log.

@@ -200,4 +200,62 @@ struct FilingBatchTests {
             #expect(!String(buffer: again.body).contains("想团购"))
         }
     }
+
+    /// Stands in for another node on PostgreSQL: its request of the same kind refuses this node's
+    /// insert (a unique violation), and is closed again before this node reads what stood in the
+    /// way. The first `refusals` inserts of a request described `description` are refused; a
+    /// sequence counts the attempts, since it keeps counting through the rollback of each.
+    static func raceAnotherNode(refusals: Int, description: String, store: Store) async throws {
+        try await store.write { db in
+            try await db.raw("CREATE SEQUENCE insert_attempts").run()
+            try await db.raw("""
+                CREATE FUNCTION refuse_as_if_raced() RETURNS trigger AS $$
+                BEGIN
+                    IF NEW.description = '\(unsafeRaw: description)' AND nextval('insert_attempts') <= \(unsafeRaw: "\(refusals)") THEN
+                        RAISE EXCEPTION 'another node filed this kind' USING ERRCODE = 'unique_violation';
+                    END IF;
+                    RETURN NEW;
+                END $$ LANGUAGE plpgsql
+                """).run()
+            try await db.raw("CREATE TRIGGER refuse_as_if_raced BEFORE INSERT ON requests FOR EACH ROW EXECUTE FUNCTION refuse_as_if_raced()").run()
+        }
+    }
+
+    static func insertAttempts(_ store: Store) async throws -> Int? {
+        try await store.read { db in try await db.raw("SELECT last_value AS n FROM insert_attempts").first()?.decode(column: "n", as: Int.self) }
+    }
+
+    @Test("on PostgreSQL, a filing refused by another node's request that was closed before it could be found is filed once more", .enabled(if: TestEngine.postgresURL != nil, "needs LINLI_TEST_POSTGRES_URL"))
+    func raceLostThenFiled() async throws {
+        try await TestApp.run(.postgres) { app, client in
+            let (_, token, household) = try await Self.leaderAndHousehold(app, client)
+            try await Self.raceAnotherNode(refusals: 1, description: "抢着报的同一件事", store: app.store)
+            let answer = try await Self.file(token, household: household, description: "抢着报的同一件事", key: "form-12", client: client)
+            #expect(answer.status == .created, "\(String(buffer: answer.body))")
+            let id = try answer.jsonObject()["id"] as? Int
+            let stored = try await app.store.read { db in
+                try await db.raw("SELECT id FROM requests WHERE household_id = \(bind: household)").all().map { try $0.decode(column: "id", as: Int.self) }
+            }
+            #expect(stored == [id], "one request, the one answered")
+            #expect(try await Self.insertAttempts(app.store) == 2)
+            let replay = try await Self.file(token, household: household, description: "抢着报的同一件事", key: "form-12", client: client)
+            #expect(replay.status == .ok)
+            #expect(try replay.jsonObject()["id"] as? Int == id)
+        }
+    }
+
+    @Test("on PostgreSQL, a filing refused again and again by races it cannot find gives up after three tries", .enabled(if: TestEngine.postgresURL != nil, "needs LINLI_TEST_POSTGRES_URL"))
+    func raceLostEveryTime() async throws {
+        try await TestApp.run(.postgres) { app, client in
+            let (_, token, household) = try await Self.leaderAndHousehold(app, client)
+            try await Self.raceAnotherNode(refusals: 100, description: "一直抢不到", store: app.store)
+            let answer = try await Self.file(token, household: household, description: "一直抢不到", client: client)
+            #expect(answer.status == .internalServerError)
+            #expect(try await Self.insertAttempts(app.store) == RequestService.filingAttempts)
+            let stored = try await app.store.read { db in
+                try await db.raw("SELECT COUNT(*) AS n FROM requests WHERE household_id = \(bind: household)").first()?.decode(column: "n", as: Int.self)
+            }
+            #expect(stored == 0)
+        }
+    }
 }

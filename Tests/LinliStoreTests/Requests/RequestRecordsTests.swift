@@ -64,11 +64,11 @@ struct RequestRecordsTests {
     func idempotency(engine: TestEngine) async throws {
         try await withTestStore(engine) { store in
             let (stored, _) = try await Self.fileRequest(store)
-            try await store.write { db in try await RequestRecords.remember(idempotencyKey: "form-123", scope: "household:7", requestID: stored.request.id, at: Self.now, on: db) }
+            try await store.write { db in try await RequestRecords.remember(idempotencyKeys: [("form-123", "household:7", stored.request.id)], at: Self.now, on: db) }
             #expect(try await store.read { db in try await RequestRecords.requestID(idempotencyKey: "form-123", scope: "household:7", on: db) } == stored.request.id)
             #expect(try await store.read { db in try await RequestRecords.requestID(idempotencyKey: "form-123", scope: "household:8", on: db) } == nil)
             await #expect(throws: (any Error).self) {
-                try await store.write { db in try await RequestRecords.remember(idempotencyKey: "form-123", scope: "household:7", requestID: stored.request.id, at: Self.now, on: db) }
+                try await store.write { db in try await RequestRecords.remember(idempotencyKeys: [("form-123", "household:7", stored.request.id)], at: Self.now, on: db) }
             }
         }
     }
