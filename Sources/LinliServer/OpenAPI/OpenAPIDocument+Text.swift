@@ -807,7 +807,7 @@ extension OpenAPIDocument {
   "/api/v1/requests": {
    "post": {
     "operationId": "fileRequest",
-    "summary": "File a request for a household (a household-code session files for its own household). The same Idempotency-Key returns the request it created (200). An open request of the same household and category answers 409.",
+    "summary": "File a request for a household (a household-code session files for its own household). The same Idempotency-Key returns the request it created (200). An open request of the same household and category answers 409. 503 with Retry-After: the filing kept racing other servers of the deployment and was not filed; send it again unchanged.",
     "security": [
      {
       "bearer": []
@@ -868,6 +868,9 @@ extension OpenAPIDocument {
       "$ref": "#/components/responses/Error"
      },
      "409": {
+      "$ref": "#/components/responses/Error"
+     },
+     "503": {
       "$ref": "#/components/responses/Error"
      }
     }

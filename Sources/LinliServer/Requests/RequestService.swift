@@ -83,12 +83,14 @@ struct RequestService: Sendable {
                 if let settled { return settled }
                 // Neither the form nor an open request of its kind is there any more: the other
                 // node's request was closed in the meantime, and this one may go in now.
-                if attempts == Self.filingAttempts { throw error }
+                // Still refused after that: the form is not lost, and the phone may send it again.
+                if attempts == Self.filingAttempts { throw AppError(.serviceUnavailable, "requests.busy", headers: [.retryAfter: "1"]) }
             }
         }
     }
 
-    /// How often a filing refused by a race it then cannot find is sent again before it fails.
+    /// How often a filing refused by a race it then cannot find is sent again before it is answered
+    /// 503, to be sent again by the caller.
     static let filingAttempts = 3
 
     /// What is wrong with the form itself; answered only once the caller may file for the

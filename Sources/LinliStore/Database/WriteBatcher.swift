@@ -7,8 +7,8 @@ import SQLKit
 ///
 /// Each item still succeeds or fails alone: if a batch fails (one row breaks a unique constraint,
 /// say), its items are written again one by one, in the order they arrived, each in its own
-/// savepoint of one transaction, and each caller hears its own outcome. A caller hears back only after the commit holding its
-/// write, so an acknowledged write is durable.
+/// savepoint of one transaction, and each caller hears its own outcome. A caller hears back only
+/// after the commit holding its write, so an acknowledged write is durable.
 public actor WriteBatcher<Item: Sendable, Output: Sendable> {
     public typealias Batch = @Sendable ([Item], any SQLDatabase) async throws -> [Output]
     public typealias Single = @Sendable (Item, any SQLDatabase) async throws -> Output

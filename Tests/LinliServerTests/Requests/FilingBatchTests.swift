@@ -244,13 +244,15 @@ struct FilingBatchTests {
         }
     }
 
-    @Test("on PostgreSQL, a filing refused again and again by races it cannot find gives up after three tries", .enabled(if: TestEngine.postgresURL != nil, "needs LINLI_TEST_POSTGRES_URL"))
+    @Test("on PostgreSQL, a filing refused again and again by races it cannot find is answered 503 after three tries, to be sent again", .enabled(if: TestEngine.postgresURL != nil, "needs LINLI_TEST_POSTGRES_URL"))
     func raceLostEveryTime() async throws {
         try await TestApp.run(.postgres) { app, client in
             let (_, token, household) = try await Self.leaderAndHousehold(app, client)
             try await Self.raceAnotherNode(refusals: 100, description: "一直抢不到", store: app.store)
             let answer = try await Self.file(token, household: household, description: "一直抢不到", client: client)
-            #expect(answer.status == .internalServerError)
+            #expect(answer.status == .serviceUnavailable)
+            #expect(answer.headers[.retryAfter] == "1")
+            #expect(try Self.errorCode(answer) == "requests.busy")
             #expect(try await Self.insertAttempts(app.store) == RequestService.filingAttempts)
             let stored = try await app.store.read { db in
                 try await db.raw("SELECT COUNT(*) AS n FROM requests WHERE household_id = \(bind: household)").first()?.decode(column: "n", as: Int.self)
