@@ -117,10 +117,25 @@ struct ChainListPropertyTests {
     func blankLines() async {
         await propertyCheck(count: 300, input: ChainListGen.message) { message in
             let lines = ChainListParser.lines(of: message.0)
-            for (line, parsed) in zip(lines, ChainListParser.parse(message.0)) where line.allSatisfy(\.isWhitespace) {
+            for (line, parsed) in zip(lines, ChainListParser.parse(message.0)) where Self.isWhitespaceOnly(line) {
                 #expect(parsed.reason == .blank, "\(line.debugDescription)")
             }
         }
+    }
+
+    /// Every scalar a space: `Character.isWhitespace` asks only a character's first scalar, so it
+    /// takes a space carrying a combining mark (" \u{0599}") for whitespace, where the mark is
+    /// something a person should see.
+    static func isWhitespaceOnly(_ line: Substring) -> Bool {
+        line.unicodeScalars.allSatisfy(\.properties.isWhitespace)
+    }
+
+    @Test("a line of spaces of any width is blank; a space carrying a stray mark is shown, not taken for blank")
+    func blankOrMarked() {
+        #expect(ChainListParser.parse(" \u{3000}\t\u{00A0}\u{2003}").first?.reason == .blank)
+        let marked = ChainListParser.parse(" \u{0599}")
+        #expect(marked.count == 1)
+        #expect(marked.first?.reason != .blank)
     }
 
     @Test("an entry always names a building, a 3–4 digit room and at least one item")
