@@ -10,6 +10,7 @@ extension Catalogue {
         "error.unauthenticated": .init("请先登录", "Please sign in first"),
         "error.internal": .init("服务器出错了，请稍后再试", "Something went wrong on the server; please try again later"),
         "error.rate_limited": .init("尝试次数过多，请 {seconds} 秒后再试", "Too many attempts; try again in {seconds} seconds"),
+        "time.invalid": .init("时间无效", "invalid time"),
         "error.csrf": .init("表单已过期，请刷新页面后重试", "The form has expired; reload the page and try again"),
     ]
 }

@@ -63,6 +63,7 @@ extension Catalogue {
         "requests.routing.target_level": .init("{field}：只能交给区以下、户以上的一级", "{field}: the target must be a level between the district and the household"),
         "requests.policy.not_district": .init("诉求规则按区设置，请选择一个区", "Request rules are set per district: choose a district"),
         "requests.policy.not_positive": .init("{field} 必须大于零", "{field} must be greater than zero"),
+        "requests.policy.too_long": .init("{field} 最多为 {maximum}", "{field} can be at most {maximum}"),
         "requests.policy.accept_after_done": .init("{field}：接单时限不能长于办结时限", "{field}: the time to accept cannot be longer than the time to finish"),
 
         "requests.reason.dialysis": .init("透析", "Dialysis"),

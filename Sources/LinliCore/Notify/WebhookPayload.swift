@@ -42,7 +42,7 @@ public enum WebhookPayload {
     /// far from its own clock, which stops a captured request from being replayed.
     public static func render(_ message: NotificationMessage, for target: WebhookTarget, timestamp: Date,
                               sign: HMACSHA256) -> RenderedWebhook {
-        let seconds = Int64(timestamp.timeIntervalSince1970.rounded(.down))
+        let seconds = timestamp.representableSecondsSince1970
         let json = [("Content-Type", "application/json")]
         switch target {
         case .wecom(let url):
@@ -50,7 +50,7 @@ public enum WebhookPayload {
 
         case .dingtalk(let url, let secret):
             guard let secret else { return RenderedWebhook(url: url, headers: json, body: encode(dingtalkBody(message))) }
-            let millis = Int64((timestamp.timeIntervalSince1970 * 1000).rounded(.down))
+            let millis = Int64(timestamp.clampedToRepresentable.timeIntervalSince1970 * 1000)
             let signature = sign(Data(secret.utf8), Data("\(millis)\n\(secret)".utf8)).base64EncodedString()
             let separator = url.contains("?") ? "&" : "?"
             let signed = "\(url)\(separator)timestamp=\(millis)&sign=\(percentEncoded(signature))"

@@ -27,7 +27,7 @@ public struct DeadlinePolicy: Sendable, Hashable, Codable {
     public var normal: Window
     public var reopenHours: Int
 
-    /// Throws if a window is not positive or lets work be done before it must be accepted.
+    /// Throws if a window is not positive, longer than a week, or lets work be done before it must be accepted.
     public init(lifeCritical: Window, urgent: Window, normal: Window, reopenHours: Int) throws(DeadlinePolicyError) {
         self.lifeCritical = lifeCritical
         self.urgent = urgent
@@ -66,14 +66,26 @@ public struct DeadlinePolicy: Sendable, Hashable, Codable {
         return RequestDeadlines(acceptBy: start.addingTimeInterval(window.acceptInterval), doneBy: start.addingTimeInterval(window.doneInterval))
     }
 
+    /// The longest a district may give any urgency to be accepted or done: a week. A need left
+    /// longer is not being tracked, and the bound keeps every deadline a few days from now, far
+    /// inside what dates and integers can hold.
+    public static let maximumWindowMinutes = 7 * 24 * 60
+    /// A household may reopen a closed request for at most a month.
+    public static let maximumReopenHours = 30 * 24
+
     public func validate() throws(DeadlinePolicyError) {
         for urgency in Urgency.allCases {
             let window = window(for: urgency)
-            if window.acceptMinutes <= 0 { throw DeadlinePolicyError(code: .notPositive, field: "\(urgency.rawValue).accept_minutes") }
-            if window.doneMinutes <= 0 { throw DeadlinePolicyError(code: .notPositive, field: "\(urgency.rawValue).done_minutes") }
+            for (minutes, name) in [(window.acceptMinutes, "accept_minutes"), (window.doneMinutes, "done_minutes")] {
+                if minutes <= 0 { throw DeadlinePolicyError(code: .notPositive, field: "\(urgency.rawValue).\(name)") }
+                if minutes > Self.maximumWindowMinutes {
+                    throw DeadlinePolicyError(code: .tooLong, field: "\(urgency.rawValue).\(name)", maximum: Self.maximumWindowMinutes)
+                }
+            }
             if window.acceptMinutes > window.doneMinutes { throw DeadlinePolicyError(code: .acceptAfterDone, field: "\(urgency.rawValue).accept_minutes") }
         }
         if reopenHours <= 0 { throw DeadlinePolicyError(code: .notPositive, field: "reopen_hours") }
+        if reopenHours > Self.maximumReopenHours { throw DeadlinePolicyError(code: .tooLong, field: "reopen_hours", maximum: Self.maximumReopenHours) }
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -104,21 +116,32 @@ public struct RequestDeadlines: Sendable, Hashable {
 public struct DeadlinePolicyError: Error, Sendable, Hashable {
     public enum Code: String, Sendable, Hashable, CaseIterable {
         case notPositive = "not_positive"
+        case tooLong = "too_long"
         case acceptAfterDone = "accept_after_done"
     }
 
     public var code: Code
     /// The JSON field at fault, e.g. "urgent.accept_minutes".
     public var field: String
+    /// The largest value allowed, for `tooLong`, in the field's own unit.
+    public var maximum: Int?
 
-    public init(code: Code, field: String) {
+    public init(code: Code, field: String, maximum: Int? = nil) {
         self.code = code
         self.field = field
+        self.maximum = maximum
     }
 
     public var catalogueKey: String { "requests.policy.\(code.rawValue)" }
 
+    /// The values the catalogue message names.
+    public var arguments: [String: String] {
+        var arguments = ["field": field]
+        if let maximum { arguments["maximum"] = "\(maximum)" }
+        return arguments
+    }
+
     public func message(in language: Language) -> String {
-        Catalogue.text(catalogueKey, language, ["field": field])
+        Catalogue.text(catalogueKey, language, arguments)
     }
 }

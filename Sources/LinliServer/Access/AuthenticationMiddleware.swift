@@ -14,7 +14,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        let isAPI = request.uri.path.hasPrefix("/api/")
+        let isAPI = context.isAPI(request)
         let token: String?
         if isAPI {
             token = request.headers[.authorization].flatMap(Self.bearerToken)

@@ -26,9 +26,10 @@ public struct ServerConfiguration: Sendable {
 /// they move by hand (a runner in the background would race them for the same jobs).
 public func buildApplication(_ configuration: ServerConfiguration, services: AppServices, runJobs: Bool = true) -> some ApplicationProtocol {
     let router = buildRouter(services: services)
+    let responder = CanonicalPathResponder(inner: router.buildResponder())
     let jobs = JobRunner(store: services.store, handlers: jobHandlers(services: services), now: services.now, lease: configuration.jobLease, logger: services.logger)
     return Application(
-        router: router,
+        responder: responder,
         server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeout * 1000)))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "linli"),
         services: runJobs ? [jobs] : [],
@@ -42,8 +43,10 @@ public func jobHandlers(services: AppServices) -> [JobHandler] {
 }
 
 public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
-    let router = Router(context: LinliRequestContext.self)
-    router.add(middleware: LogRequestsMiddleware(.info))
+    // HEAD answers like GET (without the body) on every page and API route.
+    let router = Router(context: LinliRequestContext.self, options: .autoGenerateHeadEndpoints)
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: RequestLogMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: LanguageMiddleware())
     router.add(middleware: ErrorMiddleware())

@@ -43,7 +43,7 @@ struct ErrorMiddleware: RouterMiddleware {
     private func render(_ error: AppError, request: Request, context: Context) -> Response {
         let message = error.message(in: context.language)
         var headers = error.headers
-        if request.uri.path.hasPrefix("/api/") || request.uri.path == "/openapi.json" {
+        if context.isAPI(request) {
             let body = ErrorBody(error: .init(code: error.key.hasPrefix("error.") ? String(error.key.dropFirst("error.".count)) : error.key, message: message, field: error.field))
             let data = (try? JSONEncoder().encode(body)) ?? Data()
             headers[.contentType] = "application/json; charset=utf-8"

@@ -66,6 +66,16 @@ public struct LinliRequestContext: RequestContext {
 
     public var requestID: String { id }
 
+    /// Whether the request came through the JSON API's door, which takes only bearer tokens.
+    /// Decided by the route that matched (Hummingbird names it before the route's middlewares
+    /// run), so no spelling of a path can bring a page's session cookie to an API handler. A
+    /// request that matched no route (Hummingbird names its endpoint "NotFound") is answered 404
+    /// either way; its shape follows its path.
+    func isAPI(_ request: Request) -> Bool {
+        let path = endpointPath.flatMap { $0.hasPrefix("/") ? $0 : nil } ?? request.uri.path
+        return path.hasPrefix("/api/") || path == "/openapi.json"
+    }
+
     func requireUser() throws -> UserIdentity {
         switch caller {
         case .user(let identity): return identity

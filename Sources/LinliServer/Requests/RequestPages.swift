@@ -102,6 +102,7 @@ struct RequestPages {
 
     /// "in 2 h 5 min" or "overdue by 15 min", for deadlines at a glance.
     static func format(_ deadline: Date, now: Date, context: LinliRequestContext) -> String {
+        guard deadline.isRepresentable, now.isRepresentable else { return escape(Catalogue.text("time.invalid", context.language)) }
         let minutes = Int((abs(deadline.timeIntervalSince(now)) / 60).rounded(.up))
         let span = minutes >= 60 ? Catalogue.text("requests.page.hours_minutes", context.language, ["h": "\(minutes / 60)", "m": "\(minutes % 60)"]) : Catalogue.text("requests.page.minutes", context.language, ["m": "\(minutes)"])
         return escape(Catalogue.text(deadline < now ? "requests.page.overdue_by" : "requests.page.due_in", context.language, ["span": span]))

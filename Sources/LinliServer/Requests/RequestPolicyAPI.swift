@@ -59,8 +59,8 @@ struct RequestPolicyAPI {
             do {
                 body = try await request.decodeJSON(as: PolicyBody.self, context: context)
             } catch let error as DeadlinePolicyError {
-                // A window that is not positive, or accept after done, is refused as it is decoded.
-                throw AppError(.unprocessableContent, error.catalogueKey, field: "deadlines.\(error.field)", arguments: ["field": error.field])
+                // A window that is not positive, longer than a week, or accept after done, is refused as it is decoded.
+                throw AppError(.unprocessableContent, error.catalogueKey, field: "deadlines.\(error.field)", arguments: error.arguments)
             }
             let rules = try await rules(body.routingRules ?? [], district: district)
             let policy = DistrictRequestPolicy(deadlines: body.deadlines ?? .standard, rules: rules)

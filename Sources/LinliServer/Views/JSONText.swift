@@ -95,9 +95,10 @@ struct JSONText {
     private static let hex = Array("0123456789abcdef".utf8)
 
     /// `2022-04-15T05:20:00Z`: the civil date of the day count, then the time of day; fractions of a
-    /// second are dropped.
+    /// second are dropped. A date outside years 1 to 9999 (only a corrupt row holds one) is written
+    /// as the nearest of those bounds, so the answer stays valid ISO 8601 and nothing traps.
     static func appendISO8601(_ date: Date, to bytes: inout [UInt8]) {
-        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
+        let seconds = date.representableSecondsSince1970
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
         let civil = CivilDate(daysSinceUnixEpoch: Int(days))

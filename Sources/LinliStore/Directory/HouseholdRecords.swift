@@ -158,11 +158,6 @@ public enum HouseholdRecords {
     }
 }
 
-extension Date {
-    public var millisecondsSince1970: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
-    public init(millisecondsSince1970: Int64) { self.init(timeIntervalSince1970: Double(millisecondsSince1970) / 1000) }
-}
-
 extension HouseholdRecords {
     /// The stored hash of a household's code. `forUpdate` (PostgreSQL only) locks the row for the
     /// rest of the transaction.

@@ -22,7 +22,15 @@ public enum RequestPolicyRecords {
     public static func policy(districtID: PlaceID, on db: any SQLDatabase) async throws -> StoredRequestPolicy? {
         guard let row = try await db.raw("SELECT * FROM request_policies WHERE district_id = \(bind: districtID)").first() else { return nil }
         let decoder = JSONDecoder()
-        let deadlines = try decoder.decode(DeadlinePolicy.self, from: Data(try row.decode(column: "deadlines", as: String.self).utf8))
+        let deadlines: DeadlinePolicy
+        do {
+            deadlines = try decoder.decode(DeadlinePolicy.self, from: Data(try row.decode(column: "deadlines", as: String.self).utf8))
+        } catch is DeadlinePolicyError {
+            // Deadlines are checked when they are set, but a row saved before a bound existed can
+            // break it. Filing in that district must go on, so such a row gives way to the
+            // standard deadlines instead of failing every filing; the API shows what is in force.
+            deadlines = .standard
+        }
         let rules = try decoder.decode([RoutingRule].self, from: Data(try row.decode(column: "routing_rules", as: String.self).utf8))
         return StoredRequestPolicy(
             districtID: districtID, policy: DistrictRequestPolicy(deadlines: deadlines, rules: rules),
