@@ -4,6 +4,7 @@ extension Catalogue {
         "error.field.required": .init("{field}不能为空", "{field} is required"),
         "error.field.invalid": .init("{field}格式不正确", "{field} is not valid"),
         "error.field.too_long": .init("{field}太长（最多 {max} 个字）", "{field} is too long (at most {max} characters)"),
+        "error.body.invalid_text": .init("提交的内容含有无法识别的字符，请检查后重新输入", "The form contains characters that are not valid text; check it and type them again"),
         "error.body.invalid_json": .init("请求内容不是有效的 JSON", "The request body is not valid JSON"),
         "error.not_found": .init("找不到该记录", "Not found"),
         "error.forbidden": .init("您没有权限查看或操作此内容", "You are not allowed to see or do this"),

@@ -821,7 +821,8 @@ extension OpenAPIDocument {
       "schema": {
        "type": "string",
        "maxLength": 200
-      }
+      },
+      "description": "Makes a re-sent form file once: the same key with the same household, category and description answers 200 with the request it filed. The same key with a different form answers 422 (requests.idempotency_key_reused) and files nothing."
      }
     ],
     "requestBody": {
@@ -868,6 +869,9 @@ extension OpenAPIDocument {
       "$ref": "#/components/responses/Error"
      },
      "409": {
+      "$ref": "#/components/responses/Error"
+     },
+     "422": {
       "$ref": "#/components/responses/Error"
      },
      "503": {

@@ -74,8 +74,10 @@ struct RequestService: Sendable {
                 let settled = try await services.store.read { db -> Filed? in
                     if let key = idempotencyKey, let existing = try await RequestRecords.requestID(idempotencyKey: key, scope: submission.scope, on: db),
                        let stored = try await RequestRecords.request(id: existing, on: db) {
-                        guard Self.mayReplay(stored, to: grants) else { throw AppError.notFound }
-                        return Filed(stored: stored, created: false)
+                        switch Self.replay(stored, to: submission) {
+                        case .replayed(let stored), .created(let stored): return Filed(stored: stored, created: false)
+                        case .refused(let error): throw error
+                        }
                     }
                     try await Self.refuseDuplicate(householdID: submission.filing.householdID, category: submission.filing.category, on: db)
                     return nil
@@ -164,7 +166,7 @@ struct RequestService: Sendable {
         for index in keyed {
             guard let key = submissions[index].idempotencyKey, let id = known[IdempotencyKey(scope: submissions[index].scope, key: key)] else { continue }
             guard let stored = try await RequestRecords.request(id: id, on: db) else { throw StoreError.conflict("an idempotency key names a missing request") }
-            outcomes[index] = mayReplay(stored, to: submissions[index].grants) ? .replayed(stored) : .refused(.notFound)
+            outcomes[index] = replay(stored, to: submissions[index])
         }
 
         // One open request per household and kind: a second is offered for merging. Within the
@@ -254,7 +256,7 @@ struct RequestService: Sendable {
         }
         for (index, first) in sameKey {
             guard case .created(let stored) = outcomes[first] else { throw StoreError.conflict("a form sent twice in one batch was not filed the first time") }
-            outcomes[index] = .replayed(stored)
+            outcomes[index] = replay(stored, to: submissions[index])
         }
         return try outcomes.map { outcome in
             guard let outcome else { throw StoreError.conflict("a filing in a batch has no outcome") }
@@ -273,10 +275,19 @@ struct RequestService: Sendable {
         return nil
     }
 
-    /// A key names a request its sender filed; staff who have since lost the request's place no
-    /// longer see it (404, as for any request outside their places).
-    private static func mayReplay(_ stored: StoredRequest, to grants: Grants?) -> Bool {
-        grants.map { $0.allows(.viewDirectory, at: stored.path) } ?? true
+    /// The answer to a form whose key named `stored`. Staff who have since lost the request's place
+    /// no longer see it (404, as for any request outside their places). A key sent again with
+    /// another household, kind or text is not a re-send but a reused key: answering with the first
+    /// request would leave the second household without one, so it is refused (422, as the IETF
+    /// Idempotency-Key draft says) and nothing is filed.
+    private static func replay(_ stored: StoredRequest, to submission: FilingSubmission) -> FilingOutcome {
+        if let grants = submission.grants, !grants.allows(.viewDirectory, at: stored.path) { return .refused(.notFound) }
+        let filing = submission.filing
+        guard stored.request.householdID == filing.householdID, stored.request.category == filing.category,
+              stored.request.description == filing.description else {
+            return .refused(AppError(.unprocessableContent, "requests.idempotency_key_reused", field: "Idempotency-Key"))
+        }
+        return .replayed(stored)
     }
 
     static func duplicate(of id: LinliCore.RequestID) -> AppError {

@@ -5,6 +5,7 @@ import LinliCore
 import LinliServer
 import LinliStore
 import LinliTestSupport
+import SQLKit
 import Testing
 
 @Suite("Requests over HTTP: filed by a household, owned, tracked to done")
@@ -78,6 +79,33 @@ struct RequestHTTPTests {
             let message = try #require((try duplicate.jsonObject()["error"] as? [String: Any])?["message"] as? String)
             #expect(message.contains("\(try #require(try first.jsonObject()["id"] as? Int))"))
             #expect(try await Self.file(household, category: "medicine", description: "胰岛素只剩两天的量", client: client).status == .created)
+        }
+    }
+
+    @Test("an Idempotency-Key reused with another form answers 422 and files nothing; the first form sent again still answers 200", arguments: TestEngine.available)
+    func reusedKeyWithAnotherForm(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app, client in
+            let (household, householdID) = try await Self.householdToken(app, client: client)
+            let first = try await Self.file(household, key: "form-7", client: client)
+            #expect(first.status == .created)
+            for (category, description) in [("medicine", "胰岛素只剩两天的量"), ("food", "还需要油和盐")] {
+                let reused = try await Self.file(household, category: category, description: description, key: "form-7", client: client)
+                #expect(reused.status == .unprocessableContent, "\(category): \(reused.status)")
+                let error = try #require(try reused.jsonObject()["error"] as? [String: Any])
+                #expect(error["code"] as? String == "requests.idempotency_key_reused")
+                #expect(error["field"] as? String == "Idempotency-Key")
+            }
+            #expect(try await Self.file(household, key: "form-7", client: client).status == .ok)
+            // A volunteer reusing a key for another household: that household gets nothing filed by mistake.
+            let leader = try await client.token(phone: try app.account(.buildingLeader).phone)
+            let other = try await app.household(under: try app.account(.buildingLeader).placeID, index: 1)
+            #expect(other != householdID)
+            let mine = try await client.execute(uri: "/api/v1/requests", method: .post, headers: [.authorization: "Bearer \(leader)", .contentType: "application/json", .init("Idempotency-Key")!: "leader-1"], body: .init(string: #"{"household_id":\#(householdID),"category":"medicine","description":"降压药"}"#))
+            #expect(mine.status == .created)
+            let reused = try await client.execute(uri: "/api/v1/requests", method: .post, headers: [.authorization: "Bearer \(leader)", .contentType: "application/json", .init("Idempotency-Key")!: "leader-1"], body: .init(string: #"{"household_id":\#(other),"category":"medicine","description":"降压药"}"#))
+            #expect(reused.status == .unprocessableContent)
+            let count = try await app.store.read { db in try await db.raw("SELECT COUNT(*) AS n FROM requests WHERE household_id = \(bind: other)").first()?.decode(column: "n", as: Int.self) }
+            #expect(count == 0)
         }
     }
 

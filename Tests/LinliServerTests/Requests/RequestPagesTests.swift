@@ -5,6 +5,7 @@ import LinliCore
 import LinliServer
 import LinliStore
 import LinliTestSupport
+import SQLKit
 import Testing
 
 @Suite("Requests in the browser: resident pages and the volunteer's queue")
@@ -57,5 +58,38 @@ struct RequestPagesTests {
             let foreign = try await leader.get("/board?place=\(try app.account(.buildingLeader, index: 1).placeID)", client: client)
             #expect(foreign.status == .notFound)
         }
+    }
+
+    @Test("a form whose text is not UTF-8 once decoded is refused (400) and stores nothing, as the API refuses it", arguments: [TestEngine.sqlite])
+    func invalidUTF8FormIsRefused(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app, client in
+            let target = try #require(app.demo.households.first)
+            var resident = Browser()
+            let codeForm = try await resident.get("/code", client: client)
+            _ = try await resident.post("/code", form: ["household_id": "\(target.id)", "code": target.code.description, "_csrf": try Browser.csrfToken(in: codeForm)], client: client)
+            let newForm = try await resident.get("/requests/new", client: client)
+            let csrf = try Browser.csrfToken(in: newForm)
+            func send(_ description: String) async throws -> TestResponse {
+                let body = "_csrf=\(csrf)&idempotency_key=k-\(description.count)&category=medicine&description=\(description)"
+                return try await client.execute(uri: "/requests", method: .post, headers: [.contentType: "application/x-www-form-urlencoded", .cookie: resident.cookieHeader], body: .init(string: body))
+            }
+            for broken in ["%FF%FE", "%E9%99", "ok%C0%AF", "%ED%A0%80"] {
+                let refused = try await send(broken)
+                #expect(refused.status == .badRequest, "\(broken): \(refused.status)")
+                #expect(refused.text.contains(Catalogue.text("error.body.invalid_text", .zhHans)))
+            }
+            let stored = try await app.store.read { db in try await db.raw("SELECT COUNT(*) AS n FROM requests").first()?.decode(column: "n", as: Int.self) }
+            #expect(stored == 0)
+            #expect(try await send("%E9%99%8D%E5%8E%8B%E8%8D%AF+%E4%B8%A4%E7%9B%92").status == .seeOther, "降压药 两盒, properly encoded, is filed")
+        }
+    }
+
+    @Test("form text: escapes and + decoded before the UTF-8 check; a stray % is text")
+    func formTextDecoding() {
+        #expect(FormText.decodesToUTF8(Array("a=1&b=%E5%BC%A0+x".utf8)))
+        #expect(FormText.decodesToUTF8(Array("a=100%&b=%2".utf8)), "a % without two hex digits stays a %")
+        #expect(!FormText.decodesToUTF8(Array("a=%ff".utf8)))
+        #expect(!FormText.decodesToUTF8(Array("a=%E5%BC&b=%BC".utf8)), "a character cut by a separator")
+        #expect(!FormText.decodesToUTF8([0x61, 0x3D, 0xFF]), "a raw byte that is not UTF-8")
     }
 }
