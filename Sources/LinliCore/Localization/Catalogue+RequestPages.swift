@@ -47,6 +47,7 @@ extension Catalogue {
         "chain_list.import.line": .init("接龙内容", "Line"),
         "chain_list.import.filed": .init("已提交 {count} 条诉求，{refused} 条未提交（如已有同类未办结诉求）", "{count} requests filed; {refused} not filed (e.g. an open request of that kind exists)"),
         "chain_list.match.none": .init("找不到这户", "No such household here"),
+        "chain_list.match.other_compound": .init("这一行写的是别的小区，请核对后再决定", "This line names another compound: check it before filing"),
         "chain_list.match.several": .init("对应到多户，请写明小区或弄号", "Matches several households: add the compound or lane"),
         "field.message": .init("接龙内容", "Chain message"),
         "requests.board.title": .init("{place}：诉求看板", "{place}: request board"),

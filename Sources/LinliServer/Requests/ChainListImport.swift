@@ -6,7 +6,8 @@ import LinliStore
 
 /// A pasted chain list (接龙) turned into requests: every line is parsed and matched to a
 /// household under the place; lines that match no household, or several, are shown for a person
-/// to fix and never dropped (issue 3, item 6).
+/// to fix and never dropped. A line naming another compound is shown too, never filed for a
+/// room of the same number here.
 struct ChainListImport: Sendable {
     let services: AppServices
 
@@ -43,6 +44,8 @@ struct ChainListImport: Sendable {
                         found = found.filter { $0.compound.contains("\(lane)弄") }
                     }
                     switch found.count {
+                    case 1 where ChainListCompound.namesAnother(text, than: found[0].compound):
+                        rows.append(Row(line: entry.line, text: text, household: nil, problem: "chain_list.match.other_compound"))
                     case 1: rows.append(Row(line: entry.line, text: text, household: found[0], problem: nil))
                     case 0: rows.append(Row(line: entry.line, text: text, household: nil, problem: "chain_list.match.none"))
                     default: rows.append(Row(line: entry.line, text: text, household: nil, problem: "chain_list.match.several"))

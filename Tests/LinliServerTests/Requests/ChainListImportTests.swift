@@ -4,6 +4,7 @@ import LinliCore
 import LinliServer
 import LinliStore
 import LinliTestSupport
+import SQLKit
 import Testing
 
 @Suite("Chain lists pasted from the group become requests; no line is dropped")
@@ -39,6 +40,27 @@ struct ChainListImportTests {
             let committeeForm = try await staff.get("/places/\(committee)/chain-list", client: client)
             let wide = try await staff.post("/places/\(committee)/chain-list", form: ["_csrf": try Browser.csrfToken(in: committeeForm), "message": "1. 1-101 王 1袋", "category": "food"], client: client)
             #expect(wide.text.contains(Catalogue.text("chain_list.match.several", .zhHans)))
+        }
+    }
+
+    @Test("a line naming another compound is shown for a person, never filed for the room of the same number here", arguments: [TestEngine.sqlite])
+    func lineFromAnotherCompound(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app, client in
+            let compoundID = try app.account(.compoundLead).placeID
+            let compoundName = try #require(try await app.store.read { db in try await DirectoryRecords.place(id: compoundID, on: db) }).name
+            #expect(!compoundName.contains("东林"), "the demo compound is not the one the line names")
+            var lead = Browser()
+            try await lead.logIn(phone: try app.account(.compoundLead).phone, client: client)
+            let form = try await lead.get("/places/\(compoundID)/chain-list", client: client)
+            let csrf = try Browser.csrfToken(in: form)
+            let message = "#接龙 鸡蛋\n1. 东林花园1-101 王 1箱\n2. \(compoundName)1-102 李 1箱\n3. 2-102 张 1箱\n"
+            let confirmed = try await lead.post("/places/\(compoundID)/chain-list", form: ["_csrf": csrf, "message": message, "category": "food", "confirm": "yes"], client: client)
+            #expect(confirmed.status == .ok)
+            #expect(confirmed.text.contains(Catalogue.text("chain_list.match.other_compound", .zhHans)))
+            let rooms = try await app.store.read { db in
+                try await db.raw("SELECT h.room FROM requests r JOIN households h ON h.id = r.household_id ORDER BY h.room").all().map { try $0.decode(column: "room", as: String.self) }
+            }
+            #expect(rooms == ["102", "102"], "the line from 东林花园 filed nothing; the compound's own name and no name at all file as before")
         }
     }
 }

@@ -178,3 +178,24 @@ struct ChainListLineTests {
         #expect(a.householdKey == b.householdKey)
     }
 }
+
+@Suite("Chain-list lines that name a compound")
+struct ChainListCompoundTests {
+    @Test("estate names are found by their suffix; the generic 小区 is not a name")
+    func mentions() {
+        #expect(ChainListCompound.mentions(in: "联洋花园3-502 张 2箱") == ["联洋花园"])
+        #expect(ChainListCompound.mentions(in: "1. 金山新村12号301") == ["金山新村"])
+        #expect(ChainListCompound.mentions(in: "2-301 放小区门口") == [])
+        #expect(ChainListCompound.mentions(in: "3-201 王 2盒").isEmpty)
+    }
+
+    @Test("another compound's name is flagged; this compound's name, a phase of it, or no name is not")
+    func namesAnother() {
+        #expect(ChainListCompound.namesAnother("联洋花园3-502 张 2箱", than: "锦园佳苑"))
+        #expect(ChainListCompound.namesAnother("【联洋花园】3-502", than: "锦园佳苑"))
+        #expect(!ChainListCompound.namesAnother("锦园佳苑3-502 张", than: "锦园佳苑"))
+        #expect(!ChainListCompound.namesAnother("住联洋花园3-502", than: "联洋花园二期"))
+        #expect(!ChainListCompound.namesAnother("3-502 张 2箱", than: "锦园佳苑"))
+        #expect(!ChainListCompound.namesAnother("3-502 放小区门口", than: "锦园佳苑"))
+    }
+}
