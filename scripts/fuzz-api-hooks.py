@@ -6,7 +6,8 @@ What they do, each for a reason the fuzzer cannot know from the OpenAPI document
 - DELETE /api/v1/auth/token revokes the token it is sent with, so each such call gets a token of
   its own, logged in for a spare demo account from another loopback address (127.0.0.2 ...): the
   fuzzing of POST /api/v1/auth/token soon trips the per-IP and per-phone failure limits of
-  127.0.0.1 and the admin's phone.
+  127.0.0.1 and the admin's phone. The admin's token is never revoked, so nothing in the run
+  ends it legitimately, and fuzz-api fails when it stops working.
 - POST /api/v1/places/{id}/webhooks: any URL with an authority ("//") is rewritten to a closed
   loopback port before it is sent, because the server's job runner delivers notifications to the
   targets it stores, and a generated host must never receive traffic from this machine.
@@ -14,8 +15,9 @@ What they do, each for a reason the fuzzer cannot know from the OpenAPI document
   of the request policy, which only a district has) become ones that exist (chosen by the generated value, so runs stay reproducible); a third of the register
   uploads become a small valid CSV; half the request descriptions lose their control characters;
   the household-code session follows code rotations.
-- every response is counted, and every failed check is written down with a curl line that
-  reproduces it, to LINLI_FUZZ_RECORD_DIR (calls.jsonl, failures.jsonl).
+- every response is counted (with the token it was sent with: admin, household, other), and
+  every failed check is written down with a curl line that reproduces it, to
+  LINLI_FUZZ_RECORD_DIR (calls.jsonl, failures.jsonl).
 """
 
 from __future__ import annotations
@@ -119,6 +121,14 @@ class LinliAuth:
         case.headers = headers
 
 
+def _bearer(authorization: str | None) -> str | None:
+    """The token of an Authorization header, read as the server reads it: the scheme in any case,
+    the token trimmed."""
+    if not authorization or authorization[:7].lower() != "bearer ":
+        return None
+    return authorization[7:].strip() or None
+
+
 def _spare_token() -> str | None:
     """A fresh token of the spare account, for one DELETE /api/v1/auth/token."""
     for _ in range(3):
@@ -203,9 +213,11 @@ def before_call(context, case, kwargs):
     if op == "POST /api/v1/places/{id}/webhooks":
         case.body = _safe_webhook_body(case.body)
     elif op == "DELETE /api/v1/auth/token":
-        if authorization == f"Bearer {TOKEN}":
+        # However the header is spelled, the admin's token is never revoked: the run's later calls
+        # need it, and fuzz-api fails when it stops working. Without a spare token the call goes
+        # with a token that is no one's.
+        if _bearer(authorization) == TOKEN:
             spare = _spare_token()
-            # Never the admin's token: without a spare one the call goes with a token that is no one's.
             headers["Authorization"] = f"Bearer {spare or 'linli-fuzz-no-spare-token'}"
             case.headers = headers
     elif op == "GET /api/v1/household":
@@ -309,7 +321,9 @@ SAMPLES_PER_STATUS = 3
 def after_call(context, case, response):
     op = _op(case)
     _learn(case, response)
-    record = {"op": op, "status": response.status_code, "phase": _phase(case), "mode": _mode(case)}
+    token = _bearer((response.request.headers or {}).get("Authorization"))
+    sent_with = "admin" if token == TOKEN else "household" if token in _household_tokens else "other" if token else None
+    record = {"op": op, "status": response.status_code, "phase": _phase(case), "mode": _mode(case), "token": sent_with}
     if response.status_code >= 400 and len(response.content or b"") < 2000:
         try:
             error = json.loads(response.content).get("error") or {}
