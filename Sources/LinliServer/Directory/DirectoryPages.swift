@@ -38,12 +38,16 @@ struct DirectoryPages {
                 let count = child.childCount.map { " <span class=\"muted\">(\($0))</span>" } ?? ""
                 return "<li><a href=\"\(link)\">\(escape(child.name))</a>\(count)</li>"
             }.joined()
+            // A place above the viewer's own shows its name and the way down, not its tools: a
+            // link the viewer cannot follow would only answer 404.
+            let inside = identity.grants.allows(.viewDirectory, at: PlacePath(rawValue: view.place.path))
+            let chainListLink = inside ? " · <a href=\"/places/\(view.place.id)/chain-list\">\(context.t("chain_list.import.link"))</a>" : ""
             let managesRegister = view.place.level <= .compound && identity.grants.allows(.manageRegister, at: PlacePath(rawValue: view.place.path))
             let registerLink = managesRegister ? " · <a href=\"/places/\(view.place.id)/register\">\(context.t("register.link"))</a> · <a href=\"/places/\(view.place.id)/codes\">\(context.t("directory.codes.link"))</a>" : ""
             return Page(title: view.place.name, context: context) {
                 """
                 <p class="muted">\(crumbs) · \(context.t("level.\(view.place.level.rawValue)"))</p>
-                <p><a href="/households?place=\(view.place.id)">\(context.t("directory.search_here"))</a> · <a href="/volunteers?place=\(view.place.id)">\(context.t("nav.volunteers"))</a> · <a href="/teams?place=\(view.place.id)">\(context.t("nav.teams"))</a> · <a href="/places/\(view.place.id)/chain-list">\(context.t("chain_list.import.link"))</a>\(registerLink)</p>
+                <p><a href="/households?place=\(view.place.id)">\(context.t("directory.search_here"))</a> · <a href="/volunteers?place=\(view.place.id)">\(context.t("nav.volunteers"))</a> · <a href="/teams?place=\(view.place.id)">\(context.t("nav.teams"))</a>\(chainListLink)\(registerLink)</p>
                 <ul>\(children)</ul>
                 """
             }.response()
