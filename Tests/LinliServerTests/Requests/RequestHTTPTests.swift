@@ -147,21 +147,33 @@ struct RequestHTTPTests {
         }
     }
 
-    @Test("two people accepting at once: exactly one wins, the other gets 409", arguments: TestEngine.available)
+    @Test("people accepting at once: exactly one wins, the others get 409", arguments: TestEngine.available)
     func concurrentAccept(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app, client in
             let (household, _) = try await Self.householdToken(app, client: client)
             let id = try #require(try await Self.file(household, client: client).jsonObject()["id"] as? Int)
-            let tokens = [
-                try await client.token(phone: try app.account(.buildingLeader).phone),
-                try await client.token(phone: try app.account(.compoundLead).phone),
-            ]
-            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
-                for token in tokens { group.addTask { try await Self.act(id, "accept", token: token, client: client).status } }
-                return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
+            var tokens: [String] = []
+            for role in [RoleKind.buildingLeader, .compoundLead, .committeeStaff, .subdistrictStaff, .districtStaff, .admin] {
+                tokens.append(try await client.token(phone: try app.account(role).phone))
             }
-            #expect(statuses.count { $0 == .ok } == 1)
-            #expect(statuses.count { $0 == .conflict } == 1)
+            // All calls leave together, and the test checks that they were in flight together.
+            let barrier = Barrier(count: tokens.count)
+            let clock = ContinuousClock()
+            let calls = try await withThrowingTaskGroup(of: (status: HTTPResponse.Status, sent: ContinuousClock.Instant, answered: ContinuousClock.Instant).self) { group in
+                for token in tokens {
+                    group.addTask {
+                        await barrier.arriveAndWait()
+                        let sent = clock.now
+                        let status = try await Self.act(id, "accept", token: token, client: client).status
+                        return (status, sent, clock.now)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(calls.count { $0.status == .ok } == 1)
+            #expect(calls.count { $0.status == .conflict } == tokens.count - 1)
+            let sentLast = try #require(calls.map(\.sent).max()), answeredFirst = try #require(calls.map(\.answered).min())
+            #expect(sentLast < answeredFirst, "every accept was sent before the first was answered")
         }
     }
 

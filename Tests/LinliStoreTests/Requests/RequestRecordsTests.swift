@@ -42,11 +42,16 @@ struct RequestRecordsTests {
     func concurrentAccept(engine: TestEngine) async throws {
         try await withTestStore(engine) { store in
             let (stored, users) = try await Self.fileRequest(store)
+            // Each reads the request, and none writes before all have read: the race is real.
+            let barrier = Barrier(count: users.count)
             let winners = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for user in users {
                     group.addTask {
-                        let change = try stored.request.accept(by: user, at: Self.now.addingTimeInterval(60))
-                        return try await store.write { db in try await RequestRecords.apply(change, expectedVersion: stored.version, on: db) }
+                        let read = try #require(try await store.read { db in try await RequestRecords.request(id: stored.request.id, on: db) })
+                        #expect(read.request.status == .new)
+                        await barrier.arriveAndWait()
+                        let change = try read.request.accept(by: user, at: Self.now.addingTimeInterval(60))
+                        return try await store.write { db in try await RequestRecords.apply(change, expectedVersion: read.version, on: db) }
                     }
                 }
                 return try await group.reduce(into: [Bool]()) { $0.append($1) }
