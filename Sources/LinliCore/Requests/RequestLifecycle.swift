@@ -222,12 +222,16 @@ extension Request {
     public func escalate(_ step: EscalationStep, at now: Date) throws(RequestRuleError) -> RequestChange {
         guard status.isOpen else { throw RequestRuleError(.alreadyClosed) }
         guard escalationLevel == step.fromEscalationLevel else { throw RequestRuleError(.escalationStale) }
+        // Levels grow by one per place above the household; only a corrupt row holds the largest
+        // integer, and it must not trap the job runner for every request behind it.
+        let (nextLevel, overflow) = step.fromEscalationLevel.addingReportingOverflow(1)
+        guard !overflow else { throw RequestRuleError(.escalationStale) }
         var next = self
         next.ownerPlaceID = step.toPlaceID
         next.ownerUserID = nil
         next.acceptBy = step.acceptBy
         next.doneBy = step.doneBy
-        next.escalationLevel = step.fromEscalationLevel + 1
+        next.escalationLevel = nextLevel
         return moved(to: next, .new, kind: .escalate, by: .system, at: now, note: step.missed.rawValue)
     }
 

@@ -369,7 +369,9 @@ struct RequestService: Sendable {
             }
             try await Self.scheduleDeadline(change.request, at: now, on: db)
             try await AuditRecords.append([AuditEntry(at: now, actor: RequestRecords.encode(actor), action: "request.\(change.transition.kind.rawValue)", entity: "request", entityID: "\(id)", path: stored.path.rawValue, before: stored.request.status.rawValue, after: change.request.status.rawValue, requestID: httpRequestID)], on: db)
-            return StoredRequest(request: change.request, version: stored.version + 1, path: stored.path, districtID: stored.districtID)
+            // Wrapping only matters for a corrupt row at the largest version; a later change to it
+            // then answers "changed meanwhile" instead of trapping.
+            return StoredRequest(request: change.request, version: stored.version &+ 1, path: stored.path, districtID: stored.districtID)
         }
     }
 

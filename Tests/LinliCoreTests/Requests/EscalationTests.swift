@@ -67,6 +67,15 @@ struct EscalationTests {
         #expect(throws: RequestRuleError(.escalationStale)) { try applied.escalate(decidedByB, at: now) }
     }
 
+    @Test("a request stored at the largest escalation level is refused as stale, never trapped on")
+    func largestLevelDoesNotTrap() throws {
+        let now = F.morning.addingTimeInterval(F.hours(13))
+        var request = F.filed(urgency: .normal)
+        request.escalationLevel = .max
+        let step = try #require(Escalation.step(for: request, places: F.places, policy: .standard, now: now))
+        #expect(throws: RequestRuleError(.escalationStale)) { try request.escalate(step, at: now) }
+    }
+
     @Test("work accepted but not done by its done-by deadline goes back to new with the next tier")
     func doneByMissed() throws {
         var clock = DrivenClock(now: F.morning)
