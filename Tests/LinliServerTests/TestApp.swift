@@ -107,6 +107,13 @@ struct Browser {
         return String(html[start...].prefix { $0 != "\"" })
     }
 
+    /// Opens a household with its code through the code page, as a resident does; the answer to the form.
+    @discardableResult
+    mutating func openHousehold(_ household: DemoSeeder.DemoHousehold, client: some TestClientProtocol) async throws -> TestResponse {
+        let form = try await get("/code", client: client)
+        return try await post("/code", form: ["household_id": "\(household.id)", "code": household.code.description, "_csrf": try Self.csrfToken(in: form)], client: client)
+    }
+
     mutating func logIn(phone: String, client: some TestClientProtocol) async throws {
         let form = try await get("/login", client: client)
         let response = try await post("/login", form: ["phone": phone, "password": DemoSeeder.password, "_csrf": try Self.csrfToken(in: form), "next": "/"], client: client)

@@ -59,8 +59,7 @@ struct PagesTests {
         try await TestApp.run(engine) { app, client in
             let target = try #require(app.demo.households.first)
             var browser = Browser()
-            let form = try await browser.get("/code", client: client)
-            let opened = try await browser.post("/code", form: ["household_id": "\(target.id)", "code": target.code.description, "_csrf": try Browser.csrfToken(in: form)], client: client)
+            let opened = try await browser.openHousehold(target, client: client)
             #expect(opened.status == .seeOther && opened.headers[.location] == "/my-household")
             let page = try await browser.get("/my-household", client: client)
             #expect(page.status == .ok && page.text.contains("id=\"residents\""))

@@ -136,9 +136,7 @@ struct OutOfRangeTests {
                 #expect(response.status.code < 500, "household: GET \(path) answered \(response.status)")
             }
             var resident = Browser()
-            let code = try #require(app.demo.households.first).code
-            let form = try await resident.get("/code", client: client)
-            _ = try await resident.post("/code", form: ["household_id": "\(householdID)", "code": code.value, "_csrf": try Browser.csrfToken(in: form)], client: client)
+            try await resident.openHousehold(try #require(app.demo.households.first), client: client)
             for path in ["/my-household", "/requests/\(requestID)", "/requests/new"] {
                 let response = try await resident.get(path, client: client)
                 #expect(response.status.code < 500, "household page \(path) answered \(response.status)")

@@ -15,8 +15,7 @@ struct RequestPagesTests {
         try await TestApp.run(engine) { app, client in
             let target = try #require(app.demo.households.first)
             var resident = Browser()
-            let codeForm = try await resident.get("/code", client: client)
-            _ = try await resident.post("/code", form: ["household_id": "\(target.id)", "code": target.code.description, "_csrf": try Browser.csrfToken(in: codeForm)], client: client)
+            try await resident.openHousehold(target, client: client)
             let newForm = try await resident.get("/requests/new", client: client)
             #expect(newForm.status == .ok)
             let key = try #require(newForm.text.range(of: "name=\"idempotency_key\" value=\"").map { String(newForm.text[$0.upperBound...].prefix { $0 != "\"" }) })
@@ -65,8 +64,7 @@ struct RequestPagesTests {
         try await TestApp.run(engine) { app, client in
             let target = try #require(app.demo.households.first)
             var resident = Browser()
-            let codeForm = try await resident.get("/code", client: client)
-            _ = try await resident.post("/code", form: ["household_id": "\(target.id)", "code": target.code.description, "_csrf": try Browser.csrfToken(in: codeForm)], client: client)
+            try await resident.openHousehold(target, client: client)
             let newForm = try await resident.get("/requests/new", client: client)
             let csrf = try Browser.csrfToken(in: newForm)
             func send(_ description: String) async throws -> TestResponse {
