@@ -24,6 +24,7 @@ public enum CanonicalPath {
     /// dropped, `..` resolved, ASCII letters in lower case: every route Linli has is spelled
     /// that way. A segment whose escapes are not valid UTF-8 is kept as sent and matches nothing.
     public static func of(_ path: String) -> String {
+        if isCanonical(path) { return path }
         var segments: [Substring] = []
         for raw in path.split(separator: "/", omittingEmptySubsequences: true) {
             let decoded = raw.contains("%") ? (String(raw).removingPercentEncoding.map { Substring($0) } ?? raw) : raw
@@ -38,5 +39,36 @@ public enum CanonicalPath {
         let joined = "/" + segments.joined(separator: "/")
         guard joined.utf8.contains(where: { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) else { return joined }
         return String(decoding: joined.utf8.map { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
+    }
+
+    /// The spelling nearly every request arrives in, checked in one pass over its bytes so the
+    /// common case allocates nothing: a leading `/`, no escapes, no capitals, no empty, `.` or
+    /// `..` segment, no trailing `/` (but for `/` itself).
+    static func isCanonical(_ path: String) -> Bool {
+        var segmentLength = 0
+        var segmentDots = 0
+        var first = true
+        for byte in path.utf8 {
+            if first {
+                guard byte == UInt8(ascii: "/") else { return false }
+                first = false
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "/"):
+                if segmentLength == 0 || segmentDots == segmentLength { return false }
+                segmentLength = 0
+                segmentDots = 0
+            case UInt8(ascii: "%"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                return false
+            case UInt8(ascii: "."):
+                segmentLength += 1
+                segmentDots += 1
+            default:
+                segmentLength += 1
+            }
+        }
+        if first { return false }
+        return segmentLength == 0 ? path.utf8.count == 1 : segmentDots != segmentLength || segmentDots > 2
     }
 }

@@ -68,6 +68,19 @@ struct OneDoorTests {
         #expect(CanonicalPath.of("/requests/%E4%B8%AD") == "/requests/中")
     }
 
+    @Test("over 20,000 random paths the canonical form is stable and has no empty or dot segment (the fast path never lets one through)")
+    func canonicalFastPathAgrees() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["/", "/", ".", "..", "a", "api", "A", "%", "%2F", "%2e", "%41", "%ff", "1", "-", "中"]
+        for _ in 0..<20_000 {
+            let path = (0..<Int.random(in: 0...8, using: &generator)).map { _ in pieces.randomElement(using: &generator) ?? "" }.joined()
+            let canonical = CanonicalPath.of(path)
+            #expect(CanonicalPath.of(canonical) == canonical, "\(path) → \(canonical)")
+            #expect(canonical.hasPrefix("/"))
+            #expect(!canonical.contains("//") && !canonical.contains("/./") && !canonical.hasSuffix("/.") || canonical == "/", "\(path) → \(canonical)")
+        }
+    }
+
     @Test("HEAD answers like GET without a body, on pages and on the API")
     func headAnswersLikeGet() async throws {
         try await TestApp.run(.sqlite) { app, client in
