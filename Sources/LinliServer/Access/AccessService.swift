@@ -75,7 +75,7 @@ struct AccessService: Sendable {
         return Opened(token: token, session: session)
     }
 
-    static let purgeJobKind = "access.purge"
+    static let purgeJobKind = "sessions.purge"
 
     /// Deletes expired sessions and guess counters once an hour, on one node of the deployment;
     /// neither opens or refuses anything any more, they only take up room.
