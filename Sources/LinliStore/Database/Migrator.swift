@@ -9,16 +9,15 @@ struct Migration: Sendable {
     let statements: @Sendable (SQLDialectFragments) -> [String]
     /// Rows SQL alone cannot rewrite (a code keyed with a secret the database does not hold), run
     /// in the same transaction after the statements.
-    var rewrite: (@Sendable (MigrationContext, any SQLDatabase) async throws -> Void)?
+    let rewrite: (@Sendable (MigrationContext, any SQLDatabase) async throws -> Void)?
 
-    init(version: Int, name: String, statements: @escaping @Sendable (SQLDialectFragments) -> [String]) {
+    init(
+        version: Int, name: String, statements: @escaping @Sendable (SQLDialectFragments) -> [String],
+        rewrite: (@Sendable (MigrationContext, any SQLDatabase) async throws -> Void)? = nil
+    ) {
         self.version = version
         self.name = name
         self.statements = statements
-    }
-
-    init(version: Int, name: String, statements: @escaping @Sendable (SQLDialectFragments) -> [String], rewrite: @escaping @Sendable (MigrationContext, any SQLDatabase) async throws -> Void) {
-        self.init(version: version, name: name, statements: statements)
         self.rewrite = rewrite
     }
 }
