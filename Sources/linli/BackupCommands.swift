@@ -24,6 +24,8 @@ struct Backup: AsyncParsableCommand {
         let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
         print(String(format: "backup: %@, %d tables, %d rows, %.1f MiB, integrity ok, %.1f s", file, fingerprint.tables.count, fingerprint.rows, Double(size) / 1_048_576, Date().timeIntervalSince(started)))
         print(fingerprint)
+        // The key stays out on purpose: a stolen backup must not give up the household codes.
+        print("not in the backup: \(keyName(database)). Keep a copy of it apart from the backup: a restore needs it to check household codes, and the backup alone cannot test one.")
     }
 }
 
@@ -50,5 +52,12 @@ struct Restore: AsyncParsableCommand {
         }
         print("restored: \(target) from \(file), \(fingerprint.tables.count) tables, \(fingerprint.rows) rows, integrity ok")
         print(fingerprint)
+        print("household codes are checked with \(keyName(database)), which a backup does not hold: if this machine lost it, put the copy kept with the backup back (mode 0600) before starting linli, which refuses to start without it.")
     }
+}
+
+/// How the household code key of `database` is named to the person running a command.
+private func keyName(_ database: DatabaseOptions) -> String {
+    guard let path = try? database.householdCodeKeyPath() else { return "the household code key (LINLI_HOUSEHOLD_CODE_KEY)" }
+    return "the household code key file \(path)"
 }

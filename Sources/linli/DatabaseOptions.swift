@@ -11,6 +11,11 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: "SQLite durability: full (survives power loss, default) or normal (survives a crash of linli).")
     var durability: String = "full"
 
+    @Option(name: .customLong("household-code-key-file"), help: ArgumentHelp(
+        "The secret household codes are stored under (32 bytes, base64, mode 0600). Falls back to LINLI_HOUSEHOLD_CODE_KEY_FILE; LINLI_HOUSEHOLD_CODE_KEY may hold the key itself. Default for SQLite: <database>.household-code-key, created at first start. PostgreSQL needs one of these, the same on every node.",
+        valueName: "path"))
+    var householdCodeKeyFile: String?
+
     func location() throws -> DatabaseLocation {
         let argument = database ?? ProcessInfo.processInfo.environment["LINLI_DATABASE_URL"] ?? DatabaseLocation.defaultSQLitePath
         do {
@@ -30,12 +35,78 @@ struct DatabaseOptions: ParsableArguments {
     /// Opens (and migrates) the store, turning failures into one clear line.
     func open(logger: Logger = Logger(label: "linli"), migrate: Bool = true) async throws -> Store {
         let location = try location()
+        let store: Store
         do {
-            return try await Store.open(location, logger: logger, migrate: migrate, durability: try sqliteDurability())
+            store = try await Store.open(location, logger: logger, migrate: false, durability: try sqliteDurability())
         } catch let error as StoreError {
             throw CLIError(error.description)
         } catch {
             throw CLIError("cannot open the database \(location): \(error)")
+        }
+        guard migrate else { return store }
+        do {
+            try await self.migrate(store)
+            return store
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+
+    /// Brings the schema up to date; a migration that keys household codes reads the key, or
+    /// creates it where a new key may be made.
+    func migrate(_ store: Store) async throws {
+        let (keyFile, location) = (householdCodeKeyFile, try location())
+        do {
+            try await store.migrate(householdCodeKey: { try await Self.findHouseholdCodeKey(file: keyFile, location: location, store: store).key })
+        } catch let error as StoreError {
+            throw CLIError(error.description)
+        } catch let error as HouseholdCodeKeyError {
+            throw CLIError(error.description)
+        } catch let error as CLIError {
+            throw error
+        } catch {
+            throw CLIError("cannot migrate the database \(location): \(error)")
+        }
+    }
+
+    /// Where the household code key file is, if the key is kept in a file.
+    func householdCodeKeyPath() throws -> String? {
+        try Self.householdCodeKeyPath(file: householdCodeKeyFile, location: location())
+    }
+
+    private static func householdCodeKeyPath(file: String?, location: DatabaseLocation) throws -> String? {
+        let environment = ProcessInfo.processInfo.environment
+        if environment["LINLI_HOUSEHOLD_CODE_KEY"].map({ !$0.isEmpty }) == true { return nil }
+        if let path = file ?? environment["LINLI_HOUSEHOLD_CODE_KEY_FILE"].flatMap({ $0.isEmpty ? nil : $0 }) { return path }
+        switch location {
+        // Beside the database: one machine, and a file a copy of the database leaves out.
+        case .sqlite(let path): return path + ".household-code-key"
+        case .sqliteInMemory: return nil
+        // Every node must check codes with the same key, which no default location can promise.
+        case .postgres: throw HouseholdCodeKeyError.postgresNeedsKey
+        }
+    }
+
+    /// The household code key, and where it came from for messages.
+    private static func findHouseholdCodeKey(file: String?, location: DatabaseLocation, store: Store) async throws -> (key: HouseholdCodeKey, source: String) {
+        if let text = ProcessInfo.processInfo.environment["LINLI_HOUSEHOLD_CODE_KEY"], !text.isEmpty {
+            return (try HouseholdCodeKey(base64: text, source: "LINLI_HOUSEHOLD_CODE_KEY"), "LINLI_HOUSEHOLD_CODE_KEY")
+        }
+        // An in-memory database lives as long as this process, and so may its key.
+        guard let path = try householdCodeKeyPath(file: file, location: location) else { return (HouseholdCodeKey.random(), "memory") }
+        return (try await store.householdCodeKey(file: path), path)
+    }
+
+    /// The household code key for a migrated store, checked against the key its codes were made
+    /// with; refused in one clear line when missing, unreadable, too open or another key.
+    func householdCodeKey(for store: Store) async throws -> HouseholdCodeKey {
+        do {
+            let (key, source) = try await Self.findHouseholdCodeKey(file: householdCodeKeyFile, location: location(), store: store)
+            try await store.adoptHouseholdCodeKey(key, source: source)
+            return key
+        } catch let error as HouseholdCodeKeyError {
+            throw CLIError(error.description)
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LinliCore
+import LinliServer
 import LinliStore
 
 struct Demo: AsyncParsableCommand {
@@ -16,7 +17,10 @@ struct Demo: AsyncParsableCommand {
 
     func run() async throws {
         guard let scale = DemoScale(rawValue: scale) else { return }
-        let outcome = try await database.withStore { store in try await DemoSeeding.seed(store: store, scale: scale, seed: seed) }
+        let outcome = try await database.withStore { store in
+            let key = try await database.householdCodeKey(for: store)
+            return try await DemoSeeding.seed(store: store, householdCodeKey: key, passwords: Passwords(), scale: scale, seed: seed)
+        }
         let counts = outcome.generator.expectedCounts
         report(String(format: "demo: %@ scale, about %d households and %d residents in %.1f s", scale.rawValue, counts.households, counts.residents, outcome.seconds))
         DemoSeeding.printLogins(outcome.generator.accounts, households: outcome.households)

@@ -5,10 +5,10 @@ import LinliStore
 
 /// Demo data from the command line: progress on stderr, then the logins.
 enum DemoSeeding {
-    static func seed(store: Store, scale: DemoScale, seed: UInt64) async throws -> DemoSeeder.Outcome {
+    static func seed(store: Store, householdCodeKey: HouseholdCodeKey, passwords: Passwords, scale: DemoScale, seed: UInt64) async throws -> DemoSeeder.Outcome {
         var lastReport = Date.distantPast
         do {
-            return try await DemoSeeder.seed(store: store, scale: scale, seed: seed) { progress, elapsed in
+            return try await DemoSeeder.seed(store: store, householdCodeKey: householdCodeKey, scale: scale, seed: seed, passwords: passwords) { progress, elapsed in
                 let now = Date()
                 guard now.timeIntervalSince(lastReport) >= 2 || progress.householdsDone == progress.householdsExpected else { return }
                 lastReport = now
@@ -21,10 +21,10 @@ enum DemoSeeding {
 
     /// For `serve --demo`: seeds the compound scale into an empty database, and prints the logins
     /// either way.
-    static func seedIfEmpty(store: Store, scale: DemoScale, seed: UInt64) async throws {
+    static func seedIfEmpty(store: Store, householdCodeKey: HouseholdCodeKey, passwords: Passwords, scale: DemoScale, seed: UInt64) async throws {
         let existing = try await store.read { db in try await DirectoryRecords.rootPlaces(on: db) }
         if existing.isEmpty {
-            let outcome = try await self.seed(store: store, scale: scale, seed: seed)
+            let outcome = try await self.seed(store: store, householdCodeKey: householdCodeKey, passwords: passwords, scale: scale, seed: seed)
             printLogins(outcome.generator.accounts, households: outcome.households)
         } else {
             let generator = DemoGenerator(scale: scale, seed: seed, referenceYear: 2022)

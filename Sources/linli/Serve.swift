@@ -18,6 +18,14 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("idle-timeout-seconds"), help: "Close a connection that sends nothing for this long.") var idleTimeoutSeconds: Double = 30
     @Option(name: .customLong("job-lease-seconds"), help: "How long a node holds a job before another node may take it over.") var jobLeaseSeconds: Double = 60
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel = "info"
+    @Option(name: .customLong("trusted-proxy"), help: ArgumentHelp(
+        "A reverse proxy (address or CIDR range, repeatable or comma-separated) whose X-Forwarded-For names the client for the guess limits: the right-most address there that is not itself a trusted proxy. Without it the peer address counts and X-Forwarded-For is ignored.",
+        valueName: "address"))
+    var trustedProxy: [String] = []
+
+    private var trustedProxies: TrustedProxies {
+        get throws { try TrustedProxies(trustedProxy.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }) }
+    }
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
@@ -25,6 +33,11 @@ struct Serve: AsyncParsableCommand {
         guard (1...3600).contains(jobLeaseSeconds) else { throw ValidationError("--job-lease-seconds must be between 1 and 3600") }
         guard (0...60).contains(sessionCacheSeconds) else { throw ValidationError("--session-cache-seconds must be between 0 and 60") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
+        do {
+            _ = try trustedProxies
+        } catch {
+            throw ValidationError("\(error)")
+        }
     }
 
     func run() async throws {
@@ -37,9 +50,19 @@ struct Serve: AsyncParsableCommand {
         MetricsRegistry.bootstrapOnce()
         let logger = Logger(label: "linli")
         let store = try await database.open(logger: logger)
-        let services = AppServices(store: store, secureCookies: secureCookies, sessionCacheSeconds: sessionCacheSeconds, logger: logger)
+        let householdCodeKey: HouseholdCodeKey
+        do {
+            householdCodeKey = try await database.householdCodeKey(for: store)
+        } catch {
+            await store.close()
+            throw error
+        }
+        let services = AppServices(
+            store: store, householdCodeKey: householdCodeKey, trustedProxies: try trustedProxies, secureCookies: secureCookies,
+            sessionCacheSeconds: sessionCacheSeconds, logger: logger
+        )
         if demo {
-            try await DemoSeeding.seedIfEmpty(store: store, scale: .compound, seed: 2022)
+            try await DemoSeeding.seedIfEmpty(store: store, householdCodeKey: householdCodeKey, passwords: services.passwords, scale: .compound, seed: 2022)
         } else {
             try await FirstStart.createAdminIfNeeded(store: store, passwords: services.passwords)
         }

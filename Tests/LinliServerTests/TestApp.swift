@@ -17,18 +17,29 @@ struct TestApp {
 
     /// Cheap bcrypt: these tests are about access, not about hashing cost.
     static let passwords = Passwords(cost: 4)
+    /// The key the test apps store household codes under; a real server reads it from a file.
+    static let householdCodeKey = HouseholdCodeKey.random()
 
+    /// `trustedProxies` with `.live`: requests come from 127.0.0.1, so trusting it lets a test
+    /// send from any address it names in X-Forwarded-For.
     static func run(
         _ engine: TestEngine, now: @escaping @Sendable () -> Date = { Date() }, pacing: DeliveryPacing = .standard,
+        trustedProxies: TrustedProxies = .none, testing: TestingSetup = .router,
         _ body: @escaping @Sendable (TestApp, any TestClientProtocol) async throws -> Void
     ) async throws {
         try await withTestStore(engine) { store in
-            let demo = try await DemoSeeder.seed(store: store, scale: .compound, passwords: passwords)
-            let services = AppServices(store: store, now: now, passwords: passwords, deliveryPacing: pacing)
-            let app = buildApplication(ServerConfiguration(), services: services, runJobs: false)
+            let demo = try await DemoSeeder.seed(store: store, householdCodeKey: householdCodeKey, scale: .compound, passwords: passwords)
+            let services = services(store: store, now: now, pacing: pacing, trustedProxies: trustedProxies)
+            let app = buildApplication(ServerConfiguration(port: 0), services: services, runJobs: false)
             let testApp = TestApp(store: store, services: services, demo: demo)
-            try await app.test(.router) { client in try await body(testApp, client) }
+            try await app.test(testing) { client in try await body(testApp, client) }
         }
+    }
+
+    /// A node's services on `store` as the test apps build them: another node, or the same one
+    /// after a restart, is another call.
+    static func services(store: Store, now: @escaping @Sendable () -> Date = { Date() }, pacing: DeliveryPacing = .standard, trustedProxies: TrustedProxies = .none) -> AppServices {
+        AppServices(store: store, householdCodeKey: householdCodeKey, now: now, passwords: passwords, trustedProxies: trustedProxies, deliveryPacing: pacing)
     }
 
     func account(_ role: RoleKind, index: Int = 0) throws -> DemoAccount {
@@ -44,8 +55,10 @@ struct TestApp {
 }
 
 extension TestClientProtocol {
-    func json(_ uri: String, method: HTTPRequest.Method = .get, token: String? = nil, body: String? = nil, language: String? = nil) async throws -> TestResponse {
+    /// `from`: the client address a trusted proxy reports (X-Forwarded-For).
+    func json(_ uri: String, method: HTTPRequest.Method = .get, token: String? = nil, body: String? = nil, language: String? = nil, from address: String? = nil) async throws -> TestResponse {
         var headers: HTTPFields = [:]
+        if let address, let name = HTTPField.Name("X-Forwarded-For") { headers[name] = address }
         if let token { headers[.authorization] = "Bearer \(token)" }
         if body != nil { headers[.contentType] = "application/json" }
         if let language { headers[.acceptLanguage] = language }
@@ -118,5 +131,37 @@ struct Browser {
         let form = try await get("/login", client: client)
         let response = try await post("/login", form: ["phone": phone, "password": DemoSeeder.password, "_csrf": try Self.csrfToken(in: form), "next": "/"], client: client)
         try #require(response.status == .seeOther, "web login answered \(response.status)")
+    }
+}
+
+/// Holds tasks until all of them have arrived, then lets them go at once, so calls meant to race
+/// really run side by side instead of one after another as they were started.
+actor StartingLine {
+    private let runners: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(runners: Int) { self.runners = runners }
+
+    func ready() async {
+        if waiting.count + 1 >= runners {
+            for runner in waiting { runner.resume() }
+            waiting = []
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    /// Runs `call` `count` times in parallel, all started together; returns the results.
+    static func race<T: Sendable>(_ count: Int, _ call: @escaping @Sendable (Int) async throws -> T) async throws -> [T] {
+        let line = StartingLine(runners: count)
+        return try await withThrowingTaskGroup(of: T.self) { group in
+            for index in 0..<count {
+                group.addTask {
+                    await line.ready()
+                    return try await call(index)
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
     }
 }

@@ -28,8 +28,8 @@ public enum TestEngine: String, CaseIterable, Sendable, CustomStringConvertible 
 }
 
 /// A fresh, migrated database for one test: a temporary SQLite file, or a new schema in the test
-/// PostgreSQL server, removed afterwards.
-public func withTestStore<T>(_ engine: TestEngine, _ body: (Store) async throws -> T) async throws -> T {
+/// PostgreSQL server, removed afterwards. `migrate: false` leaves it empty, for tests of migrations.
+public func withTestStore<T>(_ engine: TestEngine, migrate: Bool = true, _ body: (Store) async throws -> T) async throws -> T {
     var logger = Logger(label: "linli.test")
     logger.logLevel = .warning
     switch engine {
@@ -38,14 +38,14 @@ public func withTestStore<T>(_ engine: TestEngine, _ body: (Store) async throws 
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         // NORMAL durability keeps the suite fast; durability itself is measured in the benchmarks.
-        return try await Store.open(.sqlite(path: directory.appendingPathComponent("test.sqlite").path), logger: logger, durability: .normal).closing(after: body)
+        return try await Store.open(.sqlite(path: directory.appendingPathComponent("test.sqlite").path), logger: logger, migrate: migrate, durability: .normal).closing(after: body)
     case .postgres:
         guard let base = TestEngine.postgresURL else { throw TestDatabaseError.postgresNotConfigured }
         let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
         let admin = try await Store.open(try DatabaseLocation(argument: base), logger: logger, migrate: false)
         try await admin.write { db in try await db.raw("CREATE SCHEMA \(unsafeRaw: String(schema))").run() }
         let separator = base.contains("?") ? "&" : "?"
-        let store = try await Store.open(try DatabaseLocation(argument: base + separator + "search_path=" + schema), logger: logger)
+        let store = try await Store.open(try DatabaseLocation(argument: base + separator + "search_path=" + schema), logger: logger, migrate: migrate)
         func cleanUp() async {
             await store.close()
             try? await admin.write { db in try await db.raw("DROP SCHEMA \(unsafeRaw: String(schema)) CASCADE").run() }

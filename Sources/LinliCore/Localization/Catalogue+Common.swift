@@ -10,8 +10,24 @@ extension Catalogue {
         "error.forbidden": .init("您没有权限查看或操作此内容", "You are not allowed to see or do this"),
         "error.unauthenticated": .init("请先登录", "Please sign in first"),
         "error.internal": .init("服务器出错了，请稍后再试", "Something went wrong on the server; please try again later"),
-        "error.rate_limited": .init("尝试次数过多，请 {seconds} 秒后再试", "Too many attempts; try again in {seconds} seconds"),
         "time.invalid": .init("时间无效", "invalid time"),
+        "error.rate_limited": .init("尝试次数过多，请 {wait}后再试", "Too many attempts; try again in {wait}"),
+        "time.second": .init("1 秒", "1 second"),
+        "time.seconds": .init("{n} 秒", "{n} seconds"),
+        "time.minute": .init("1 分钟", "1 minute"),
+        "time.minutes": .init("{n} 分钟", "{n} minutes"),
         "error.csrf": .init("表单已过期，请刷新页面后重试", "The form has expired; reload the page and try again"),
     ]
+}
+
+extension Catalogue {
+    /// A span of time as people say it: seconds under a minute, else whole minutes rounded up
+    /// (a person told "2 minutes" who comes back after 90 s would be refused again).
+    public static func duration(seconds: Int, _ language: Language) -> String {
+        if seconds < 60 {
+            return seconds == 1 ? text("time.second", language) : text("time.seconds", language, ["n": "\(max(0, seconds))"])
+        }
+        let minutes = seconds / 60 + (seconds % 60 == 0 ? 0 : 1)
+        return minutes == 1 ? text("time.minute", language) : text("time.minutes", language, ["n": "\(minutes)"])
+    }
 }

@@ -22,14 +22,18 @@ struct AccessService: Sendable {
         let phone = UserRecords.normalizedPhone(rawPhone)
         guard phone.count <= 32, !phone.containsControlCharacters else { throw AppError.invalid("phone") }
         let now = services.now()
-        let limits = services.limits
-        try AbuseLimits.attempt([(limits.loginPerIP, remoteIP), (limits.loginPerPhone, phone)], now: now)
+        let attempt = try await services.limits.attempt(.password, target: phone, address: remoteIP, store: services.store, now: now)
         let user = try await services.store.read { db in try await UserRecords.user(phone: phone, on: db) }
-        // Verify against a dummy hash for unknown phones so timing does not reveal who has an account.
-        let verified = try await services.passwords.verify(password, hash: user?.passwordHash ?? Self.dummyHash)
-        guard let user, verified else { throw AppError(.unauthorized, "access.login.failed") }
-        limits.loginPerIP.forgive(remoteIP)
-        limits.loginPerPhone.reset(phone)
+        guard let user else {
+            try await services.passwords.spendVerificationTime(password)
+            throw AppError(.unauthorized, "access.login.failed")
+        }
+        guard try await services.passwords.verify(password, hash: user.passwordHash) else { throw AppError(.unauthorized, "access.login.failed") }
+        try await services.limits.succeeded(attempt, store: services.store)
+        if services.passwords.needsRehash(user.passwordHash) {
+            let stronger = try await services.passwords.hash(password)
+            try await services.store.write { db in try await UserRecords.setPassword(userID: user.id, passwordHash: stronger, on: db) }
+        }
         let lifetime = kind == .api ? Self.apiTokenLifetime : Self.webSessionLifetime
         let opened = try await open(Session(kind: kind, userID: user.id, householdID: nil, csrfToken: Tokens.random(), expiresAt: now.addingTimeInterval(lifetime)), actor: "user:\(user.id)")
         return (user, opened)
@@ -40,10 +44,8 @@ struct AccessService: Sendable {
         guard let householdID = Int64(rawID.filter { !$0.isWhitespace }), householdID > 0 else { throw AppError.invalid("household_id") }
         guard let rawCode, !rawCode.isEmpty else { throw AppError.required("code") }
         let now = services.now()
-        let limits = services.limits
-        let householdKey = "\(householdID)"
-        try AbuseLimits.attempt([(limits.householdCodePerIP, remoteIP), (limits.householdCodePerHousehold, householdKey)], now: now)
-        let code = HouseholdCode(typed: rawCode)
+        let attempt = try await services.limits.attempt(.code, target: "\(householdID)", address: remoteIP, store: services.store, now: now)
+        let codeHash = HouseholdCode(typed: rawCode).map(services.householdCodeKey.digest)
         let token = Tokens.random()
         let session = Session(kind: .household, userID: nil, householdID: householdID, csrfToken: Tokens.random(), expiresAt: now.addingTimeInterval(Self.householdSessionLifetime))
         let engine = services.store.engine
@@ -51,16 +53,15 @@ struct AccessService: Sendable {
         // locked on PostgreSQL, so a rotation cannot slip in between and leave a session opened
         // with the old code alive.
         let match = try await services.store.write { db -> Household? in
-            guard let code, let stored = try await HouseholdRecords.codeHash(householdID: householdID, forUpdate: engine == .postgres, on: db),
-                  Tokens.equalInConstantTime(stored, Tokens.hash(code)),
+            guard let codeHash, let stored = try await HouseholdRecords.codeHash(householdID: householdID, forUpdate: engine == .postgres, on: db),
+                  Tokens.equalInConstantTime(stored, codeHash),
                   let household = try await HouseholdRecords.household(id: householdID, on: db) else { return nil }
             try await SessionRecords.insert(tokenHash: Tokens.hash(token), session: session, at: now, on: db)
             try await AuditRecords.append([AuditEntry(at: now, actor: "household:\(householdID)", action: "session.open", entity: "session", entityID: SessionKind.household.rawValue)], on: db)
             return household
         }
         guard let household = match else { throw AppError(.unauthorized, "access.code.failed") }
-        limits.householdCodePerIP.forgive(remoteIP)
-        limits.householdCodePerHousehold.reset(householdKey)
+        try await services.limits.succeeded(attempt, store: services.store)
         return (household, Opened(token: token, session: session))
     }
 
@@ -74,6 +75,21 @@ struct AccessService: Sendable {
         return Opened(token: token, session: session)
     }
 
+    static let purgeJobKind = "sessions.purge"
+
+    /// Deletes expired sessions and guess counters once an hour, on one node of the deployment;
+    /// neither opens or refuses anything any more, they only take up room.
+    var purgeHandler: JobHandler {
+        let services = self.services
+        return JobHandler(kind: Self.purgeJobKind, every: 3600) { _ in
+            let now = services.now()
+            let (sessions, counters) = try await services.store.write { db in
+                (try await SessionRecords.deleteExpired(now: now, on: db), try await GuessRecords.deleteExpired(now: now, on: db))
+            }
+            services.logger.info("purged expired sessions and guess counters", metadata: ["sessions": "\(sessions)", "guess_counters": "\(counters)"])
+        }
+    }
+
     func close(tokenHash: String, actor: String) async throws {
         let now = services.now()
         try await services.store.write { db in
@@ -82,7 +98,4 @@ struct AccessService: Sendable {
         }
         services.forgetSessions { $0.tokenHash == tokenHash }
     }
-
-    /// A fixed bcrypt hash (of a random string) to spend the same time on unknown phones.
-    static let dummyHash = "$2b$12$C6UzMDM.H6dfI/f/IKcEeO5Ys7BAXDOubmQ2SEXDbsVCP8YUAQHpq"
 }

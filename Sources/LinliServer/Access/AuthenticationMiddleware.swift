@@ -57,8 +57,10 @@ struct AuthenticationMiddleware: RouterMiddleware {
         // Keyed by the token itself (held in memory only), so a cached caller costs no hashing.
         let key = (api ? "api " : "web ") + token
         if let cached = services.identities.value(for: key, now: now) { return cached }
+        // A logout that runs while the session is read here must not see it cached again after.
+        let generation = services.identities.generation
         let caller = try await lookUp(tokenHash: Tokens.hash(token), api: api, now: now)
-        if let session = caller.session { services.identities.store(caller, for: key, now: now, notAfter: session.expiresAt) }
+        if let session = caller.session { services.identities.store(caller, for: key, now: now, notAfter: session.expiresAt, lookedUpAt: generation) }
         return caller
     }
 

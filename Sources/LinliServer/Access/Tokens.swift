@@ -3,7 +3,8 @@ import Foundation
 import LinliCore
 
 /// Session tokens and CSRF tokens: 256 random bits, URL-safe. Only their SHA-256 is stored, so a
-/// copy of the database opens no session.
+/// copy of the database opens no session. (Household codes are too short for a plain hash: see
+/// `HouseholdCodeKey`.)
 public enum Tokens {
     public static func random() -> String {
         var generator = SystemRandomNumberGenerator()
@@ -24,9 +25,6 @@ public enum Tokens {
         let alphabet = Array("23456789abcdefghjkmnpqrstuvwxyz")
         return String((0..<12).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
     }
-
-    /// What the households table stores for a code.
-    public static func hash(_ code: HouseholdCode) -> String { hash(code.value) }
 
     /// Compares secrets without leaking their common prefix length through timing.
     static func equalInConstantTime(_ lhs: String, _ rhs: String) -> Bool {

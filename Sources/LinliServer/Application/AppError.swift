@@ -9,13 +9,17 @@ public struct AppError: Error, Sendable {
     public var key: String
     public var field: String?
     public var arguments: [String: String]
+    /// Arguments that are spans of time in seconds, written for people in the caller's language
+    /// ("15 分钟", "2 minutes").
+    public var durations: [String: Int]
     public var headers: HTTPFields
 
-    public init(_ status: HTTPResponse.Status, _ key: String, field: String? = nil, arguments: [String: String] = [:], headers: HTTPFields = [:]) {
+    public init(_ status: HTTPResponse.Status, _ key: String, field: String? = nil, arguments: [String: String] = [:], durations: [String: Int] = [:], headers: HTTPFields = [:]) {
         self.status = status
         self.key = key
         self.field = field
         self.arguments = arguments
+        self.durations = durations
         self.headers = headers
     }
 
@@ -29,6 +33,7 @@ public struct AppError: Error, Sendable {
 
     func message(in language: Language) -> String {
         var arguments = self.arguments
+        for (name, seconds) in durations { arguments[name] = Catalogue.duration(seconds: seconds, language) }
         if let field {
             arguments["field"] = Catalogue.all["field.\(field)"]?.text(in: language) ?? field
         }

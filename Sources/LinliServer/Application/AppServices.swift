@@ -9,6 +9,10 @@ public struct AppServices: Sendable {
     public let now: @Sendable () -> Date
     public let passwords: Passwords
     public let limits: AbuseLimits
+    /// The secret household codes are stored under; never in the database (see `HouseholdCodeKey`).
+    public let householdCodeKey: HouseholdCodeKey
+    /// Proxies whose X-Forwarded-For names the client, for the guess limits.
+    public let trustedProxies: TrustedProxies
     /// Mark cookies Secure when Linli is served behind TLS.
     public let secureCookies: Bool
     public let logger: Logger
@@ -24,13 +28,16 @@ public struct AppServices: Sendable {
     let filings: WriteBatcher<RequestService.FilingSubmission, RequestService.FilingOutcome>
 
     public init(
-        store: Store, now: @escaping @Sendable () -> Date = { Date() }, passwords: Passwords = Passwords(), limits: AbuseLimits = AbuseLimits(),
-        secureCookies: Bool = false, sessionCacheSeconds: TimeInterval = 2, deliveryPacing: DeliveryPacing = .standard, logger: Logger = Logger(label: "linli")
+        store: Store, householdCodeKey: HouseholdCodeKey, now: @escaping @Sendable () -> Date = { Date() }, passwords: Passwords = Passwords(), limits: AbuseLimits = AbuseLimits(),
+        trustedProxies: TrustedProxies = .none, secureCookies: Bool = false, sessionCacheSeconds: TimeInterval = 2, deliveryPacing: DeliveryPacing = .standard,
+        logger: Logger = Logger(label: "linli")
     ) {
         self.store = store
+        self.householdCodeKey = householdCodeKey
         self.now = now
         self.passwords = passwords
         self.limits = limits
+        self.trustedProxies = trustedProxies
         self.secureCookies = secureCookies
         self.logger = logger
         identities = ExpiringCache(lifetime: sessionCacheSeconds)

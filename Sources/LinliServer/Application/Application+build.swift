@@ -39,7 +39,7 @@ public func buildApplication(_ configuration: ServerConfiguration, services: App
 
 /// Every kind of job this server runs, by capability.
 public func jobHandlers(services: AppServices) -> [JobHandler] {
-    [RequestService(services: services).deadlineHandler, NotifyService(services: services).deliveryHandler]
+    [RequestService(services: services).deadlineHandler, NotifyService(services: services).deliveryHandler, AccessService(services: services).purgeHandler]
 }
 
 public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
@@ -50,6 +50,7 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: LanguageMiddleware())
     router.add(middleware: ErrorMiddleware())
+    router.add(middleware: ClientAddressMiddleware(trustedProxies: services.trustedProxies))
     router.add(middleware: AuthenticationMiddleware(services: services))
 
     OperationsRoutes(services: services).addRoutes(to: router)

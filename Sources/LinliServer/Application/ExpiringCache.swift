@@ -10,9 +10,15 @@ final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         var expires: Date
     }
 
+    private struct State {
+        var entries: [Key: Entry] = [:]
+        /// Counts removals: a value looked up before a removal must not be stored after it.
+        var generation: UInt64 = 0
+    }
+
     private let lifetime: TimeInterval
     private let capacity: Int
-    private let entries = Mutex<[Key: Entry]>([:])
+    private let state = Mutex(State())
 
     /// A lifetime of zero or less turns the cache off.
     init(lifetime: TimeInterval, capacity: Int = 10_000) {
@@ -22,36 +28,46 @@ final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
 
     func value(for key: Key, now: Date) -> Value? {
         guard lifetime > 0 else { return nil }
-        return entries.withLock { entries in
-            guard let entry = entries[key] else { return nil }
+        return state.withLock { state in
+            guard let entry = state.entries[key] else { return nil }
             guard entry.expires > now else {
-                entries[key] = nil
+                state.entries[key] = nil
                 return nil
             }
             return entry.value
         }
     }
 
-    /// Keeps `value` until `now + lifetime`, or until `notAfter` if that comes sooner.
-    func store(_ value: Value, for key: Key, now: Date, notAfter: Date? = nil) {
+    /// Taken before looking a value up, and handed to `store`: a removal in between (a logout
+    /// while the session was being read) then keeps the stale value out.
+    var generation: UInt64 { state.withLock { $0.generation } }
+
+    /// Keeps `value` until `now + lifetime`, or until `notAfter` if that comes sooner, unless
+    /// something was removed since `generation` was taken.
+    func store(_ value: Value, for key: Key, now: Date, notAfter: Date? = nil, lookedUpAt generation: UInt64) {
         guard lifetime > 0 else { return }
         let expires = min(now.addingTimeInterval(lifetime), notAfter ?? .distantFuture)
-        entries.withLock { entries in
-            if entries.count >= capacity {
+        state.withLock { state in
+            guard state.generation == generation else { return }
+            if state.entries.count >= capacity {
                 // Rather than track use, start afresh: the cache refills in one lifetime.
-                entries.removeAll(keepingCapacity: true)
+                state.entries.removeAll(keepingCapacity: true)
             }
-            entries[key] = Entry(value: value, expires: expires)
+            state.entries[key] = Entry(value: value, expires: expires)
         }
     }
 
     func removeAll(where shouldRemove: (Value) -> Bool) {
-        entries.withLock { entries in
-            entries = entries.filter { !shouldRemove($0.value.value) }
+        state.withLock { state in
+            state.generation &+= 1
+            state.entries = state.entries.filter { !shouldRemove($0.value.value) }
         }
     }
 
     func removeAll() {
-        entries.withLock { $0.removeAll() }
+        state.withLock { state in
+            state.generation &+= 1
+            state.entries.removeAll()
+        }
     }
 }

@@ -47,7 +47,8 @@ public struct LinliRequestContext: RequestContext {
     /// The token the next form must carry back: the session's, or the anonymous double-submit cookie's.
     public var csrfToken: String = ""
 
-    /// The peer address, for per-IP abuse limits.
+    /// The client's address, for the guess limits: the peer's, or behind a trusted proxy the one
+    /// it reports (`ClientAddressMiddleware`).
     public var remoteIP: String
     /// The request's path and query, for links back to the page (set by the language middleware).
     public var path: String = "/"

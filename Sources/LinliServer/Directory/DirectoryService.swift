@@ -129,6 +129,7 @@ struct DirectoryService: Sendable {
     func rotateCode(householdID: PlaceID, identity: UserIdentity, requestID: String) async throws -> HouseholdCode {
         var generator = SystemRandomNumberGenerator()
         let code = HouseholdCode.generate(using: &generator)
+        let codeHash = services.householdCodeKey.digest(code)
         let now = services.now()
         let engine = services.store.engine
         try await services.store.write { db in
@@ -137,7 +138,7 @@ struct DirectoryService: Sendable {
                   identity.grants.allows(.viewDirectory, at: household.path) else { throw AppError.notFound }
             guard identity.grants.allows(.manageRegister, at: household.path) else { throw AppError.forbidden }
             _ = try await HouseholdRecords.codeHash(householdID: householdID, forUpdate: engine == .postgres, on: db)
-            try await HouseholdRecords.setCode(householdID: householdID, codeHash: Tokens.hash(code.value), at: now, on: db)
+            try await HouseholdRecords.setCode(householdID: householdID, codeHash: codeHash, at: now, on: db)
             try await SessionRecords.deleteHouseholdSessions(householdID: householdID, on: db)
             try await AuditRecords.append([AuditEntry(at: now, actor: "user:\(identity.user.id)", action: "household.code.rotate", entity: "household", entityID: "\(householdID)", path: household.path.rawValue, requestID: requestID)], on: db)
         }
@@ -162,6 +163,7 @@ struct DirectoryService: Sendable {
     func issueCodes(placeID: PlaceID, rotateAll: Bool, identity: UserIdentity, requestID: String) async throws -> [IssuedCode] {
         let now = services.now()
         let actor = "user:\(identity.user.id)"
+        let key = services.householdCodeKey
         let issued = try await services.store.write { db in
             guard let place = try await DirectoryRecords.place(id: placeID, on: db), identity.grants.allows(.viewDirectory, at: place.path) else { throw AppError.notFound }
             guard identity.grants.allows(.manageRegister, at: place.path) else { throw AppError.forbidden }
@@ -174,7 +176,7 @@ struct DirectoryService: Sendable {
             var audit: [AuditEntry] = []
             for household in households {
                 let code = HouseholdCode.generate(using: &generator)
-                try await HouseholdRecords.setCode(householdID: household.id, codeHash: Tokens.hash(code), at: now, on: db)
+                try await HouseholdRecords.setCode(householdID: household.id, codeHash: key.digest(code), at: now, on: db)
                 if rotateAll { try await SessionRecords.deleteHouseholdSessions(householdID: household.id, on: db) }
                 issued.append(IssuedCode(household: household, code: code))
                 audit.append(AuditEntry(at: now, actor: actor, action: rotateAll ? "household.code.rotate" : "household.code.issue", entity: "household", entityID: "\(household.id)", path: place.path.rawValue, requestID: requestID))

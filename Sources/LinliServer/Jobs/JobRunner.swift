@@ -7,10 +7,14 @@ import ServiceLifecycle
 /// the work but before marking it done is run again by another worker once the lease expires.
 public struct JobHandler: Sendable {
     public let kind: String
+    /// For work that recurs rather than being scheduled by a change (purging what expired): the
+    /// runner keeps a job of this kind due once in every such interval.
+    public let interval: TimeInterval?
     public let run: @Sendable (Job) async throws -> Void
 
-    public init(kind: String, run: @escaping @Sendable (Job) async throws -> Void) {
+    public init(kind: String, every interval: TimeInterval? = nil, run: @escaping @Sendable (Job) async throws -> Void) {
         self.kind = kind
+        self.interval = interval
         self.run = run
     }
 }
@@ -45,6 +49,11 @@ public struct JobRunner: Service {
     }
 
     public func run() async throws {
+        do {
+            try await scheduleRecurringJobs()
+        } catch {
+            logger.error("cannot schedule recurring jobs", metadata: ["error": "\(error)"])
+        }
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 if try await runDueJobs() == 0 {
@@ -82,8 +91,33 @@ public struct JobRunner: Service {
                 _ = try await store.write { db in try await JobRecords.release(job.id, owner: owner, retryAt: retryAt, error: message, on: db) }
                 logger.warning("job failed; will retry", metadata: ["job": "\(job.id)", "kind": "\(job.kind)", "attempt": "\(job.attempts)", "error": "\(message)"])
             }
+            if handler.interval != nil {
+                // The next interval's job, whatever became of this one.
+                do {
+                    try await scheduleRecurringJobs()
+                } catch {
+                    logger.error("cannot schedule recurring jobs", metadata: ["error": "\(error)"])
+                }
+            }
         }
         return jobs.count
+    }
+
+    /// Puts the jobs of the current and the next interval of every recurring kind in the table.
+    /// Each is named by its kind and interval number (the dedupe key), so nodes that start
+    /// together, a restart, or a run after a job was done add nothing twice: one job per interval
+    /// for the whole deployment.
+    public func scheduleRecurringJobs() async throws {
+        let now = now()
+        let jobs = handlers.values.flatMap { handler -> [(kind: String, payload: String, runAt: Date, dedupeKey: String?)] in
+            guard let interval = handler.interval, interval > 0 else { return [] }
+            let current = (now.timeIntervalSince1970 / interval).rounded(.down)
+            return [current, current + 1].map { slot in
+                (handler.kind, "", Date(timeIntervalSince1970: slot * interval), "\(handler.kind):\(Int64(slot))")
+            }
+        }
+        guard !jobs.isEmpty else { return }
+        try await store.write { db in try await JobRecords.enqueue(jobs, at: now, on: db) }
     }
 
     /// Exponential backoff: 10 s, 20 s, 40 s … capped at one hour.

@@ -52,7 +52,7 @@ extension OpenAPIDocument {
       "$ref": "#/components/responses/Error"
      },
      "429": {
-      "$ref": "#/components/responses/Error"
+      "$ref": "#/components/responses/TooManyGuesses"
      }
     }
    },
@@ -107,7 +107,7 @@ extension OpenAPIDocument {
       "$ref": "#/components/responses/Error"
      },
      "429": {
-      "$ref": "#/components/responses/Error"
+      "$ref": "#/components/responses/TooManyGuesses"
      }
     }
    }
@@ -1303,6 +1303,25 @@ extension OpenAPIDocument {
   "responses": {
    "Error": {
     "description": "A localized error naming the field",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/Error"
+      }
+     }
+    }
+   },
+   "TooManyGuesses": {
+    "description": "This address must wait before its next try at this phone or household: wrong guesses slow the address that made them, never the owner trying from elsewhere. The message says the wait in words.",
+    "headers": {
+     "Retry-After": {
+      "description": "Seconds until the next try is checked",
+      "schema": {
+       "type": "integer",
+       "minimum": 1
+      }
+     }
+    },
     "content": {
      "application/json": {
       "schema": {

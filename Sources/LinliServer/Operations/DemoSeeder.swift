@@ -46,7 +46,10 @@ public enum DemoSeeder {
 
     /// Seeds `scale` into an empty database. Refuses a database that already has places, so demo
     /// data never mixes with real data.
-    public static func seed(store: Store, scale: DemoScale, seed: UInt64 = 2022, passwords: Passwords = Passwords(cost: 10), progress: @escaping (DemoProgress, TimeInterval) -> Void = { _, _ in }) async throws -> Outcome {
+    /// Codes are stored under `householdCodeKey`, the key the server will check them with.
+    /// `passwords` should be the server's: an account hashed at a lower cost is told apart from an
+    /// unknown phone by how fast a wrong password is refused, until its first login re-hashes it.
+    public static func seed(store: Store, householdCodeKey: HouseholdCodeKey, scale: DemoScale, seed: UInt64 = 2022, passwords: Passwords = Passwords(), progress: @escaping (DemoProgress, TimeInterval) -> Void = { _, _ in }) async throws -> Outcome {
         let started = Date()
         let existing = try await store.read { db in try await DirectoryRecords.rootPlaces(on: db) }
         guard existing.isEmpty else { throw DemoSeederError.databaseNotEmpty }
@@ -73,7 +76,7 @@ public enum DemoSeeder {
                 let children = try await DirectoryRecords.children(of: leader.placeID, on: db).prefix(householdsWithCodes)
                 for child in children {
                     let code = HouseholdCode.generate(using: &random)
-                    try await HouseholdRecords.setCode(householdID: child.place.id, codeHash: Tokens.hash(code), at: now, on: db)
+                    try await HouseholdRecords.setCode(householdID: child.place.id, codeHash: householdCodeKey.digest(code), at: now, on: db)
                     codes.append(DemoHousehold(id: child.place.id, code: code))
                 }
             }

@@ -18,8 +18,9 @@ struct RequestService: Sendable {
     static func policy(district: PlaceID?, cache: ExpiringCache<PlaceID, DistrictRequestPolicy>, now: Date, on db: any SQLDatabase) async throws -> DistrictRequestPolicy {
         guard let district else { return .standard }
         if let cached = cache.value(for: district, now: now) { return cached }
+        let generation = cache.generation
         let policy = try await RequestPolicyRecords.policy(districtID: district, on: db)?.policy ?? .standard
-        cache.store(policy, for: district, now: now)
+        cache.store(policy, for: district, now: now, lookedUpAt: generation)
         return policy
     }
 

@@ -130,6 +130,12 @@ public enum SessionRecords {
     public static func deleteUserSessions(userID: UserID, on db: any SQLDatabase) async throws {
         try await db.raw("DELETE FROM sessions WHERE user_id = \(bind: userID)").run()
     }
+
+    /// Sessions past their expiry open nothing (`session(tokenHash:now:)` skips them); this
+    /// deletes them so the table does not grow for ever. Returns how many.
+    public static func deleteExpired(now: Date, on db: any SQLDatabase) async throws -> Int {
+        try await db.raw("DELETE FROM sessions WHERE expires_at <= \(bind: now.millisecondsSince1970) RETURNING token_hash").all().count
+    }
 }
 
 /// One line of the append-only audit log: who did or read what, when, with before and after.

@@ -7,6 +7,26 @@ struct Migration: Sendable {
     let version: Int
     let name: String
     let statements: @Sendable (SQLDialectFragments) -> [String]
+    /// Rows SQL alone cannot rewrite (a code keyed with a secret the database does not hold), run
+    /// in the same transaction after the statements.
+    let rewrite: (@Sendable (MigrationContext, any SQLDatabase) async throws -> Void)?
+
+    init(
+        version: Int, name: String, statements: @escaping @Sendable (SQLDialectFragments) -> [String],
+        rewrite: (@Sendable (MigrationContext, any SQLDatabase) async throws -> Void)? = nil
+    ) {
+        self.version = version
+        self.name = name
+        self.statements = statements
+        self.rewrite = rewrite
+    }
+}
+
+/// What a migration's rewrite may need besides the database.
+struct MigrationContext: Sendable {
+    /// Asked for only when a pending migration rewrites household codes; nil when the caller has
+    /// no key (a fresh database in a test has no codes to rewrite).
+    let householdCodeKey: HouseholdCodeKey?
 }
 
 /// The few places where SQLite and PostgreSQL spell DDL differently; everything else is shared.
@@ -40,7 +60,10 @@ struct Migrator: Sendable {
     static var migrations: [Migration] { Schema.migrations }
     static var latestVersion: Int { migrations.map(\.version).max() ?? 0 }
 
-    func migrate() async throws {
+    /// `householdCodeKey` is asked for only when a pending migration rewrites household codes,
+    /// before that migration's transaction starts (it may read a file or create one).
+    /// `target` stops at an older version, for tests of a migration.
+    func migrate(to target: Int = Migrator.latestVersion, householdCodeKey: (@Sendable () async throws -> HouseholdCodeKey)? = nil) async throws {
         let fragments = SQLDialectFragments(engine: store.engine)
         try await store.write { db in
             try await db.raw("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)").run()
@@ -49,12 +72,17 @@ struct Migrator: Sendable {
         if applied > Self.latestVersion {
             throw StoreError.schemaTooNew(database: applied, known: Self.latestVersion)
         }
-        for migration in Self.migrations where migration.version > applied {
+        let pending = Self.migrations.filter { $0.version > applied && $0.version <= target }
+        var key: HouseholdCodeKey?
+        if pending.contains(where: { $0.rewrite != nil }), let householdCodeKey { key = try await householdCodeKey() }
+        let context = MigrationContext(householdCodeKey: key)
+        for migration in pending {
             store.logger.info("applying migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
             try await store.write { db in
                 for statement in migration.statements(fragments) {
                     try await db.raw(SQLQueryString(statement)).run()
                 }
+                try await migration.rewrite?(context, db)
                 let now = Int64(Date().timeIntervalSince1970 * 1000)
                 try await db.raw("INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: now))").run()
             }
@@ -85,5 +113,9 @@ extension Store {
 
     public static var latestSchemaVersion: Int { Migrator.latestVersion }
 
-    public func migrate() async throws { try await Migrator(store: self).migrate() }
+    /// Brings the schema up to date. `householdCodeKey` supplies the key when household codes
+    /// stored before they were keyed must be keyed now (see `HouseholdCodeKey`).
+    public func migrate(householdCodeKey: (@Sendable () async throws -> HouseholdCodeKey)? = nil) async throws {
+        try await Migrator(store: self).migrate(householdCodeKey: householdCodeKey)
+    }
 }

@@ -1,3 +1,5 @@
+import LinliCore
+
 /// The schema, migration by migration. Times are milliseconds since 1970 (BIGINT) so both
 /// engines store and compare them the same way; booleans are INTEGER 0/1 for the same reason.
 enum Schema {
@@ -300,5 +302,54 @@ enum Schema {
                 "CREATE INDEX requests_owner ON requests (owner_user_id, owner_place_id, status)",
             ]
         },
+        Migration(version: householdCodesKeyed, name: "household codes keyed") { _ in
+            [
+                // The fingerprint of the key the codes are keyed with (see `HouseholdCodeKey`),
+                // so a node or a restore started with another key is refused.
+                "CREATE TABLE household_code_key (id INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL)",
+            ]
+        } rewrite: { context, db in
+            // Codes were stored as a plain SHA-256, which a copy of the database gives up offline.
+            // Keying that hash, HMAC(key, sha256(code)), needs none of the codes themselves, so every
+            // printed door notice keeps working.
+            var last: PlaceID = 0
+            var key: HouseholdCodeKey?
+            while true {
+                let rows = try await db.raw("""
+                    SELECT id, code_hash FROM households WHERE code_hash IS NOT NULL AND id > \(bind: last) ORDER BY id LIMIT 10000
+                    """).all()
+                guard let lastRow = rows.last else { break }
+                guard let codeKey = context.householdCodeKey else { throw HouseholdCodeKeyError.neededToKeyCodes }
+                key = codeKey
+                for row in rows {
+                    let id = try row.decode(column: "id", as: PlaceID.self)
+                    let plain = try row.decode(column: "code_hash", as: String.self)
+                    try await db.raw("UPDATE households SET code_hash = \(bind: codeKey.digest(sha256Hex: plain)) WHERE id = \(bind: id)").run()
+                }
+                last = try lastRow.decode(column: "id", as: PlaceID.self)
+            }
+            if let key { _ = try await HouseholdCodeKeyRecords.adopt(key, on: db) }
+        },
+        Migration(version: 11, name: "guess counters, session expiry") { _ in
+            [
+                // Wrong passwords and household codes, counted per address, per target and per
+                // pair, in the database so that every node sees the same counts and a restart
+                // forgets none (see `GuessRecords`).
+                """
+                CREATE TABLE guess_counters (
+                    counter TEXT PRIMARY KEY,
+                    attempts INTEGER NOT NULL,
+                    last_at BIGINT NOT NULL,
+                    expires_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX guess_counters_expires ON guess_counters (expires_at)",
+                // The purge job deletes expired sessions by this.
+                "CREATE INDEX sessions_expires ON sessions (expires_at)",
+            ]
+        },
     ]
+
+    /// From this version on, household codes are stored keyed (see `HouseholdCodeKey`).
+    static let householdCodesKeyed = 10
 }

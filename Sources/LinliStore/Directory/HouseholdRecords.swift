@@ -122,11 +122,7 @@ public enum HouseholdRecords {
         return HouseholdDetail(household: household, ancestors: ancestors, residents: residents)
     }
 
-    /// The household a code opens, by the code's hash (codes themselves are never stored).
-    public static func household(codeHash: String, on db: any SQLDatabase) async throws -> Household? {
-        try await db.raw("SELECT id, building_id, room, path, district_id FROM households WHERE code_hash = \(bind: codeHash)").first().map(decodeHousehold)
-    }
-
+    /// `codeHash` is the code keyed with the server's key (`HouseholdCodeKey.digest`).
     public static func setCode(householdID: PlaceID, codeHash: String, at time: Date, on db: any SQLDatabase) async throws {
         try await db.raw("UPDATE households SET code_hash = \(bind: codeHash), code_rotated_at = \(bind: time.millisecondsSince1970) WHERE id = \(bind: householdID)").run()
     }

@@ -274,7 +274,7 @@ struct AccessMatrixTests {
     @Test("every JSON API route is in the access matrix")
     func everyAPIRouteIsInTheMatrix() async throws {
         try await withTestStore(.sqlite) { store in
-            let router = buildRouter(services: AppServices(store: store))
+            let router = buildRouter(services: TestApp.services(store: store))
             let routed = Set(router.routes.map { "\($0.method) \($0.path)" }.filter { $0.split(separator: " ", maxSplits: 1).last?.hasPrefix("/api/") == true })
             let listed = Self.matrix.map(\.route)
             #expect(Set(listed).count == listed.count, "a route is listed twice")
@@ -465,7 +465,7 @@ struct AccessMatrixTests {
             ]))
 
             // Every role, logged in once.
-            #expect(RoleKind.allCases.count + 1 < AbuseLimits().loginPerIP.limit, "the matrix logs in more accounts than one IP may try")
+            #expect(RoleKind.allCases.count + 1 < AbuseLimits().perAddress.free, "the matrix logs in more accounts than one IP may try")
             for role in RoleKind.allCases {
                 let spec = try #require(roles[role])
                 let account = try #require(accounts[role])

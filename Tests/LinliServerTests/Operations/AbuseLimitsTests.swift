@@ -31,7 +31,7 @@ struct AbuseLimitsTests {
         }
     }
 
-    @Test("wrong passwords for one phone are limited: 429 with Retry-After, even with the right password after", arguments: [TestEngine.sqlite])
+    @Test("wrong passwords for one phone from one address are limited: 429 with Retry-After, even with the right password from that address", arguments: TestEngine.available)
     func loginGuesses(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app, client in
             let phone = try app.account(.buildingLeader).phone
@@ -46,14 +46,14 @@ struct AbuseLimitsTests {
             #expect(statuses.last == .tooManyRequests)
             #expect(retryAfter.flatMap(Int.init).map { $0 > 0 } == true, "Retry-After: \(retryAfter ?? "none")")
             let right = try await client.json("/api/v1/auth/token", method: .post, body: #"{"phone":"\#(phone)","password":"\#(DemoSeeder.password)"}"#)
-            #expect(right.status == .tooManyRequests, "the limit holds until it expires, whatever the password")
+            #expect(right.status == .tooManyRequests, "the guesser's address waits, whatever the password")
         }
     }
 
     @Test("a client that sends half a request and stalls is disconnected after the idle timeout")
     func stalledClient() async throws {
         try await withTestStore(.sqlite) { store in
-            let services = AppServices(store: store, passwords: TestApp.passwords)
+            let services = TestApp.services(store: store)
             let app = buildApplication(ServerConfiguration(port: 0, idleTimeout: 0.5), services: services, runJobs: false)
             try await app.test(.live) { client in
                 let port = try #require(client.port)

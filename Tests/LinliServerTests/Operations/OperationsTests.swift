@@ -28,7 +28,7 @@ struct OperationsTests {
     @Test("every API route is in the OpenAPI document and every documented operation is routed")
     func openAPICoversTheRoutes() async throws {
         try await withTestStore(.sqlite) { store in
-            let router = buildRouter(services: AppServices(store: store))
+            let router = buildRouter(services: TestApp.services(store: store))
             let routed = Set(router.routes.map { "\($0.method) \($0.path)" }.filter { $0.contains(" /api/") })
             let documented = try Self.documentedOperations()
             #expect(routed.subtracting(documented).isEmpty, "routes missing from docs/openapi.json: \(routed.subtracting(documented))")
