@@ -4,6 +4,7 @@ extension Catalogue {
         "requests.duplicate": .init("本户已有一条同类未办结的诉求（编号 {id}），请在那条诉求里补充说明", "This household already has an open request of this kind (no. {id}); add to that one instead"),
         "requests.duplicate_open": .init("本户已有一条同类未办结的诉求，不能同时重新打开这一条", "This household has another open request of this kind; this one cannot be reopened beside it"),
         "requests.busy": .init("同时报的诉求太多，这一条还没登记上，请稍后原样再发一次", "Too many requests at once: this one is not filed yet. Send it again, unchanged, in a moment"),
+        "requests.idempotency_key_reused": .init("这个 Idempotency-Key 已用于另一条不同的诉求，请为新的诉求使用新的键", "This Idempotency-Key was used for a different request; use a new key for a new request"),
         "requests.changed_meanwhile": .init("这条诉求刚被别人处理过，请刷新后再试", "Someone else changed this request just now; reload and try again"),
         "field.description": .init("诉求内容", "Description"),
         "field.category": .init("类别", "Category"),

@@ -61,7 +61,6 @@ extension Catalogue {
         "requests.routing.too_many": .init("路由规则最多 50 条", "At most 50 routing rules"),
         "requests.routing.scope_outside_district": .init("{field}：范围必须在本区之内", "{field}: the scope must lie within this district"),
         "requests.routing.target_level": .init("{field}：只能交给区以下、户以上的一级", "{field}: the target must be a level between the district and the household"),
-        "requests.idempotency_key_reused": .init("这个 Idempotency-Key 已用于另一条不同的诉求，请为新的诉求使用新的键", "This Idempotency-Key was used for a different request; use a new key for a new request"),
         "requests.policy.not_district": .init("诉求规则按区设置，请选择一个区", "Request rules are set per district: choose a district"),
         "requests.policy.not_positive": .init("{field} 必须大于零", "{field} must be greater than zero"),
         "requests.policy.too_long": .init("{field} 最多为 {maximum}", "{field} can be at most {maximum}"),

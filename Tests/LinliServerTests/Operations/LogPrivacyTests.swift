@@ -37,10 +37,10 @@ struct LogPrivacyTests {
     @Test("a search by name and phone tail logs the fields it used, never the name, the digits or the address")
     func searchesLogFieldsNotValues() async throws {
         try await withTestStore(.sqlite) { store in
-            let demo = try await DemoSeeder.seed(store: store, scale: .compound, passwords: TestApp.passwords)
+            let demo = try await DemoSeeder.seed(store: store, householdCodeKey: TestApp.householdCodeKey, scale: .compound, passwords: TestApp.passwords)
             let captured = CapturedLog()
             let logger = Logger(label: "linli-test") { _ in CapturingLogHandler(log: captured) }
-            let services = AppServices(store: store, passwords: TestApp.passwords, logger: logger)
+            let services = AppServices(store: store, householdCodeKey: TestApp.householdCodeKey, passwords: TestApp.passwords, logger: logger)
             let app = buildApplication(ServerConfiguration(), services: services, runJobs: false)
             let staff = try #require(demo.generator.accounts.first { $0.role == .committeeStaff })
             let householdID = try #require(demo.households.first).id
