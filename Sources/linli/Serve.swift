@@ -18,6 +18,8 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("idle-timeout-seconds"), help: "Close a connection that sends nothing for this long.") var idleTimeoutSeconds: Double = 30
     @Option(name: .customLong("job-lease-seconds"), help: "How long a node holds a job before another node may take it over.") var jobLeaseSeconds: Double = 60
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel = "info"
+    @Option(name: .customLong("webhook-allow-network"), help: "An internal address range webhooks may reach, such as 127.0.0.1/32 or 10.8.0.0/16 (repeatable). Without it, targets on this machine and private networks are refused.")
+    var webhookAllowNetworks: [String] = []
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
@@ -25,6 +27,9 @@ struct Serve: AsyncParsableCommand {
         guard (1...3600).contains(jobLeaseSeconds) else { throw ValidationError("--job-lease-seconds must be between 1 and 3600") }
         guard (0...60).contains(sessionCacheSeconds) else { throw ValidationError("--session-cache-seconds must be between 0 and 60") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
+        for network in webhookAllowNetworks where IPNetwork(network) == nil {
+            throw ValidationError("--webhook-allow-network must be an address or a range such as 127.0.0.1/32 or fd00::/8, not '\(network)'")
+        }
     }
 
     func run() async throws {
@@ -37,7 +42,10 @@ struct Serve: AsyncParsableCommand {
         MetricsRegistry.bootstrapOnce()
         let logger = Logger(label: "linli")
         let store = try await database.open(logger: logger)
-        let services = AppServices(store: store, secureCookies: secureCookies, sessionCacheSeconds: sessionCacheSeconds, logger: logger)
+        let services = AppServices(
+            store: store, secureCookies: secureCookies, sessionCacheSeconds: sessionCacheSeconds,
+            webhookNetworks: WebhookNetworkPolicy(allowing: webhookAllowNetworks.compactMap { IPNetwork($0) }), logger: logger
+        )
         if demo {
             try await DemoSeeding.seedIfEmpty(store: store, scale: .compound, seed: 2022)
         } else {

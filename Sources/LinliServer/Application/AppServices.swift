@@ -20,12 +20,15 @@ public struct AppServices: Sendable {
     let requestPolicies: ExpiringCache<PlaceID, DistrictRequestPolicy>
     /// How fast each notification target may be sent to.
     let deliveryPacing: DeliveryPacing
+    /// The internal networks webhooks may reach (none unless the operator allowed some).
+    let webhookNetworks: WebhookNetworkPolicy
     /// New requests that arrive together are written together (see `WriteBatcher`).
     let filings: WriteBatcher<RequestService.FilingSubmission, RequestService.FilingOutcome>
 
     public init(
         store: Store, now: @escaping @Sendable () -> Date = { Date() }, passwords: Passwords = Passwords(), limits: AbuseLimits = AbuseLimits(),
-        secureCookies: Bool = false, sessionCacheSeconds: TimeInterval = 2, deliveryPacing: DeliveryPacing = .standard, logger: Logger = Logger(label: "linli")
+        secureCookies: Bool = false, sessionCacheSeconds: TimeInterval = 2, deliveryPacing: DeliveryPacing = .standard,
+        webhookNetworks: WebhookNetworkPolicy = WebhookNetworkPolicy(), logger: Logger = Logger(label: "linli")
     ) {
         self.store = store
         self.now = now
@@ -37,6 +40,7 @@ public struct AppServices: Sendable {
         let policies = ExpiringCache<PlaceID, DistrictRequestPolicy>(lifetime: 10)
         requestPolicies = policies
         self.deliveryPacing = deliveryPacing
+        self.webhookNetworks = webhookNetworks
         filings = WriteBatcher(
             store: store,
             batch: { try await RequestService.write($0, policies: policies, on: $1) },

@@ -1070,8 +1070,12 @@ extension OpenAPIDocument {
      },
      "404": {
       "$ref": "#/components/responses/Error"
+     },
+     "422": {
+      "$ref": "#/components/responses/Error"
      }
-    }
+    },
+    "description": "A URL whose host is inside the server's network (loopback, link-local such as 169.254.169.254, private, unspecified, their IPv4-mapped IPv6 forms, or a name such as localhost) answers 422 with field url, unless the operator allowed the range with `linli serve --webhook-allow-network`; so does a host that is not a dotted quad, a bracketed IPv6 address or a DNS name (2130706433, 0x7f.1, 127.1). Names are resolved and checked again at every delivery."
    }
   },
   "/api/v1/notifications": {
