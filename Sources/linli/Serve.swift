@@ -20,6 +20,8 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel = "info"
     @Option(name: .customLong("webhook-allow-network"), help: "An internal address range webhooks may reach, such as 127.0.0.1/32 or 10.8.0.0/16 (repeatable). Without it, targets on this machine and private networks are refused.")
     var webhookAllowNetworks: [String] = []
+    @Option(name: .customLong("metrics-token"), help: "Bearer token that /metrics requires (or LINLI_METRICS_TOKEN; at least 16 characters). Without one, /metrics answers 404.")
+    var metricsToken: String?
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
@@ -30,6 +32,12 @@ struct Serve: AsyncParsableCommand {
         for network in webhookAllowNetworks where IPNetwork(network) == nil {
             throw ValidationError("--webhook-allow-network must be an address or a range such as 127.0.0.1/32 or fd00::/8, not '\(network)'")
         }
+        if let token = resolvedMetricsToken, token.count < 16 { throw ValidationError("--metrics-token (or LINLI_METRICS_TOKEN) must have at least 16 characters") }
+    }
+
+    /// The flag, else the environment, where a token stays out of the process list.
+    var resolvedMetricsToken: String? {
+        metricsToken ?? ProcessInfo.processInfo.environment["LINLI_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     func run() async throws {
@@ -44,7 +52,7 @@ struct Serve: AsyncParsableCommand {
         let store = try await database.open(logger: logger)
         let services = AppServices(
             store: store, secureCookies: secureCookies, sessionCacheSeconds: sessionCacheSeconds,
-            webhookNetworks: WebhookNetworkPolicy(allowing: webhookAllowNetworks.compactMap { IPNetwork($0) }), logger: logger
+            webhookNetworks: WebhookNetworkPolicy(allowing: webhookAllowNetworks.compactMap { IPNetwork($0) }), metricsToken: resolvedMetricsToken, logger: logger
         )
         if demo {
             try await DemoSeeding.seedIfEmpty(store: store, scale: .compound, seed: 2022)

@@ -20,12 +20,12 @@ struct TestApp {
 
     static func run(
         _ engine: TestEngine, now: @escaping @Sendable () -> Date = { Date() }, pacing: DeliveryPacing = .standard,
-        webhookNetworks: WebhookNetworkPolicy = WebhookNetworkPolicy(),
+        webhookNetworks: WebhookNetworkPolicy = WebhookNetworkPolicy(), metricsToken: String? = nil,
         _ body: @escaping @Sendable (TestApp, any TestClientProtocol) async throws -> Void
     ) async throws {
         try await withTestStore(engine) { store in
             let demo = try await DemoSeeder.seed(store: store, scale: .compound, passwords: passwords)
-            let services = AppServices(store: store, now: now, passwords: passwords, deliveryPacing: pacing, webhookNetworks: webhookNetworks)
+            let services = AppServices(store: store, now: now, passwords: passwords, deliveryPacing: pacing, webhookNetworks: webhookNetworks, metricsToken: metricsToken)
             let app = buildApplication(ServerConfiguration(), services: services, runJobs: false)
             let testApp = TestApp(store: store, services: services, demo: demo)
             try await app.test(.router) { client in try await body(testApp, client) }

@@ -22,13 +22,16 @@ public struct AppServices: Sendable {
     let deliveryPacing: DeliveryPacing
     /// The internal networks webhooks may reach (none unless the operator allowed some).
     let webhookNetworks: WebhookNetworkPolicy
+    /// The bearer token `/metrics` asks for; nil hides `/metrics` (404). Metrics name routes and
+    /// show load, which is nobody's business outside operations.
+    let metricsToken: String?
     /// New requests that arrive together are written together (see `WriteBatcher`).
     let filings: WriteBatcher<RequestService.FilingSubmission, RequestService.FilingOutcome>
 
     public init(
         store: Store, now: @escaping @Sendable () -> Date = { Date() }, passwords: Passwords = Passwords(), limits: AbuseLimits = AbuseLimits(),
         secureCookies: Bool = false, sessionCacheSeconds: TimeInterval = 2, deliveryPacing: DeliveryPacing = .standard,
-        webhookNetworks: WebhookNetworkPolicy = WebhookNetworkPolicy(), logger: Logger = Logger(label: "linli")
+        webhookNetworks: WebhookNetworkPolicy = WebhookNetworkPolicy(), metricsToken: String? = nil, logger: Logger = Logger(label: "linli")
     ) {
         self.store = store
         self.now = now
@@ -41,6 +44,7 @@ public struct AppServices: Sendable {
         requestPolicies = policies
         self.deliveryPacing = deliveryPacing
         self.webhookNetworks = webhookNetworks
+        self.metricsToken = metricsToken
         filings = WriteBatcher(
             store: store,
             batch: { try await RequestService.write($0, policies: policies, on: $1) },

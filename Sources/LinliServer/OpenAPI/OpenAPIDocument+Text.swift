@@ -1291,6 +1291,50 @@ extension OpenAPIDocument {
      }
     }
    }
+  },
+  "/metrics": {
+   "get": {
+    "operationId": "metrics",
+    "summary": "Prometheus metrics (request counts and latencies by route), for the operator's scraper",
+    "description": "Answers 404 unless the server was started with a metrics token, and 401 to any request without that token.",
+    "security": [
+     {
+      "metricsToken": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Metrics in the Prometheus text format",
+      "content": {
+       "text/plain": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "No token, or not the metrics token",
+      "content": {
+       "text/plain": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "No metrics token is configured",
+      "content": {
+       "text/plain": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     }
+    }
+   }
   }
  },
  "components": {
@@ -1298,6 +1342,11 @@ extension OpenAPIDocument {
    "bearer": {
     "type": "http",
     "scheme": "bearer"
+   },
+   "metricsToken": {
+    "type": "http",
+    "scheme": "bearer",
+    "description": "The token given to `linli serve --metrics-token` or LINLI_METRICS_TOKEN; not a user's token."
    }
   },
   "responses": {
