@@ -44,11 +44,12 @@ struct Restore: AsyncParsableCommand {
         }
         let fingerprint: DatabaseFingerprint
         do {
-            fingerprint = try await Store.restore(from: file, to: target, logger: commandLogger())
+            let entry = AuditEntry(at: Date(), actor: CommandActor.name, action: "database.restore", entity: "database", after: UserCommand.json(["from": file]))
+            fingerprint = try await Store.restore(from: file, to: target, recording: entry, logger: commandLogger())
         } catch let error as BackupError {
             throw CLIError(error.description)
         }
-        print("restored: \(target) from \(file), \(fingerprint.tables.count) tables, \(fingerprint.rows) rows, integrity ok")
+        print("restored: \(target) from \(file), \(fingerprint.tables.count) tables, \(fingerprint.rows) rows, integrity ok (and one audit entry more, the restore)")
         print(fingerprint)
     }
 }

@@ -86,10 +86,11 @@ enum FirstStart {
                 root = existing
             } else {
                 root = try await DirectoryRecords.createPlace(parent: nil, level: .city, name: "上海市", code: nil, on: db)
+                try await AuditRecords.append([PlaceCommand.creationEntry(root, at: now)], on: db)
             }
             let userID = try await UserRecords.insert(phone: "admin", name: "管理员", passwordHash: hash, at: now, on: db)
             try await UserRecords.grant(.admin, at: root, to: userID, on: db)
-            try await AuditRecords.append([AuditEntry(at: now, actor: "cli", action: "user.create", entity: "user", entityID: "\(userID)", after: #"{"phone":"admin","role":"admin"}"#)], on: db)
+            try await AuditRecords.append([AuditEntry(at: now, actor: CommandActor.name, action: "user.create", entity: "user", entityID: "\(userID)", after: #"{"phone":"admin","role":"admin"}"#)], on: db)
         }
         report("""
             First start: created the administrator.
