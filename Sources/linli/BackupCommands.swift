@@ -46,11 +46,12 @@ struct Restore: AsyncParsableCommand {
         }
         let fingerprint: DatabaseFingerprint
         do {
-            fingerprint = try await Store.restore(from: file, to: target, logger: commandLogger())
+            let entry = AuditEntry(at: Date(), actor: CommandActor.name, action: "database.restore", entity: "database", after: UserCommand.json(["from": file]))
+            fingerprint = try await Store.restore(from: file, to: target, recording: entry, logger: commandLogger())
         } catch let error as BackupError {
             throw CLIError(error.description)
         }
-        print("restored: \(target) from \(file), \(fingerprint.tables.count) tables, \(fingerprint.rows) rows, integrity ok")
+        print("restored: \(target) from \(file), \(fingerprint.tables.count) tables, \(fingerprint.rows) rows, integrity ok (and one audit entry more, the restore)")
         print(fingerprint)
         print("household codes are checked with \(keyName(database)), which a backup does not hold: if this machine lost it, put the copy kept with the backup back (mode 0600) before starting linli, which refuses to start without it.")
     }

@@ -20,7 +20,7 @@ struct Export: AsyncParsableCommand {
     func run() async throws {
         guard let format = SpreadsheetFormat(fileName: file) else { return }
         try await database.withStore { store in
-            var actor = "cli"
+            var actor = CommandActor.name
             var includeSensitive = false
             let placeRecord = try await store.read { db in try await DirectoryRecords.place(id: place, on: db) }
             guard let placeRecord else { throw CLIError("no place with id \(place)") }

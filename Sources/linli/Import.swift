@@ -30,7 +30,7 @@ struct Import: AsyncParsableCommand {
         do {
             let year = Calendar(identifier: .gregorian).component(.year, from: Date())
             result = try await database.withStore { store in
-                try await RegisterImporter(store: store).run(rows: rows, into: place, partial: partial, actor: "cli", currentYear: year, now: Date()) { stage in
+                try await RegisterImporter(store: store).run(rows: rows, into: place, partial: partial, actor: CommandActor.name, currentYear: year, now: Date()) { stage in
                     switch stage {
                     case .parsed(let count): report("import: \(count) rows checked")
                     case .applying(let done, let total): report("import: applied \(done) / \(total) changes")

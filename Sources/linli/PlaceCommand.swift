@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LinliCore
 import LinliStore
 
@@ -8,6 +9,14 @@ struct PlaceCommand: AsyncParsableCommand {
         abstract: "Add and list places of the tree (city > district > subdistrict > committee > compound > building > household).",
         subcommands: [Add.self, List.self]
     )
+
+    /// The audit entry for a place made at the command line (by `place add`, or the root place
+    /// of a first start).
+    static func creationEntry(_ place: Place, at time: Date) -> AuditEntry {
+        var after = ["level": place.level.rawValue, "name": place.name]
+        if let code = place.code { after["code"] = code }
+        return AuditEntry(at: time, actor: CommandActor.name, action: "place.create", entity: "place", entityID: "\(place.id)", path: place.path.rawValue, after: UserCommand.json(after))
+    }
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a place under a parent; prints its id.")
@@ -34,7 +43,9 @@ struct PlaceCommand: AsyncParsableCommand {
                     } else if level != .city {
                         throw CLIError("only a city has no parent: give --parent")
                     }
-                    return try await DirectoryRecords.createPlace(parent: parentPlace, level: level, name: name, code: code, on: db)
+                    let place = try await DirectoryRecords.createPlace(parent: parentPlace, level: level, name: name, code: code, on: db)
+                    try await AuditRecords.append([PlaceCommand.creationEntry(place, at: Date())], on: db)
+                    return place
                 }
             }
             print("\(place.id)\t\(place.level.rawValue)\t\(place.name)\t\(place.path)")

@@ -26,6 +26,10 @@ struct Serve: AsyncParsableCommand {
     private var trustedProxies: TrustedProxies {
         get throws { try TrustedProxies(trustedProxy.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }) }
     }
+    @Option(name: .customLong("webhook-allow-network"), help: "An internal address range webhooks may reach, such as 127.0.0.1/32 or 10.8.0.0/16 (repeatable). Without it, targets on this machine and private networks are refused.")
+    var webhookAllowNetworks: [String] = []
+    @Option(name: .customLong("metrics-token"), help: "Bearer token that /metrics requires (or LINLI_METRICS_TOKEN; at least 16 characters). Without one, /metrics answers 404.")
+    var metricsToken: String?
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
@@ -38,6 +42,15 @@ struct Serve: AsyncParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
+        for network in webhookAllowNetworks where IPNetwork(network) == nil {
+            throw ValidationError("--webhook-allow-network must be an address or a range such as 127.0.0.1/32 or fd00::/8, not '\(network)'")
+        }
+        if let token = resolvedMetricsToken, token.count < 16 { throw ValidationError("--metrics-token (or LINLI_METRICS_TOKEN) must have at least 16 characters") }
+    }
+
+    /// The flag, else the environment, where a token stays out of the process list.
+    var resolvedMetricsToken: String? {
+        metricsToken ?? ProcessInfo.processInfo.environment["LINLI_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     func run() async throws {
@@ -59,7 +72,8 @@ struct Serve: AsyncParsableCommand {
         }
         let services = AppServices(
             store: store, householdCodeKey: householdCodeKey, trustedProxies: try trustedProxies, secureCookies: secureCookies,
-            sessionCacheSeconds: sessionCacheSeconds, logger: logger
+            sessionCacheSeconds: sessionCacheSeconds,
+            webhookNetworks: WebhookNetworkPolicy(allowing: webhookAllowNetworks.compactMap { IPNetwork($0) }), metricsToken: resolvedMetricsToken, logger: logger
         )
         if demo {
             try await DemoSeeding.seedIfEmpty(store: store, householdCodeKey: householdCodeKey, passwords: services.passwords, scale: .compound, seed: 2022)
@@ -93,10 +107,11 @@ enum FirstStart {
                 root = existing
             } else {
                 root = try await DirectoryRecords.createPlace(parent: nil, level: .city, name: "上海市", code: nil, on: db)
+                try await AuditRecords.append([PlaceCommand.creationEntry(root, at: now)], on: db)
             }
             let userID = try await UserRecords.insert(phone: "admin", name: "管理员", passwordHash: hash, at: now, on: db)
             try await UserRecords.grant(.admin, at: root, to: userID, on: db)
-            try await AuditRecords.append([AuditEntry(at: now, actor: "cli", action: "user.create", entity: "user", entityID: "\(userID)", after: #"{"phone":"admin","role":"admin"}"#)], on: db)
+            try await AuditRecords.append([AuditEntry(at: now, actor: CommandActor.name, action: "user.create", entity: "user", entityID: "\(userID)", after: #"{"phone":"admin","role":"admin"}"#)], on: db)
         }
         report("""
             First start: created the administrator.

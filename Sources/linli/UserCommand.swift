@@ -27,7 +27,7 @@ struct UserCommand: AsyncParsableCommand {
     }
 
     static func grantEntry(userID: UserID, role: RoleKind, place: Place, at time: Date) -> AuditEntry {
-        AuditEntry(at: time, actor: "cli", action: "role.grant", entity: "user", entityID: "\(userID)", path: place.path.rawValue, after: json(["role": role.rawValue, "place": "\(place.id)"]))
+        AuditEntry(at: time, actor: CommandActor.name, action: "role.grant", entity: "user", entityID: "\(userID)", path: place.path.rawValue, after: json(["role": role.rawValue, "place": "\(place.id)"]))
     }
 
     struct Add: AsyncParsableCommand {
@@ -53,7 +53,7 @@ struct UserCommand: AsyncParsableCommand {
                 try await store.write { db in
                     if try await UserRecords.user(phone: phone, on: db) != nil { throw CLIError("a user with phone \(phone) already exists") }
                     let id = try await UserRecords.insert(phone: phone, name: name, passwordHash: hash, at: now, on: db)
-                    var audit = [AuditEntry(at: now, actor: "cli", action: "user.create", entity: "user", entityID: "\(id)", after: UserCommand.json(["phone": phone, "name": name]))]
+                    var audit = [AuditEntry(at: now, actor: CommandActor.name, action: "user.create", entity: "user", entityID: "\(id)", after: UserCommand.json(["phone": phone, "name": name]))]
                     for (role, placeID) in grants {
                         guard let place = try await DirectoryRecords.place(id: placeID, on: db) else { throw CLIError("no place with id \(placeID)") }
                         try await UserRecords.grant(role, at: place, to: id, on: db)
@@ -85,7 +85,7 @@ struct UserCommand: AsyncParsableCommand {
                     guard let user = try await UserRecords.user(phone: phone, on: db) else { throw CLIError("no user with phone \(phone)") }
                     try await UserRecords.setPassword(userID: user.id, passwordHash: hash, on: db)
                     try await SessionRecords.deleteUserSessions(userID: user.id, on: db)
-                    try await AuditRecords.append([AuditEntry(at: Date(), actor: "cli", action: "user.password", entity: "user", entityID: "\(user.id)")], on: db)
+                    try await AuditRecords.append([AuditEntry(at: Date(), actor: CommandActor.name, action: "user.password", entity: "user", entityID: "\(user.id)")], on: db)
                 }
             }
             print("password of \(phone) changed" + (password == nil ? ": \(chosen)" : ""))
@@ -118,7 +118,7 @@ struct UserCommand: AsyncParsableCommand {
                     }
                     for (role, placeID) in revokes {
                         try await UserRecords.revoke(role, at: placeID, from: user.id, on: db)
-                        audit.append(AuditEntry(at: Date(), actor: "cli", action: "role.revoke", entity: "user", entityID: "\(user.id)", before: UserCommand.json(["role": role.rawValue, "place": "\(placeID)"])))
+                        audit.append(AuditEntry(at: Date(), actor: CommandActor.name, action: "role.revoke", entity: "user", entityID: "\(user.id)", before: UserCommand.json(["role": role.rawValue, "place": "\(placeID)"])))
                     }
                     try await AuditRecords.append(audit, on: db)
                     return try await UserRecords.roles(userID: user.id, on: db)

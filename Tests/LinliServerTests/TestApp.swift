@@ -25,11 +25,12 @@ struct TestApp {
     static func run(
         _ engine: TestEngine, now: @escaping @Sendable () -> Date = { Date() }, pacing: DeliveryPacing = .standard,
         trustedProxies: TrustedProxies = .none, testing: TestingSetup = .router,
+        webhookNetworks: WebhookNetworkPolicy = WebhookNetworkPolicy(), metricsToken: String? = nil,
         _ body: @escaping @Sendable (TestApp, any TestClientProtocol) async throws -> Void
     ) async throws {
         try await withTestStore(engine) { store in
             let demo = try await DemoSeeder.seed(store: store, householdCodeKey: householdCodeKey, scale: .compound, passwords: passwords)
-            let services = services(store: store, now: now, pacing: pacing, trustedProxies: trustedProxies)
+            let services = services(store: store, now: now, pacing: pacing, trustedProxies: trustedProxies, webhookNetworks: webhookNetworks, metricsToken: metricsToken)
             let app = buildApplication(ServerConfiguration(port: 0), services: services, runJobs: false)
             let testApp = TestApp(store: store, services: services, demo: demo)
             try await app.test(testing) { client in try await body(testApp, client) }
@@ -38,8 +39,14 @@ struct TestApp {
 
     /// A node's services on `store` as the test apps build them: another node, or the same one
     /// after a restart, is another call.
-    static func services(store: Store, now: @escaping @Sendable () -> Date = { Date() }, pacing: DeliveryPacing = .standard, trustedProxies: TrustedProxies = .none) -> AppServices {
-        AppServices(store: store, householdCodeKey: householdCodeKey, now: now, passwords: passwords, trustedProxies: trustedProxies, deliveryPacing: pacing)
+    static func services(
+        store: Store, now: @escaping @Sendable () -> Date = { Date() }, pacing: DeliveryPacing = .standard, trustedProxies: TrustedProxies = .none,
+        webhookNetworks: WebhookNetworkPolicy = WebhookNetworkPolicy(), metricsToken: String? = nil
+    ) -> AppServices {
+        AppServices(
+            store: store, householdCodeKey: householdCodeKey, now: now, passwords: passwords, trustedProxies: trustedProxies, deliveryPacing: pacing,
+            webhookNetworks: webhookNetworks, metricsToken: metricsToken
+        )
     }
 
     func account(_ role: RoleKind, index: Int = 0) throws -> DemoAccount {

@@ -15,6 +15,8 @@ public struct DeliveryFailure: Sendable, Hashable, Codable {
         case rejected
         /// An answer no receiver of this kind gives, such as a redirect or an HTML page.
         case unexpectedReply = "unexpected_reply"
+        /// Not sent: the target's host is, or resolved to, an address inside the server's network.
+        case addressRefused = "address_refused"
     }
 
     public var reason: Reason
@@ -43,6 +45,12 @@ public enum DeliveryOutcome: Sendable, Hashable {
     /// For an attempt that got no HTTP answer at all.
     public static func noResponse(_ detail: String) -> DeliveryOutcome {
         .retry(DeliveryFailure(.noResponse, detail: detail))
+    }
+
+    /// For an attempt not made because the host is inside the server's network. Final: an admin
+    /// must change the target (or the operator allow the network).
+    public static func addressRefused(_ detail: String) -> DeliveryOutcome {
+        .deadLetter(DeliveryFailure(.addressRefused, detail: detail))
     }
 
     /// Classifies the receiver's answer. The group robots answer HTTP 200 to most errors and put

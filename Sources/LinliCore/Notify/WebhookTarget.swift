@@ -4,8 +4,9 @@ import Foundation
 /// in 2022, or any system that takes a signed HTTP POST (DESIGN.md, "Work that outlives a
 /// request"). Stored as `{"kind": "dingtalk", "url": "…", "secret": "…"}`.
 ///
-/// Any http(s) host is accepted, not only the platforms' own, so tests and staging can point a
-/// target at a local fake receiver and nothing leaves the machine.
+/// Any public http(s) host is accepted, not only the platforms' own. Hosts inside the server's
+/// network are refused unless the operator allowed them (`WebhookNetworkPolicy`), so staging can
+/// still point a target at a local fake receiver.
 public enum WebhookTarget: Sendable, Hashable {
     case wecom(url: String)
     /// `secret` is the robot's "加签" secret (SEC…); nil when the group uses keywords or an IP list.
@@ -110,11 +111,15 @@ public struct WebhookTargetError: Error, Sendable, Hashable {
         case urlInvalid = "url_invalid"
         case secretRequired = "secret_required"
         case secretBlank = "secret_blank"
+        /// The host is neither a dotted quad, a bracketed IPv6 address nor a DNS name.
+        case hostUnclear = "host_unclear"
+        /// The host is inside the server's own network and the operator did not allow it.
+        case hostNotAllowed = "host_not_allowed"
 
         public var field: String {
             switch self {
             case .unknownKind: "kind"
-            case .urlInvalid: "url"
+            case .urlInvalid, .hostUnclear, .hostNotAllowed: "url"
             case .secretRequired, .secretBlank: "secret"
             }
         }

@@ -1,80 +1,22 @@
-import Foundation
 import Hummingbird
 import HTTPTypes
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// An IPv4 or IPv6 address as its bytes (4 or 16).
-struct IPAddress: Hashable, Sendable, CustomStringConvertible {
-    let bytes: [UInt8]
-
-    init?(_ text: some StringProtocol) {
-        let text = String(text).trimmingCharacters(in: .whitespaces)
-        var v4 = in_addr()
-        var v6 = in6_addr()
-        if inet_pton(AF_INET, text, &v4) == 1 {
-            bytes = withUnsafeBytes(of: &v4) { Array($0) }
-        } else if inet_pton(AF_INET6, text, &v6) == 1 {
-            let all = withUnsafeBytes(of: &v6) { Array($0) }
-            // An IPv4 client seen through an IPv6 socket (::ffff:a.b.c.d) is that IPv4 client.
-            bytes = all.prefix(12) == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff] ? Array(all.suffix(4)) : all
-        } else {
-            return nil
-        }
-    }
-
-    private init(bytes: [UInt8]) { self.bytes = bytes }
-
-    /// The first `bits` bits, the rest zero.
-    func prefix(_ bits: Int) -> IPAddress {
-        IPAddress(bytes: bytes.enumerated().map { index, byte in
-            let kept = min(8, max(0, bits - index * 8))
-            return kept == 8 ? byte : kept == 0 ? 0 : byte & ~(UInt8.max >> kept)
-        })
-    }
-
-    var description: String {
-        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
-        let family = bytes.count == 4 ? AF_INET : AF_INET6
-        let written = bytes.withUnsafeBytes { inet_ntop(family, $0.baseAddress, &buffer, socklen_t(buffer.count)) }
-        guard written != nil else { return bytes.map { String($0) }.joined(separator: ".") }
-        return String(cString: buffer)
-    }
-}
+import LinliCore
 
 /// The reverse proxies whose word Linli takes for the client's address (`--trusted-proxy`):
 /// addresses or CIDR ranges.
 public struct TrustedProxies: Sendable, Equatable {
-    struct Range: Sendable, Equatable {
-        let network: IPAddress
-        let bits: Int
-        func contains(_ address: IPAddress) -> Bool {
-            address.bytes.count == network.bytes.count && address.prefix(bits) == network
-        }
-    }
-
-    let ranges: [Range]
+    let ranges: [IPNetwork]
 
     public static let none = TrustedProxies(ranges: [])
 
-    private init(ranges: [Range]) { self.ranges = ranges }
+    private init(ranges: [IPNetwork]) { self.ranges = ranges }
 
     /// Parses "10.0.0.5", "10.0.0.0/8", "::1", "fd00::/8"; throws naming the first that is not one.
     public init(_ arguments: [String]) throws(TrustedProxyError) {
-        var ranges: [Range] = []
+        var ranges: [IPNetwork] = []
         for argument in arguments {
-            let parts = argument.split(separator: "/", maxSplits: 1)
-            guard let first = parts.first, let address = IPAddress(first) else { throw TrustedProxyError(argument: argument) }
-            let width = address.bytes.count * 8
-            var bits = width
-            if parts.count == 2 {
-                guard let prefix = Int(parts[1]), (0...width).contains(prefix) else { throw TrustedProxyError(argument: argument) }
-                bits = prefix
-            }
-            ranges.append(Range(network: address.prefix(bits), bits: bits))
+            guard let range = IPNetwork(argument) else { throw TrustedProxyError(argument: argument) }
+            ranges.append(range)
         }
         self.ranges = ranges
     }
@@ -86,13 +28,13 @@ public struct TrustedProxies: Sendable, Equatable {
     /// written by the client and may be forged. Without trusted proxies the header is ignored, so
     /// a client cannot choose its own address.
     func clientAddress(peer: String?, forwardedFor: [String]) -> String {
-        guard let peer, let peerAddress = IPAddress(peer) else { return peer ?? "unknown" }
+        guard let peer, let peerAddress = ClientAddress.parse(peer) else { return peer ?? "unknown" }
         guard contains(peerAddress) else { return peerAddress.description }
         let hops = forwardedFor.flatMap { $0.split(separator: ",") }
         var client = peerAddress
         for hop in hops.reversed() {
             // Garbage where a trusted proxy should have written an address: stop at the last one we trust.
-            guard let address = IPAddress(hop) else { break }
+            guard let address = ClientAddress.parse(hop) else { break }
             client = address
             if !contains(address) { break }
         }
@@ -106,11 +48,18 @@ public struct TrustedProxyError: Error, CustomStringConvertible {
 }
 
 enum ClientAddress {
+    /// A client's address as a socket or a proxy writes it. An IPv4 client seen through an IPv6
+    /// socket (`::ffff:a.b.c.d`) is that IPv4 client.
+    static func parse(_ text: some StringProtocol) -> IPAddress? {
+        guard let address = IPAddress(text.trimmingCharacters(in: .whitespaces)) else { return nil }
+        return address.embeddedIPv4 ?? address
+    }
+
     /// What the guess limits count an address as. An IPv6 client usually holds a whole /64, so
     /// counting single IPv6 addresses would give one guesser 2^64 fresh addresses.
     static func limitKey(_ address: String) -> String {
-        guard let parsed = IPAddress(address) else { return address }
-        return parsed.bytes.count == 16 ? "\(parsed.prefix(64))/64" : parsed.description
+        guard let parsed = parse(address) else { return address }
+        return parsed.bitWidth == 128 ? IPNetwork(address: parsed, prefixLength: 64).description : parsed.description
     }
 }
 

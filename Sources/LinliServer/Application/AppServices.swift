@@ -24,13 +24,18 @@ public struct AppServices: Sendable {
     let requestPolicies: ExpiringCache<PlaceID, DistrictRequestPolicy>
     /// How fast each notification target may be sent to.
     let deliveryPacing: DeliveryPacing
+    /// The internal networks webhooks may reach (none unless the operator allowed some).
+    let webhookNetworks: WebhookNetworkPolicy
+    /// The bearer token `/metrics` asks for; nil hides `/metrics` (404). Metrics name routes and
+    /// show load, which is nobody's business outside operations.
+    let metricsToken: String?
     /// New requests that arrive together are written together (see `WriteBatcher`).
     let filings: WriteBatcher<RequestService.FilingSubmission, RequestService.FilingOutcome>
 
     public init(
         store: Store, householdCodeKey: HouseholdCodeKey, now: @escaping @Sendable () -> Date = { Date() }, passwords: Passwords = Passwords(), limits: AbuseLimits = AbuseLimits(),
         trustedProxies: TrustedProxies = .none, secureCookies: Bool = false, sessionCacheSeconds: TimeInterval = 2, deliveryPacing: DeliveryPacing = .standard,
-        logger: Logger = Logger(label: "linli")
+        webhookNetworks: WebhookNetworkPolicy = WebhookNetworkPolicy(), metricsToken: String? = nil, logger: Logger = Logger(label: "linli")
     ) {
         self.store = store
         self.householdCodeKey = householdCodeKey
@@ -44,6 +49,8 @@ public struct AppServices: Sendable {
         let policies = ExpiringCache<PlaceID, DistrictRequestPolicy>(lifetime: 10)
         requestPolicies = policies
         self.deliveryPacing = deliveryPacing
+        self.webhookNetworks = webhookNetworks
+        self.metricsToken = metricsToken
         filings = WriteBatcher(
             store: store,
             batch: { try await RequestService.write($0, policies: policies, on: $1) },

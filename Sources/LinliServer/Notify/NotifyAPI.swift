@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import LinliCore
 import LinliStore
@@ -74,8 +75,11 @@ struct NotifyAPI {
             let target: WebhookTarget
             do {
                 target = try WebhookTarget(kind: body.kind, url: body.url, secret: body.secret)
+                try services.webhookNetworks.check(url: target.url)
             } catch let error as WebhookTargetError {
-                throw AppError(.badRequest, error.catalogueKey, field: error.field)
+                // A URL that reads fine but that Linli will not send to is 422; a malformed one 400.
+                let status: HTTPResponse.Status = [.hostUnclear, .hostNotAllowed].contains(error.code) ? .unprocessableContent : .badRequest
+                throw AppError(status, error.catalogueKey, field: error.field)
             }
             let now = services.now()
             let id = try await services.store.write { db in

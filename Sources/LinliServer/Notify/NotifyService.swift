@@ -1,9 +1,7 @@
-import AsyncHTTPClient
 import Crypto
 import Foundation
 import LinliCore
 import LinliStore
-import NIOCore
 
 /// Delivers the outbox: each notification is a job that renders the platform's format, signs it,
 /// posts it, and by the platform's answer marks it delivered, schedules a retry, or keeps it as
@@ -42,16 +40,11 @@ struct NotifyService: Sendable {
             // Rendered anew on every attempt: DingTalk and Feishu refuse old signatures.
             let rendered = WebhookPayload.render(notification.message, for: target.target, timestamp: services.now(), sign: Self.hmac(key:message:))
             let outcome: DeliveryOutcome
-            do {
-                var request = HTTPClientRequest(url: rendered.url)
-                request.method = .POST
-                for (name, value) in rendered.headers { request.headers.add(name: name, value: value) }
-                request.body = .bytes(ByteBuffer(bytes: rendered.body))
-                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
-                let body = try await response.body.collect(upTo: 64 * 1024)
-                outcome = DeliveryOutcome.classify(target: target.target, status: Int(response.status.code), body: Data(buffer: body))
+            do throws(WebhookConnection.Refusal) {
+                let pins = try await WebhookConnection.pins(for: rendered.url, policy: services.webhookNetworks)
+                outcome = await WebhookConnection.post(rendered, to: target.target, pins: pins)
             } catch {
-                outcome = .noResponse(String(describing: error))
+                outcome = error.outcome
             }
             let attempt = notification.attempts + 1
             let now = services.now()

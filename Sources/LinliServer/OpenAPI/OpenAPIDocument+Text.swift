@@ -1074,8 +1074,12 @@ extension OpenAPIDocument {
      },
      "404": {
       "$ref": "#/components/responses/Error"
+     },
+     "422": {
+      "$ref": "#/components/responses/Error"
      }
-    }
+    },
+    "description": "A URL whose host is inside the server's network (loopback, link-local such as 169.254.169.254, private, unspecified, their IPv4-mapped IPv6 forms, or a name such as localhost) answers 422 with field url, unless the operator allowed the range with `linli serve --webhook-allow-network`; so does a host that is not a dotted quad, a bracketed IPv6 address or a DNS name (2130706433, 0x7f.1, 127.1). Names are resolved and checked again at every delivery."
    }
   },
   "/api/v1/notifications": {
@@ -1291,6 +1295,50 @@ extension OpenAPIDocument {
      }
     }
    }
+  },
+  "/metrics": {
+   "get": {
+    "operationId": "metrics",
+    "summary": "Prometheus metrics (request counts and latencies by route), for the operator's scraper",
+    "description": "Answers 404 unless the server was started with a metrics token, and 401 to any request without that token.",
+    "security": [
+     {
+      "metricsToken": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Metrics in the Prometheus text format",
+      "content": {
+       "text/plain": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "No token, or not the metrics token",
+      "content": {
+       "text/plain": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "No metrics token is configured",
+      "content": {
+       "text/plain": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     }
+    }
+   }
   }
  },
  "components": {
@@ -1298,6 +1346,11 @@ extension OpenAPIDocument {
    "bearer": {
     "type": "http",
     "scheme": "bearer"
+   },
+   "metricsToken": {
+    "type": "http",
+    "scheme": "bearer",
+    "description": "The token given to `linli serve --metrics-token` or LINLI_METRICS_TOKEN; not a user's token."
    }
   },
   "responses": {

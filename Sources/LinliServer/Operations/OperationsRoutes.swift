@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Hummingbird
 import Metrics
@@ -12,9 +13,17 @@ public enum MetricsRegistry {
     public static func bootstrapOnce() { _ = bootstrap }
 }
 
-/// `/health` (the process is up), `/ready` (the database answers), `/metrics` (Prometheus).
+/// `/health` (the process is up), `/ready` (the database answers), `/metrics` (Prometheus, with
+/// the operator's bearer token).
 struct OperationsRoutes {
     let services: AppServices
+
+    /// Compares digests of the two tokens in constant time, so neither the time taken nor an
+    /// early exit tells a guesser how much of the token or its length was right.
+    static func sameToken(_ given: String, _ expected: String) -> Bool {
+        let (left, right) = (SHA256.hash(data: Data(given.utf8)), SHA256.hash(data: Data(expected.utf8)))
+        return zip(left, right).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
 
     func addRoutes(to router: Router<LinliRequestContext>) {
         router.get("health") { _, _ in "ok" }
@@ -27,7 +36,15 @@ struct OperationsRoutes {
                 return Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "database unavailable")))
             }
         }
-        router.get("metrics") { _, _ -> Response in
+        router.get("metrics") { request, _ -> Response in
+            // Plain answers, not the error pages: the caller is a scraper, and a 401 page would
+            // send it to the login form.
+            guard let expected = services.metricsToken else {
+                return Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "not found")))
+            }
+            guard let given = request.headers[.authorization].flatMap(AuthenticationMiddleware.bearerToken), Self.sameToken(given, expected) else {
+                return Response(status: .unauthorized, headers: [.wwwAuthenticate: "Bearer realm=\"metrics\"", .contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "unauthorized")))
+            }
             var bytes: [UInt8] = []
             MetricsRegistry.registry.emit(into: &bytes)
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))

@@ -82,12 +82,22 @@ extension Store {
 
     /// Puts a backup in place of the SQLite database at `target` (linli must not be running on
     /// it). The backup is checked first; the old file is kept as `target.before-restore`.
-    public static func restore(from backup: String, to target: String, logger: Logger) async throws -> DatabaseFingerprint {
+    /// `entry` (who restored what) is written into the copy before it takes the database's name,
+    /// so the restored database never appears without the record of its restore. Returns the
+    /// backup's fingerprint, which the restored database matches in every table but `audit_log`.
+    public static func restore(from backup: String, to target: String, recording entry: AuditEntry, logger: Logger) async throws -> DatabaseFingerprint {
         let manager = FileManager.default
         let checked = try await checkedFingerprint(of: backup, logger: logger)
         let partial = target + ".restoring"
-        try? manager.removeItem(atPath: partial)
+        for suffix in ["", "-wal", "-shm"] { try? manager.removeItem(atPath: partial + suffix) }
         try manager.copyItem(atPath: backup, toPath: partial)
+        do {
+            let copy = try await Store.open(.sqlite(path: partial), logger: logger, migrate: false)
+            try await copy.closing { copy in try await copy.write { db in try await AuditRecords.append([entry], on: db) } }
+        } catch {
+            for suffix in ["", "-wal", "-shm"] { try? manager.removeItem(atPath: partial + suffix) }
+            throw error
+        }
         if manager.fileExists(atPath: target) {
             let kept = target + ".before-restore"
             try? manager.removeItem(atPath: kept)
@@ -95,6 +105,10 @@ extension Store {
         }
         // A WAL left by the old database would be replayed onto the restored one.
         for suffix in ["-wal", "-shm"] { try? manager.removeItem(atPath: target + suffix) }
+        // SQLite folds the WAL into the file when the last connection closes; should one be left,
+        // it holds the entry and goes with the file.
+        try? manager.removeItem(atPath: partial + "-shm")
+        if manager.fileExists(atPath: partial + "-wal") { try manager.moveItem(atPath: partial + "-wal", toPath: target + "-wal") }
         try manager.moveItem(atPath: partial, toPath: target)
         return checked
     }

@@ -51,7 +51,7 @@ public enum DatabaseLocationError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// postgres://user:password@host:port/database
+/// postgres://user:password@host:port/database?sslmode=verify-full&sslrootcert=/path/ca.pem
 public struct PostgresURL: Sendable, Equatable {
     public var host: String
     public var port: Int
@@ -60,6 +60,13 @@ public struct PostgresURL: Sendable, Equatable {
     public var database: String
     /// `?search_path=schema`: lets tests give each run its own schema in one database.
     public var searchPath: String?
+    /// `?sslmode=`, with libpq's names and meanings. `disable` when not given, as before TLS was
+    /// supported: `prefer` would encrypt without proving who answers, and would fall back to
+    /// plain text without a word, so a deployment that needs TLS should say `verify-full`.
+    public var sslMode: PostgresSSLMode
+    /// `?sslrootcert=`: the CA certificates (PEM) that vouch for the server, or `system` for the
+    /// system's own; the system's when not given. Only `verify-ca` and `verify-full` check it.
+    public var sslRootCertificate: String?
 
     public init(_ string: String) throws(DatabaseLocationError) {
         guard let components = URLComponents(string: string) else { throw .invalidPostgresURL("cannot parse") }
@@ -71,11 +78,52 @@ public struct PostgresURL: Sendable, Equatable {
         self.username = user.removingPercentEncoding ?? user
         self.password = components.password.map { $0.removingPercentEncoding ?? $0 }
         self.database = database.isEmpty ? self.username : database
-        self.searchPath = components.queryItems?.first { $0.name == "search_path" }?.value
+        var parameters: [String: String] = [:]
+        for item in components.queryItems ?? [] {
+            guard ["search_path", "sslmode", "sslrootcert"].contains(item.name) else {
+                throw .invalidPostgresURL("unknown parameter '\(item.name)' (Linli reads search_path, sslmode and sslrootcert)")
+            }
+            guard let value = item.value, !value.isEmpty else { throw .invalidPostgresURL("'\(item.name)' needs a value") }
+            guard parameters.updateValue(value, forKey: item.name) == nil else { throw .invalidPostgresURL("'\(item.name)' is given twice") }
+        }
+        self.searchPath = parameters["search_path"]
+        if let mode = parameters["sslmode"] {
+            guard let known = PostgresSSLMode(rawValue: mode) else {
+                throw .invalidPostgresURL("sslmode '\(mode)' is not one of \(PostgresSSLMode.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            self.sslMode = known
+        } else {
+            self.sslMode = .disable
+        }
+        self.sslRootCertificate = parameters["sslrootcert"]
+        // Silently ignoring the CA file would leave the operator believing the server is checked.
+        if sslRootCertificate != nil, !sslMode.verifiesCertificate {
+            throw .invalidPostgresURL("sslrootcert is used only with sslmode=verify-ca or verify-full, not \(sslMode.rawValue)")
+        }
     }
 
     /// The URL without its password, for logs and `linli doctor`.
     public var redacted: String {
-        "postgres://\(username)\(password == nil ? "" : ":***")@\(host):\(port)/\(database)" + (searchPath.map { "?search_path=\($0)" } ?? "")
+        var query: [String] = []
+        if let searchPath { query.append("search_path=\(searchPath)") }
+        if sslMode != .disable { query.append("sslmode=\(sslMode.rawValue)") }
+        if let sslRootCertificate { query.append("sslrootcert=\(sslRootCertificate)") }
+        return "postgres://\(username)\(password == nil ? "" : ":***")@\(host):\(port)/\(database)" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
     }
+}
+
+/// libpq's `sslmode` values that Linli supports.
+public enum PostgresSSLMode: String, Sendable, CaseIterable {
+    /// Plain text.
+    case disable
+    /// TLS if the server offers it, plain text if not; the certificate is not checked.
+    case prefer
+    /// TLS or no connection; the certificate is not checked (encryption against eavesdroppers only).
+    case require
+    /// TLS with a certificate chain to a trusted CA, for any host name.
+    case verifyCA = "verify-ca"
+    /// TLS with a certificate chain to a trusted CA, issued for the host connected to.
+    case verifyFull = "verify-full"
+
+    public var verifiesCertificate: Bool { self == .verifyCA || self == .verifyFull }
 }

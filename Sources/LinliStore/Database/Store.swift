@@ -124,8 +124,46 @@ public final class Store: Sendable {
         try await connection.query("PRAGMA temp_store = MEMORY")
     }
 
+    /// NIOSSL's settings for the URL's `sslmode` and `sslrootcert`; nil for `disable`.
+    static func tlsConfiguration(_ url: PostgresURL) -> TLSConfiguration? {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if let roots = url.sslRootCertificate, roots != "system" { tls.trustRoots = .file(roots) }
+        switch url.sslMode {
+        case .disable: return nil
+        case .prefer, .require: tls.certificateVerification = .none
+        case .verifyCA: tls.certificateVerification = .noHostnameVerification
+        case .verifyFull: tls.certificateVerification = .fullVerification
+        }
+        return tls
+    }
+
     private static func openPostgres(_ url: PostgresURL, location: DatabaseLocation, logger: Logger) async throws -> Store {
-        var configuration = PostgresClient.Configuration(host: url.host, port: url.port, username: url.username, password: url.password, database: url.database, tls: .disable)
+        let tls = tlsConfiguration(url)
+        if let roots = url.sslRootCertificate, roots != "system", !FileManager.default.isReadableFile(atPath: roots) {
+            throw StoreError.cannotOpen(location: location.description, reason: "sslrootcert: cannot read \(roots)")
+        }
+        if let tls {
+            // One connection on its own first: the pool retries a refused certificate in silence
+            // until the timeout below, and the person starting linli needs to hear why.
+            do {
+                let context = try NIOSSLContext(configuration: tls)
+                var probe = PostgresConnection.Configuration(
+                    host: url.host, port: url.port, username: url.username, password: url.password, database: url.database,
+                    tls: url.sslMode == .prefer ? .prefer(context) : .require(context)
+                )
+                probe.options.connectTimeout = .seconds(5)
+                let connection = try await PostgresConnection.connect(configuration: probe, id: 0, logger: logger)
+                try await connection.close()
+            } catch {
+                throw StoreError.cannotOpen(location: location.description, reason: "TLS (sslmode=\(url.sslMode.rawValue)): \(describe(error))")
+            }
+        }
+        let clientTLS: PostgresClient.Configuration.TLS = switch (url.sslMode, tls) {
+        case (_, nil): .disable
+        case (.prefer, let tls?): .prefer(tls)
+        case (_, let tls?): .require(tls)
+        }
+        var configuration = PostgresClient.Configuration(host: url.host, port: url.port, username: url.username, password: url.password, database: url.database, tls: clientTLS)
         configuration.options.maximumConnections = 16
         configuration.options.connectTimeout = .seconds(5)
         if let searchPath = url.searchPath {
@@ -252,7 +290,9 @@ public final class Store: Sendable {
 
     static func describe(_ error: any Error) -> String {
         if let psql = error as? PSQLError {
-            return psql.serverInfo?[.message] ?? "\(psql.code)"
+            // A refused certificate has no server message; what NIOSSL said is in `underlying`.
+            if let message = psql.serverInfo?[.message] { return message }
+            return psql.underlying.map { "\(psql.code): \($0)" } ?? "\(psql.code)"
         }
         return String(describing: error)
     }

@@ -14,8 +14,12 @@ actor FakeReceiver {
     struct Received: Sendable { var headers: HTTPFields; var body: String }
     private(set) var received: [Received] = []
     let status: HTTPResponse.Status
+    let headers: HTTPFields
 
-    init(status: HTTPResponse.Status) { self.status = status }
+    init(status: HTTPResponse.Status, headers: HTTPFields = [:]) {
+        self.status = status
+        self.headers = headers
+    }
 
     func record(_ request: Received) -> HTTPResponse.Status {
         received.append(request)
@@ -27,7 +31,7 @@ actor FakeReceiver {
         let router = Router()
         router.post("hook") { request, _ -> Response in
             let text = String(buffer: try await request.body.collect(upTo: 1 << 20))
-            return Response(status: await self.record(Received(headers: request.headers, body: text)))
+            return Response(status: await self.record(Received(headers: request.headers, body: text)), headers: self.headers)
         }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await app.test(.live) { client in
@@ -39,6 +43,9 @@ actor FakeReceiver {
 @Suite("Notifications: escalations reach the group's webhook, failures retry and end as dead letters")
 struct NotificationDeliveryTests {
     static let start = Date(timeIntervalSince1970: 1_650_000_000)
+    /// The fake receiver listens on 127.0.0.1, which webhooks may reach only when the operator
+    /// allows it, as a staging deployment would with `--webhook-allow-network 127.0.0.1/32`.
+    static let localReceiver = WebhookNetworkPolicy(allowing: [IPNetwork(address: .v4(0x7f00_0001), prefixLength: 32)])
 
     static func escalateOneRequest(_ app: TestApp, client: some TestClientProtocol, port: Int, clock: ManualClock) async throws -> JobRunner {
         try await addWebhook(app, client: client, port: port)
@@ -56,7 +63,7 @@ struct NotificationDeliveryTests {
         let receiver = FakeReceiver(status: .ok)
         try await receiver.serve { port in
             let clock = ManualClock(Self.start)
-            try await TestApp.run(engine, now: { clock.now }) { app, client in
+            try await TestApp.run(engine, now: { clock.now }, webhookNetworks: Self.localReceiver) { app, client in
                 let runner = try await Self.escalateOneRequest(app, client: client, port: port, clock: clock)
                 try await runner.runDueJobs()
                 let received = await receiver.received
@@ -79,7 +86,7 @@ struct NotificationDeliveryTests {
         let receiver = FakeReceiver(status: .serviceUnavailable)
         try await receiver.serve { port in
             let clock = ManualClock(Self.start)
-            try await TestApp.run(engine, now: { clock.now }) { app, client in
+            try await TestApp.run(engine, now: { clock.now }, webhookNetworks: Self.localReceiver) { app, client in
                 let runner = try await Self.escalateOneRequest(app, client: client, port: port, clock: clock)
                 #expect(await receiver.received.count == 1)
                 try await runner.runDueJobs()
@@ -116,7 +123,7 @@ struct NotificationDeliveryTests {
         let receiver = FakeReceiver(status: .ok)
         try await receiver.serve { port in
             let clock = ManualClock(Self.start)
-            try await TestApp.run(engine, now: { clock.now }) { app, client in
+            try await TestApp.run(engine, now: { clock.now }, webhookNetworks: Self.localReceiver) { app, client in
                 try await Self.addWebhook(app, client: client, port: port)
                 let (token, _) = try await RequestHTTPTests.householdToken(app, client: client)
                 let runner = JobRunner(store: app.store, owner: "test", handlers: jobHandlers(services: app.services), now: { clock.now })
@@ -139,7 +146,7 @@ struct NotificationDeliveryTests {
         try await receiver.serve { port in
             let clock = ManualClock(Self.start)
             let pacing = DeliveryPacing(perMinute: [.http: 2])
-            try await TestApp.run(engine, now: { clock.now }, pacing: pacing) { app, client in
+            try await TestApp.run(engine, now: { clock.now }, pacing: pacing, webhookNetworks: Self.localReceiver) { app, client in
                 try await Self.addWebhook(app, client: client, port: port)
                 let compound = try app.account(.compoundLead).placeID
                 try await app.store.write { db in
@@ -168,7 +175,7 @@ struct NotificationDeliveryTests {
 
     @Test("a node whose lease ran out while a receiver was slow cannot undo the outcome the node that took over recorded", arguments: TestEngine.available)
     func staleOutcome(engine: TestEngine) async throws {
-        try await TestApp.run(engine) { app, client in
+        try await TestApp.run(engine, webhookNetworks: Self.localReceiver) { app, client in
             try await Self.addWebhook(app, client: client, port: 9)
             let compound = try app.account(.compoundLead).placeID
             let now = Date()

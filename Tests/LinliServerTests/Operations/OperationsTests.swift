@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import LinliServer
 import LinliStore
@@ -7,14 +8,32 @@ import Testing
 
 @Suite("Health, readiness, metrics and the OpenAPI document")
 struct OperationsTests {
-    @Test("health, ready and metrics answer", arguments: [TestEngine.sqlite])
+    @Test("health and ready answer anyone; without a metrics token configured, /metrics is not there", arguments: [TestEngine.sqlite])
     func probes(engine: TestEngine) async throws {
         try await TestApp.run(engine) { _, client in
             #expect(try await client.execute(uri: "/health", method: .get).status == .ok)
             #expect(try await client.execute(uri: "/ready", method: .get).status == .ok)
-            let metrics = try await client.execute(uri: "/metrics", method: .get)
+            #expect(try await client.execute(uri: "/metrics", method: .get).status == .notFound)
+            let guessed = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer anything-at-all-here"])
+            #expect(guessed.status == .notFound)
+        }
+    }
+
+    @Test("with a metrics token, /metrics answers the scraper that has it and nobody else", arguments: [TestEngine.sqlite])
+    func metricsToken(engine: TestEngine) async throws {
+        let token = "scrape-7f3a9c2e41d8b605"
+        try await TestApp.run(engine, metricsToken: token) { app, client in
+            let metrics = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(token)"])
             #expect(metrics.status == .ok)
             #expect(metrics.headers[.contentType]?.hasPrefix("text/plain") == true)
+            for header in ["", "Bearer ", "Bearer scrape-7f3a9c2e41d8b60", "Bearer scrape-7f3a9c2e41d8b6055", "Basic \(token)"] {
+                let refused = try await client.execute(uri: "/metrics", method: .get, headers: header.isEmpty ? [:] : [.authorization: header])
+                #expect(refused.status == .unauthorized, "\(header)")
+                #expect(refused.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
+            }
+            // A user's own API token is not the metrics token.
+            let admin = try await client.token(phone: try app.account(.admin).phone)
+            #expect(try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(admin)"]).status == .unauthorized)
         }
     }
 
@@ -29,7 +48,8 @@ struct OperationsTests {
     func openAPICoversTheRoutes() async throws {
         try await withTestStore(.sqlite) { store in
             let router = buildRouter(services: TestApp.services(store: store))
-            let routed = Set(router.routes.map { "\($0.method) \($0.path)" }.filter { $0.contains(" /api/") })
+            // The API, and /metrics, which scrapers are configured against.
+            let routed = Set(router.routes.map { "\($0.method) \($0.path)" }.filter { $0.contains(" /api/") || $0 == "GET /metrics" })
             let documented = try Self.documentedOperations()
             #expect(routed.subtracting(documented).isEmpty, "routes missing from docs/openapi.json: \(routed.subtracting(documented))")
             #expect(documented.subtracting(routed).isEmpty, "documented but not routed: \(documented.subtracting(routed))")

@@ -57,13 +57,19 @@ struct BackupTests {
             #expect(quiet.tables.count >= 10 && quiet.rows > pairs.rows)
             let restoredPath = directory.appendingPathComponent("restored.sqlite").path
             try Data("an older database".utf8).write(to: URL(fileURLWithPath: restoredPath))
-            let restored = try await Store.restore(from: quietPath, to: restoredPath, logger: Logger(label: "test"))
+            let restoreEntry = AuditEntry(at: Date(), actor: "cli:test", action: "database.restore", entity: "database", after: #"{"from":"quiet.sqlite"}"#)
+            let restored = try await Store.restore(from: quietPath, to: restoredPath, recording: restoreEntry, logger: Logger(label: "test"))
             #expect(restored == quiet)
             #expect(FileManager.default.fileExists(atPath: restoredPath + ".before-restore"), "the replaced file is kept")
             let reopened = try await Store.open(.sqlite(path: restoredPath))
-            let again = try await reopened.closing { try await $0.fingerprint() }
-            #expect(again == quiet)
-            #expect(again.tables.first { $0.name == "places" }?.checksum == quiet.tables.first { $0.name == "places" }?.checksum)
+            let (again, logged) = try await reopened.closing { store in
+                (try await store.fingerprint(), try await store.read { db in try await AuditRecords.entries(action: "database.restore", on: db) })
+            }
+            // Every table as backed up, and the audit log one entry longer: the restore itself.
+            #expect(again.tables.filter { $0.name != "audit_log" } == quiet.tables.filter { $0.name != "audit_log" })
+            #expect(again.tables.first { $0.name == "audit_log" }?.rows == (quiet.tables.first { $0.name == "audit_log" }?.rows).map { $0 + 1 })
+            #expect(logged.map(\.actor) == ["cli:test"])
+            #expect(!FileManager.default.fileExists(atPath: restoredPath + ".restoring"))
         }
     }
 
@@ -77,7 +83,7 @@ struct BackupTests {
         try await other.closing { store in try await store.write { db in try await db.raw("CREATE TABLE notes (id INTEGER PRIMARY KEY)").run() } }
         let target = directory.appendingPathComponent("linli.sqlite").path
         try Data("keep me".utf8).write(to: URL(fileURLWithPath: target))
-        await #expect(throws: BackupError.notALinliDatabase(foreign)) { try await Store.restore(from: foreign, to: target, logger: Logger(label: "test")) }
+        await #expect(throws: BackupError.notALinliDatabase(foreign)) { try await Store.restore(from: foreign, to: target, recording: AuditEntry(at: Date(), actor: "cli:test", action: "database.restore", entity: "database"), logger: Logger(label: "test")) }
         #expect(try String(contentsOfFile: target, encoding: .utf8) == "keep me")
     }
 }
