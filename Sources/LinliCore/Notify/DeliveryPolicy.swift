@@ -1,7 +1,7 @@
 import Foundation
 
 /// When to try a failed delivery again, and when to give up and list it as a dead letter for the
-/// admins (issue 3, item 9).
+/// admins.
 ///
 /// The schedule is fixed, without jitter, so the outbox and its tests agree on every time. It
 /// starts quickly because most failures are a robot's 20-a-minute limit, makes its fifth attempt

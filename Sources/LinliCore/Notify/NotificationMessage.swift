@@ -1,6 +1,6 @@
 import Foundation
 
-/// What Linli wants to tell a group or another system (issue 3, item 9): a request was filed,
+/// What Linli wants to tell a group or another system: a request was filed,
 /// escalated to a new owner, and so on. It is stored in the outbox as JSON and rendered per
 /// target only when a delivery is attempted, because DingTalk and Feishu refuse a signature
 /// older than an hour and a retry can come much later than that.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// How long each urgency may wait to be accepted and to be done, and how long a household may
-/// reopen a closed request (issue 3, item 4). A district stores its own; `standard` is the default.
+/// reopen a closed request. A district stores its own; `standard` is the default.
 /// In JSON the windows are whole minutes and the reopen window whole hours, as people set them;
 /// an urgency left out of a district's JSON keeps the standard window.
 public struct DeadlinePolicy: Sendable, Hashable, Codable {

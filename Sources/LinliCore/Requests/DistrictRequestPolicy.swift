@@ -1,6 +1,6 @@
 import Foundation
 
-/// A district's own deadlines and routing rules (issue 3: "configurable per district"). A
+/// A district's own deadlines and routing rules (districts differ in how fast they can answer). A
 /// district that set none uses the standard policy. The district's rules come before the
 /// standard ones, which always follow, so every request still finds an owner.
 public struct DistrictRequestPolicy: Sendable, Hashable {

@@ -34,7 +34,7 @@ public struct EscalationStep: Sendable, Hashable, Codable {
     public var fromEscalationLevel: Int
 }
 
-/// A missed deadline climbs the place tree one rung at a time (issue 3, item 4: building leader →
+/// A missed deadline climbs the place tree one rung at a time (building leader →
 /// compound → committee → sub-district) and keeps re-notifying the top until someone acts.
 public enum Escalation {
     /// The rungs, lowest first. Nobody above the sub-district runs a household's errands.

@@ -41,7 +41,7 @@ public enum RequestChannel: String, Sendable, Hashable, Codable, CaseIterable {
     public var catalogueKey: String { "requests.channel.\(rawValue)" }
 }
 
-/// Where a request is in its life (issue 3, item 2). Three states are open, four close it.
+/// Where a request is in its life. Three states are open, four close it.
 public enum RequestStatus: String, Sendable, Hashable, Codable, CaseIterable {
     case new
     case accepted

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The committee board's figures (issue 3, item 8): how many requests stand where, how many are
+/// The committee board's figures: how many requests stand where, how many are
 /// overdue, and per day how many came in and how long the done ones took.
 public struct RequestBoard: Sendable, Hashable {
     public struct Day: Sendable, Hashable {

@@ -1,6 +1,6 @@
 import Foundation
 
-// The request state machine (issue 3, item 2):
+// The request state machine:
 //
 //   new ──accept──▶ accepted ──start──▶ in progress ──complete──▶ done
 //    │                 │                    │
@@ -116,8 +116,8 @@ extension Request {
         return moved(to: self, .inProgress, kind: .start, by: .user(id: user), at: now, note: nil)
     }
 
-    /// The need is met. A volunteer marks it, or the household confirms it from its own page
-    /// (issue 3, item 7). Only accepted work can be done: a need met before anyone took it was
+    /// The need is met. A volunteer marks it, or the household confirms it from its own page.
+    /// Only accepted work can be done: a need met before anyone took it was
     /// resolved elsewhere.
     public func complete(by actor: RequestActor, note: String? = nil, at now: Date) throws(RequestRuleError) -> RequestChange {
         guard status == .accepted || status == .inProgress else {
@@ -153,7 +153,7 @@ extension Request {
         return closed(as: .resolvedElsewhere, kind: .resolveElsewhere, by: actor, reason: reason, at: now)
     }
 
-    /// The household says the need is not met after all (issue 3, item 2). It comes back as new
+    /// The household says the need is not met after all. It comes back as new
     /// with fresh deadlines from now and the same owner, who knows its history. The escalation
     /// level is kept, never reset: see `escalationLevel`.
     public func reopen(by actor: RequestActor, reason: String? = nil, policy: DeadlinePolicy, at now: Date) throws(RequestRuleError) -> RequestChange {
@@ -193,7 +193,7 @@ extension Request {
         return moved(to: next, status, kind: .reassign, by: .user(id: user), at: now, note: reason)
     }
 
-    /// Staff correct the proposed urgency (issue 3, item 1), saying why. Raising it tightens each
+    /// Staff correct the proposed urgency, saying why. Raising it tightens each
     /// deadline to the new urgency's window from now, never loosening one: whoever noticed the
     /// need is graver gets that window, and is not made overdue by noticing. Lowering it loosens
     /// each deadline to the new window counted from when the clock started, never tightening one.

@@ -82,7 +82,7 @@ public struct RoutingDecision: Sendable, Hashable {
     }
 }
 
-/// Ordered routing rules (issue 3, item 3): the first rule that matches and finds an owner wins.
+/// Ordered routing rules: the first rule that matches and finds an owner wins.
 /// A district puts its own rules (e.g. medicine to the compound's medicine runners, story 4) in
 /// front of the standard ones, which always come last so every request finds an owner.
 public struct RequestRouting: Sendable, Hashable, Codable {

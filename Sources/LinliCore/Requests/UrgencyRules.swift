@@ -2,7 +2,7 @@ import Foundation
 
 /// Something in a request or in the care register that makes it more urgent.
 public enum UrgencyTrigger: String, Sendable, Hashable, Codable, CaseIterable {
-    // Treatments that cannot wait (issue 3, item 1; story 11: "a dialysis patient needs a ride tonight").
+    // Treatments that cannot wait (story 11: "a dialysis patient needs a ride tonight").
     case dialysis
     case chemotherapy
     case insulin
@@ -68,7 +68,7 @@ public struct UrgencyProposal: Sendable, Hashable, Codable {
 }
 
 /// Proposes an urgency from what the household wrote and what the care register knows about
-/// the resident (issue 3, item 1). It errs towards urgent: a volunteer lowering a wrong
+/// the resident. It errs towards urgent: a volunteer lowering a wrong
 /// "life-critical" costs a minute, a dialysis ride proposed as "normal" may cost a life.
 public enum UrgencyRules {
     /// `careNotes` are the resident's health and disability notes (sensitive: the caller reads
@@ -188,7 +188,7 @@ public enum UrgencyRules {
 /// A text searched as UTF-8 bytes. Every keyword is whole Unicode scalars, and UTF-8 never
 /// matches a scalar's bytes in the middle of another, so byte matches are exactly the keyword
 /// matches; this is many times faster than searching by Character, which every filing does
-/// thirty times (issue 3's intake target).
+/// thirty times (a surge of thousands a second).
 struct SearchText {
     let string: String
     let utf8: [UInt8]

@@ -5,7 +5,7 @@ import LinliStore
 
 /// Delivers the outbox: each notification is a job that renders the platform's format, signs it,
 /// posts it, and by the platform's answer marks it delivered, schedules a retry, or keeps it as
-/// a dead letter for the admins (issue 3, item 9).
+/// a dead letter for the admins.
 struct NotifyService: Sendable {
     let services: AppServices
     let policy = DeliveryPolicy()

@@ -32,8 +32,8 @@ struct RequestPolicyView: ResponseCodable {
     enum CodingKeys: String, CodingKey { case districtID = "district_id", deadlines, routingRules = "routing_rules", updatedAt = "updated_at", updatedBy = "updated_by" }
 }
 
-/// `/api/v1/places/{id}/request-policy`: a district's deadlines and routing rules (issue 3,
-/// "configurable per district"). Those whose places include the district (its staff, admins)
+/// `/api/v1/places/{id}/request-policy`: a district's deadlines and routing rules, which
+/// each district sets for itself. Those whose places include the district (its staff, admins)
 /// read them; district staff and admins change them.
 struct RequestPolicyAPI {
     let services: AppServices

@@ -50,7 +50,7 @@ struct RequestService: Sendable {
     /// Everything that needs no database is done here; the rest (the household, the care
     /// register, routing, the writes) is done for all filings that arrive together at once, in
     /// one transaction (`write(_:policies:on:)`), so a surge of filings costs a few statements per
-    /// batch rather than per filing (issue 3's intake target).
+    /// batch rather than per filing (a surge of thousands a second).
     func file(_ form: Filing, by actor: RequestActor, grants: Grants? = nil, idempotencyKey: String?, requestID httpRequestID: String) async throws -> Filed {
         var filing = form
         filing.description = form.description.trimmingWhitespace

@@ -74,7 +74,7 @@ public enum RequestRecords {
     }
 
     /// An open request of the same household and category, offered for merging instead of a
-    /// second one (issue 3, "duplicate detection").
+    /// second one, so one need is not worked twice.
     public static func openDuplicate(householdID: PlaceID, category: RequestCategory, on db: any SQLDatabase) async throws -> StoredRequest? {
         try await db.raw("""
             SELECT * FROM requests WHERE household_id = \(bind: householdID) AND category = \(bind: category.rawValue) AND \(unsafeRaw: openCondition)

@@ -7,7 +7,7 @@ import LinliStore
 import LinliTestSupport
 import Testing
 
-/// The access matrix of issue 4: every demo role, a household-code session and an anonymous
+/// The access matrix: every demo role, a household-code session and an anonymous
 /// caller, against every JSON API route, with targets inside, outside and above the caller's
 /// places and an id that does not exist.
 ///
