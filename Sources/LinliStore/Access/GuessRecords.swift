@@ -44,23 +44,16 @@ public enum GuessRecords {
     /// writer).
     public static func count(_ counter: String, pace: GuessPace, now: Date, on db: any SQLDatabase) async throws -> Outcome {
         let nowMS = now.millisecondsSince1970
-        let expires = now.addingTimeInterval(pace.quiet).millisecondsSince1970
         let step = Int64(pace.step * 1000)
         let longest = Int64(pace.longestWait * 1000)
-        let row = try await db.raw("""
-            INSERT INTO guess_counters (counter, attempts, last_at, expires_at) VALUES (\(bind: counter), 1, \(bind: nowMS), \(bind: expires))
-            ON CONFLICT (counter) DO UPDATE SET
-                attempts = CASE WHEN guess_counters.expires_at <= \(bind: nowMS) THEN 1 ELSE guess_counters.attempts + 1 END,
-                last_at = \(bind: nowMS),
-                expires_at = \(bind: expires)
+        let row = try await increment(counter, quiet: pace.quiet, now: now, onlyWhere: """
             WHERE guess_counters.expires_at <= \(bind: nowMS)
                OR guess_counters.attempts < \(bind: pace.free)
                OR guess_counters.last_at + CASE
                       WHEN (guess_counters.attempts - \(bind: pace.free) + 1) * \(bind: step) < \(bind: longest)
                       THEN (guess_counters.attempts - \(bind: pace.free) + 1) * \(bind: step)
                       ELSE \(bind: longest) END <= \(bind: nowMS)
-            RETURNING attempts
-            """).first()
+            """, on: db)
         if let row { return .counted(attempts: try row.decode(column: "attempts", as: Int.self)) }
         // Refused: read when the next attempt may come, for Retry-After.
         let current = try await db.raw("SELECT attempts, last_at FROM guess_counters WHERE counter = \(bind: counter)").first()
@@ -73,17 +66,24 @@ public enum GuessRecords {
     /// Counts an attempt on `counter` whatever its count; returns the count including it. For a
     /// target's count, which must never refuse: it only tells how hard the target is tried.
     public static func tally(_ counter: String, quiet: TimeInterval, now: Date, on db: any SQLDatabase) async throws -> Int {
+        let row = try await increment(counter, quiet: quiet, now: now, onlyWhere: "", on: db)
+        return try row?.decode(column: "attempts", as: Int.self) ?? 1
+    }
+
+    /// Adds one to `counter` (starting over once it has been quiet), if the existing row meets
+    /// `condition`; returns the row counted, or nil when the condition held it back.
+    private static func increment(_ counter: String, quiet: TimeInterval, now: Date, onlyWhere condition: SQLQueryString, on db: any SQLDatabase) async throws -> (any SQLRow)? {
         let nowMS = now.millisecondsSince1970
         let expires = now.addingTimeInterval(quiet).millisecondsSince1970
-        let row = try await db.raw("""
+        let upsert: SQLQueryString = """
             INSERT INTO guess_counters (counter, attempts, last_at, expires_at) VALUES (\(bind: counter), 1, \(bind: nowMS), \(bind: expires))
             ON CONFLICT (counter) DO UPDATE SET
                 attempts = CASE WHEN guess_counters.expires_at <= \(bind: nowMS) THEN 1 ELSE guess_counters.attempts + 1 END,
                 last_at = \(bind: nowMS),
                 expires_at = \(bind: expires)
-            RETURNING attempts
-            """).first()
-        return try row?.decode(column: "attempts", as: Int.self) ?? 1
+
+            """
+        return try await db.raw(upsert + condition + " RETURNING attempts").first()
     }
 
     /// Takes back an attempt that turned out right.
