@@ -29,8 +29,8 @@ public struct AppServices: Sendable {
     /// The bearer token `/metrics` asks for; nil hides `/metrics` (404). Metrics name routes and
     /// show load, which is nobody's business outside operations.
     let metricsToken: String?
-    /// New requests that arrive together are written together (see `WriteBatcher`).
-    let filings: WriteBatcher<RequestService.FilingSubmission, RequestService.FilingOutcome>
+    /// New requests that arrive together are written together (see `RequestIntake`).
+    let filings: FilingBatch
 
     public init(
         store: Store, householdCodeKey: HouseholdCodeKey, now: @escaping @Sendable () -> Date = { Date() }, passwords: Passwords = Passwords(), limits: AbuseLimits = AbuseLimits(),
@@ -51,11 +51,7 @@ public struct AppServices: Sendable {
         self.deliveryPacing = deliveryPacing
         self.webhookNetworks = webhookNetworks
         self.metricsToken = metricsToken
-        filings = WriteBatcher(
-            store: store,
-            batch: { try await RequestService.write($0, policies: policies, on: $1) },
-            single: { try await RequestService.write([$0], policies: policies, on: $1)[0] }
-        )
+        filings = FilingBatch(policies: policies)
     }
 
     /// After a session ends or a household's sessions are cut, this node stops honouring them at once.

@@ -65,7 +65,7 @@ public struct LinliRequestContext: RequestContext {
     public var maxJSONSize: Int { 256 * 1024 }
     public var maxFormSize: Int { 1024 * 1024 }
 
-    public var requestID: String { id }
+    public var traceID: String { id }
 
     /// Whether the request came through the JSON API's door, which takes only bearer tokens.
     /// Decided by the route that matched (Hummingbird names it before the route's middlewares

@@ -25,18 +25,18 @@ struct DirectoryAPI {
         }
         router.get("households/:id") { _, context -> HouseholdDetailView in
             let identity = try context.requireUser()
-            return try await directory.household(id: try context.parameters.id(), identity: identity, requestID: context.requestID)
+            return try await directory.household(id: try context.parameters.id(), identity: identity, traceID: context.traceID)
         }
         router.post("households/:id/code") { _, context -> EditedResponse<HouseholdCodeView> in
             let identity = try context.requireUser()
             let id = try context.parameters.id()
-            let code = try await directory.rotateCode(householdID: id, identity: identity, requestID: context.requestID)
+            let code = try await directory.rotateCode(householdID: id, identity: identity, traceID: context.traceID)
             return EditedResponse(status: .created, response: HouseholdCodeView(householdID: id, code: code.description))
         }
         router.post("places/:id/household-codes") { request, context -> EditedResponse<IssuedCodesView> in
             let identity = try context.requireUser()
             let rotate = try Query(request: request).bool("rotate")
-            let issued = try await directory.issueCodes(placeID: try context.parameters.id(), rotateAll: rotate, identity: identity, requestID: context.requestID)
+            let issued = try await directory.issueCodes(placeID: try context.parameters.id(), rotateAll: rotate, identity: identity, traceID: context.traceID)
             return EditedResponse(status: .created, response: IssuedCodesView(issued))
         }
         router.get("household") { _, context -> HouseholdDetailView in

@@ -82,7 +82,7 @@ struct DirectoryPages {
         router.get("households/:id") { _, context -> Response in
             let identity = try context.requireUser()
             let id = try context.parameters.id()
-            let view = try await directory.household(id: id, identity: identity, requestID: context.requestID)
+            let view = try await directory.household(id: id, identity: identity, traceID: context.traceID)
             let canRotate = identity.grants.allows(.manageRegister, at: PlacePath(rawValue: view.path))
             return Self.householdPage(view, context: context, rotateForm: canRotate, extra: "<p><a href=\"/requests/new?household=\(id)\">\(context.t("requests.page.new_for_household"))</a></p>")
         }
@@ -91,7 +91,7 @@ struct DirectoryPages {
             let form = try await request.decodeForm(as: CodeForm.self, context: context)
             try context.verifyCSRF(form._csrf)
             let id = try context.parameters.id()
-            let code = try await directory.rotateCode(householdID: id, identity: identity, requestID: context.requestID)
+            let code = try await directory.rotateCode(householdID: id, identity: identity, traceID: context.traceID)
             return Page(title: Catalogue.text("directory.code.new_title", context.language), context: context) {
                 """
                 <p>\(context.t("field.household_id")): <strong id="household-id">\(id)</strong></p>
@@ -120,7 +120,7 @@ struct DirectoryPages {
             let identity = try context.requireUser()
             let form = try await request.decodeForm(as: CodesForm.self, context: context)
             try context.verifyCSRF(form._csrf)
-            let issued = try await directory.issueCodes(placeID: try context.parameters.id(), rotateAll: form.rotate == "on", identity: identity, requestID: context.requestID)
+            let issued = try await directory.issueCodes(placeID: try context.parameters.id(), rotateAll: form.rotate == "on", identity: identity, traceID: context.traceID)
             // One notice per household, to cut out and stick on the door.
             let notices = issued.map { item in
                 """

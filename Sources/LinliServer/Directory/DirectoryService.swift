@@ -78,7 +78,7 @@ struct DirectoryService: Sendable {
 
     /// A household with its residents, shown as the caller's roles allow. Reading health or
     /// disability notes leaves an audit entry per resident (DESIGN.md, "Access").
-    func household(id: PlaceID, identity: UserIdentity, requestID: String) async throws -> HouseholdDetailView {
+    func household(id: PlaceID, identity: UserIdentity, traceID: String) async throws -> HouseholdDetailView {
         let detail = try await services.store.read { db in try await HouseholdRecords.detail(id: id, on: db) }
         guard let detail, identity.grants.allows(.viewDirectory, at: detail.household.path) else { throw AppError.notFound }
         let sensitive = identity.grants.allows(.viewSensitive, at: detail.household.path)
@@ -87,7 +87,7 @@ struct DirectoryService: Sendable {
         if sensitive {
             let now = services.now()
             let reads = detail.residents.filter { $0.healthNote != nil || $0.disabilityNote != nil }.map { resident in
-                AuditEntry(at: now, actor: "user:\(identity.user.id)", action: "resident.read_sensitive", entity: "resident", entityID: "\(resident.id)", path: resident.path.rawValue, requestID: requestID)
+                AuditEntry(at: now, actor: "user:\(identity.user.id)", action: "resident.read_sensitive", entity: "resident", entityID: "\(resident.id)", path: resident.path.rawValue, traceID: traceID)
             }
             try await services.audit(reads)
         }
@@ -126,7 +126,7 @@ struct DirectoryService: Sendable {
     }
 
     /// Issues a new code for a household; the old one and every session opened with it stop working.
-    func rotateCode(householdID: PlaceID, identity: UserIdentity, requestID: String) async throws -> HouseholdCode {
+    func rotateCode(householdID: PlaceID, identity: UserIdentity, traceID: String) async throws -> HouseholdCode {
         var generator = SystemRandomNumberGenerator()
         let code = HouseholdCode.generate(using: &generator)
         let codeHash = services.householdCodeKey.digest(code)
@@ -140,7 +140,7 @@ struct DirectoryService: Sendable {
             _ = try await HouseholdRecords.codeHash(householdID: householdID, forUpdate: engine == .postgres, on: db)
             try await HouseholdRecords.setCode(householdID: householdID, codeHash: codeHash, at: now, on: db)
             try await SessionRecords.deleteHouseholdSessions(householdID: householdID, on: db)
-            try await AuditRecords.append([AuditEntry(at: now, actor: "user:\(identity.user.id)", action: "household.code.rotate", entity: "household", entityID: "\(householdID)", path: household.path.rawValue, requestID: requestID)], on: db)
+            try await AuditRecords.append([AuditEntry(at: now, actor: "user:\(identity.user.id)", action: "household.code.rotate", entity: "household", entityID: "\(householdID)", path: household.path.rawValue, traceID: traceID)], on: db)
         }
         services.forgetSessions { caller in
             if case .household(let identity) = caller { return identity.household.id == householdID }
@@ -160,7 +160,7 @@ struct DirectoryService: Sendable {
     /// Gives every household under a place that has no code yet a new one (or every household, with
     /// `rotateAll`), for printing the door notices. Codes are stored hashed, so this answer is the
     /// only time they can be read.
-    func issueCodes(placeID: PlaceID, rotateAll: Bool, identity: UserIdentity, requestID: String) async throws -> [IssuedCode] {
+    func issueCodes(placeID: PlaceID, rotateAll: Bool, identity: UserIdentity, traceID: String) async throws -> [IssuedCode] {
         let now = services.now()
         let actor = "user:\(identity.user.id)"
         let key = services.householdCodeKey
@@ -179,7 +179,7 @@ struct DirectoryService: Sendable {
                 try await HouseholdRecords.setCode(householdID: household.id, codeHash: key.digest(code), at: now, on: db)
                 if rotateAll { try await SessionRecords.deleteHouseholdSessions(householdID: household.id, on: db) }
                 issued.append(IssuedCode(household: household, code: code))
-                audit.append(AuditEntry(at: now, actor: actor, action: rotateAll ? "household.code.rotate" : "household.code.issue", entity: "household", entityID: "\(household.id)", path: place.path.rawValue, requestID: requestID))
+                audit.append(AuditEntry(at: now, actor: actor, action: rotateAll ? "household.code.rotate" : "household.code.issue", entity: "household", entityID: "\(household.id)", path: place.path.rawValue, traceID: traceID))
             }
             try await AuditRecords.append(audit, on: db)
             return issued

@@ -58,15 +58,15 @@ struct ChainListImport: Sendable {
 
     /// Files one request per matched line. Each line's idempotency key comes from the message and
     /// the line, so submitting the same paste again files nothing twice.
-    func file(_ rows: [Row], message: String, category: RequestCategory, identity: UserIdentity, requestID: String) async throws -> (filed: Int, refused: [(Row, String)]) {
+    func file(_ rows: [Row], message: String, category: RequestCategory, identity: UserIdentity, traceID: String) async throws -> (filed: Int, refused: [(Row, String)]) {
         let digest = SHA256.hash(data: Data(message.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
         var filed = 0
         var refused: [(Row, String)] = []
         for row in rows {
             guard let household = row.household else { continue }
-            let filing = RequestService.Filing(householdID: household.id, residentID: nil, category: category, description: row.text, channel: .chainListImport)
+            let filing = Filing(householdID: household.id, residentID: nil, category: category, description: row.text, channel: .chainListImport)
             do {
-                let result = try await RequestService(services: services).file(filing, by: .user(id: identity.user.id), grants: identity.grants, idempotencyKey: "chain:\(digest):\(row.line)", requestID: requestID)
+                let result = try await RequestIntake(services: services).file(filing, by: .user(id: identity.user.id), grants: identity.grants, idempotencyKey: "chain:\(digest):\(row.line)", traceID: traceID)
                 if result.created { filed += 1 }
             } catch let error as AppError {
                 refused.append((row, error.key))
@@ -106,7 +106,7 @@ struct ChainListPages {
             let (place, rows) = try await importer.match(message, under: id, identity: identity)
             var outcome: String?
             if form.confirm == "yes" {
-                let result = try await importer.file(rows, message: message, category: category, identity: identity, requestID: context.requestID)
+                let result = try await importer.file(rows, message: message, category: category, identity: identity, traceID: context.traceID)
                 outcome = Catalogue.text("chain_list.import.filed", context.language, ["count": "\(result.filed)", "refused": "\(result.refused.count)"])
             }
             return page(place: place, message: message, category: category, rows: rows, outcome: outcome, context: context)

@@ -103,7 +103,9 @@ struct RequestView: ResponseGenerator {
 /// `/api/v1/requests`: file a request, read it with its history, move it through its lifecycle.
 struct RequestAPI {
     let services: AppServices
-    var requests: RequestService { RequestService(services: services) }
+    var intake: RequestIntake { RequestIntake(services: services) }
+    var actions: RequestActions { RequestActions(services: services) }
+    var reads: RequestReads { RequestReads(services: services) }
 
     struct FileBody: Decodable {
         var householdID: PlaceID?
@@ -115,16 +117,16 @@ struct RequestAPI {
     }
 
     struct ActionBody: Decodable {
-        var action: RequestService.Action
+        var action: RequestActions.Action
         var note: String?
         var urgency: Urgency?
         var ownerUserID: Int64?
         var ownerPlaceID: PlaceID?
         enum CodingKeys: String, CodingKey { case action, note, urgency, ownerUserID = "owner_user_id", ownerPlaceID = "owner_place_id" }
 
-        var details: RequestService.ActionDetails {
+        var details: RequestActions.ActionDetails {
             let owner: RequestOwner? = ownerUserID.map { .user(id: $0) } ?? ownerPlaceID.map { .place(id: $0) }
-            return RequestService.ActionDetails(note: note, urgency: urgency, owner: owner)
+            return RequestActions.ActionDetails(note: note, urgency: urgency, owner: owner)
         }
     }
 
@@ -134,23 +136,23 @@ struct RequestAPI {
             if case .anonymous = context.caller { throw AppError.unauthenticated }
             let body = try await request.decodeJSON(as: FileBody.self, context: context)
             let idempotencyKey = request.headers[.idempotencyKey]
-            let filer = try RequestService.Filer(context.caller, householdID: body.householdID)
+            let filer = try Filer(context.caller, householdID: body.householdID)
             // Staff may name the channel (a phone call); a household always files by its code.
             let channel = filer.grants == nil ? filer.channel : body.channel ?? filer.channel
-            let filing = RequestService.Filing(householdID: filer.householdID, residentID: body.residentID, category: body.category, description: body.description, channel: channel)
-            let filed = try await requests.file(filing, by: filer.actor, grants: filer.grants, idempotencyKey: idempotencyKey, requestID: context.requestID)
+            let filing = Filing(householdID: filer.householdID, residentID: body.residentID, category: body.category, description: body.description, channel: channel)
+            let filed = try await intake.file(filing, by: filer.actor, grants: filer.grants, idempotencyKey: idempotencyKey, traceID: context.traceID)
             return EditedResponse(status: filed.created ? .created : .ok, response: RequestView(filed.stored))
         }
         router.get("requests/:id") { _, context -> RequestView in
-            let (stored, transitions) = try await requests.request(id: try context.parameters.id(), caller: context.caller)
+            let (stored, transitions) = try await reads.request(id: try context.parameters.id(), caller: context.caller)
             return RequestView(stored, transitions: transitions)
         }
         router.post("requests/:id/transitions") { request, context -> RequestView in
             let id = try context.parameters.id()
             // Scope first: a body aimed at someone else's request is not even read.
-            _ = try await requests.visible(id: id, caller: context.caller)
+            _ = try await reads.visible(id: id, caller: context.caller)
             let body = try await request.decodeJSON(as: ActionBody.self, context: context)
-            return RequestView(try await requests.act(body.action, on: id, caller: context.caller, details: body.details, requestID: context.requestID))
+            return RequestView(try await actions.act(body.action, on: id, caller: context.caller, details: body.details, traceID: context.traceID))
         }
     }
 }

@@ -7,7 +7,9 @@ import LinliStore
 /// phones); volunteers work their queue with one tap per step.
 struct RequestPages {
     let services: AppServices
-    var requests: RequestService { RequestService(services: services) }
+    var intake: RequestIntake { RequestIntake(services: services) }
+    var actions: RequestActions { RequestActions(services: services) }
+    var reads: RequestReads { RequestReads(services: services) }
 
     struct FileForm: Decodable {
         var _csrf: String?
@@ -37,17 +39,17 @@ struct RequestPages {
                 guard let id = PlaceID(text.trimmingCharacters(in: .whitespaces)) else { throw AppError.invalid("household_id") }
                 return id
             }
-            let filer = try RequestService.Filer(context.caller, householdID: householdID)
-            let filing = RequestService.Filing(householdID: filer.householdID, residentID: nil, category: category, description: form.description ?? "", channel: filer.channel)
+            let filer = try Filer(context.caller, householdID: householdID)
+            let filing = Filing(householdID: filer.householdID, residentID: nil, category: category, description: form.description ?? "", channel: filer.channel)
             do {
-                let filed = try await requests.file(filing, by: filer.actor, grants: filer.grants, idempotencyKey: form.idempotency_key, requestID: context.requestID)
+                let filed = try await intake.file(filing, by: filer.actor, grants: filer.grants, idempotencyKey: form.idempotency_key, traceID: context.traceID)
                 return redirect(to: "/requests/\(filed.stored.request.id)")
             } catch let error as AppError where error.status == .badRequest || error.status == .conflict {
                 return newRequestPage(context: context, householdID: form.household_id, error: error)
             }
         }
         router.get("requests/:id") { _, context -> Response in
-            let (stored, transitions) = try await requests.request(id: try context.parameters.id(), caller: context.caller)
+            let (stored, transitions) = try await reads.request(id: try context.parameters.id(), caller: context.caller)
             let ownerName = try await services.store.read { db -> String? in
                 guard let owner = stored.request.ownerUserID else { return nil }
                 return try await UserRecords.user(id: owner, on: db)?.name
@@ -56,16 +58,16 @@ struct RequestPages {
         }
         router.post("requests/:id/act") { request, context -> Response in
             let id = try context.parameters.id()
-            _ = try await requests.visible(id: id, caller: context.caller)
+            _ = try await reads.visible(id: id, caller: context.caller)
             let form = try await request.decodeForm(as: ActForm.self, context: context)
             try context.verifyCSRF(form._csrf)
-            guard let actionText = form.action, let action = RequestService.Action(rawValue: actionText) else { throw AppError.invalid("action") }
+            guard let actionText = form.action, let action = RequestActions.Action(rawValue: actionText) else { throw AppError.invalid("action") }
             let note = form.note.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
             do {
-                _ = try await requests.act(action, on: id, caller: context.caller, note: note, requestID: context.requestID)
+                _ = try await actions.act(action, on: id, caller: context.caller, note: note, traceID: context.traceID)
                 return redirect(to: "/requests/\(id)")
             } catch let error as AppError where error.status == .conflict || error.status == .badRequest {
-                let (stored, transitions) = try await requests.request(id: id, caller: context.caller)
+                let (stored, transitions) = try await reads.request(id: id, caller: context.caller)
                 return detailPage(stored, transitions: transitions, ownerName: nil, context: context, error: error).withStatus(error.status)
             }
         }
@@ -78,7 +80,7 @@ struct RequestPages {
                 let request = item.stored.request
                 let deadline = request.status == .new ? request.acceptBy : request.doneBy
                 let overdue = deadline < now ? " class=\"error\"" : ""
-                let next: RequestService.Action? = switch request.status {
+                let next: RequestActions.Action? = switch request.status {
                 case .new: .accept
                 case .accepted: .start
                 case .inProgress: .done
@@ -126,7 +128,7 @@ struct RequestPages {
             <label for="category">\(context.t("field.category"))</label>
             <select id="category" name="category">\(options)</select>
             <label for="description">\(context.t("field.description"))</label>
-            <textarea id="description" name="description" rows="4" maxlength="\(RequestService.maximumDescriptionLength)" required style="width:100%"></textarea>
+            <textarea id="description" name="description" rows="4" maxlength="\(Filing.maximumDescriptionLength)" required style="width:100%"></textarea>
             <p><button type="submit">\(context.t("requests.page.submit"))</button></p>
             </form>
             """
@@ -142,7 +144,7 @@ struct RequestPages {
         } else {
             owner = Catalogue.text("requests.page.duty_team", context.language)
         }
-        let actions: [RequestService.Action]
+        let actions: [RequestActions.Action]
         switch context.caller {
         case .household:
             actions = request.status.isOpen ? (request.status == .new ? [.cancel] : [.done, .cancel]) : [.reopen]

@@ -77,7 +77,7 @@ struct RequestPolicyAPI {
                 try await RequestPolicyRecords.save(stored, on: db)
                 try await AuditRecords.append([AuditEntry(
                     at: now, actor: "user:\(identity.user.id)", action: "request_policy.update", entity: "place", entityID: "\(district.id)", path: district.path.rawValue,
-                    before: before.flatMap { RegisterRecords.json(Self.view(district: district.id, stored: $0)) }, after: RegisterRecords.json(view), requestID: context.requestID
+                    before: before.flatMap { RegisterRecords.json(Self.view(district: district.id, stored: $0)) }, after: RegisterRecords.json(view), traceID: context.traceID
                 )], on: db)
             }
             services.requestPolicies.removeAll()

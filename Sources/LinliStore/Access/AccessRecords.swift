@@ -148,9 +148,10 @@ public struct AuditEntry: Sendable, Hashable, Codable {
     public var path: String?
     public var before: String?
     public var after: String?
-    public var requestID: String?
+    /// The HTTP request that did it (its `X-Request-ID`); the column is `request_id`.
+    public var traceID: String?
 
-    public init(at: Date, actor: String, action: String, entity: String, entityID: String? = nil, path: String? = nil, before: String? = nil, after: String? = nil, requestID: String? = nil) {
+    public init(at: Date, actor: String, action: String, entity: String, entityID: String? = nil, path: String? = nil, before: String? = nil, after: String? = nil, traceID: String? = nil) {
         self.at = at
         self.actor = actor
         self.action = action
@@ -159,7 +160,7 @@ public struct AuditEntry: Sendable, Hashable, Codable {
         self.path = path
         self.before = before
         self.after = after
-        self.requestID = requestID
+        self.traceID = traceID
     }
 }
 
@@ -168,7 +169,7 @@ public enum AuditRecords {
         try await db.insertRows(
             into: "audit_log",
             columns: ["at", "actor", "action", "entity", "entity_id", "path", "before_json", "after_json", "request_id"],
-            rows: entries.map { [$0.at.millisecondsSince1970, $0.actor, $0.action, $0.entity, $0.entityID, $0.path, $0.before, $0.after, $0.requestID] }
+            rows: entries.map { [$0.at.millisecondsSince1970, $0.actor, $0.action, $0.entity, $0.entityID, $0.path, $0.before, $0.after, $0.traceID] }
         )
     }
 
@@ -188,7 +189,7 @@ public enum AuditRecords {
                 path: try row.decode(column: "path", as: String?.self),
                 before: try row.decode(column: "before_json", as: String?.self),
                 after: try row.decode(column: "after_json", as: String?.self),
-                requestID: try row.decode(column: "request_id", as: String?.self)
+                traceID: try row.decode(column: "request_id", as: String?.self)
             )
         }
     }

@@ -19,8 +19,8 @@ public final class Store: Sendable {
     let logger: Logger
 
     private enum Backend: Sendable {
-        case sqlite(writer: SQLiteWriter, readers: [SQLiteConnection], housekeeping: SQLiteHousekeeping)
-        case postgres(client: PostgresClient, runner: Task<Void, Never>)
+        case sqlite(writer: SQLiteWriter, readers: SQLiteReaders, housekeeping: SQLiteHousekeeping)
+        case postgres(client: PostgresClient, runner: Task<Void, Never>, batches: PostgresWriteQueue)
     }
 
     /// Opens the database and brings its schema up to date (`migrate: false` leaves it alone, for
@@ -107,7 +107,7 @@ public final class Store: Sendable {
             try await writer.countWALFrames()
             let sqliteWriter = SQLiteWriter(connection: writer, checkpointFrames: walCheckpointFrames, logger: logger)
             let housekeeping = SQLiteHousekeeping(checkpointer: checkpointer, interval: .milliseconds(200), commits: { sqliteWriter.commits }, logger: logger)
-            let backend = Backend.sqlite(writer: sqliteWriter, readers: readers, housekeeping: housekeeping)
+            let backend = Backend.sqlite(writer: sqliteWriter, readers: SQLiteReaders(readers), housekeeping: housekeeping)
             return Store(engine: .sqlite, location: location, backend: backend, logger: logger)
         } catch {
             for connection in opened { await connection.close() }
@@ -174,7 +174,7 @@ public final class Store: Sendable {
         poolLogger.logLevel = .error
         let client = PostgresClient(configuration: configuration, backgroundLogger: poolLogger)
         let runner = Task { await client.run() }
-        let store = Store(engine: .postgres, location: location, backend: .postgres(client: client, runner: runner), logger: logger)
+        let store = Store(engine: .postgres, location: location, backend: .postgres(client: client, runner: runner, batches: PostgresWriteQueue(client: client)), logger: logger)
         do {
             // The pool retries an unreachable server for ever; a person starting linli wants an answer.
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -196,20 +196,26 @@ public final class Store: Sendable {
         return store
     }
 
-    /// A read-only look at the database. On SQLite it runs on a reader connection beside the writer.
+    /// A read-only look at the database, as one snapshot: every query of `body` sees the database
+    /// as it was at its first, whatever commits meanwhile, so a request and its history always
+    /// come from the same moment. On SQLite it runs on a reader connection of its own, beside the
+    /// writer; on PostgreSQL in a REPEATABLE READ transaction.
     public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
         case .sqlite(let writer, let readers, _):
-            // The reader with the least work waiting; the body runs on its thread.
-            guard let reader = readers.min(by: { $0.thread.pendingJobs < $1.thread.pendingJobs }) else {
-                // In memory there are no readers: read through the writer, in its order.
-                return try await writer.write(body)
+            // In memory there are no readers: read through the writer, in its order.
+            if readers.isEmpty { return try await writer.write(body) }
+            let logger = self.logger
+            return try await readers.withReader { reader in
+                // The body runs on the reader's thread. A deferred BEGIN takes its snapshot at the
+                // first query and never blocks the writer.
+                try await withTaskExecutorPreference(reader.thread) {
+                    try await Self.transaction(on: SQLiteSQLDatabase(connection: reader, logger: logger), begin: "BEGIN", body)
+                }
             }
-            let db = SQLiteSQLDatabase(connection: reader, logger: logger)
-            return try await withTaskExecutorPreference(reader.thread) { try await body(db) }
-        case .postgres(let client, _):
+        case .postgres(let client, _, _):
             return try await client.withConnection { connection in
-                try await body(connection.sql(queryLogLevel: nil))
+                try await Self.transaction(on: connection.sql(queryLogLevel: nil), begin: "START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", body)
             }
         }
     }
@@ -220,10 +226,22 @@ public final class Store: Sendable {
         switch backend {
         case .sqlite(let writer, _, _):
             return try await writer.write(body)
-        case .postgres(let client, _):
+        case .postgres(let client, _, _):
             return try await client.withConnection { connection in
                 try await Self.transaction(on: connection.sql(queryLogLevel: nil), begin: "BEGIN", body)
             }
+        }
+    }
+
+    /// Writes `item` with the other items of `batch` waiting when the next transaction starts, in
+    /// one call of `batch.write` (see `BatchedWrite`); returns once the commit holding it is
+    /// durable. An item whose batch fails is written again on its own, so it fails only for itself.
+    public func write<Batch: BatchedWrite>(_ item: Batch.Item, batchedBy batch: Batch) async throws -> Batch.Output {
+        switch backend {
+        case .sqlite(let writer, _, _):
+            return try await writer.write(item, batchedBy: batch)
+        case .postgres(_, _, let batches):
+            return try await batches.write(item, batchedBy: batch)
         }
     }
 
@@ -235,10 +253,15 @@ public final class Store: Sendable {
         }
     }
 
-    /// Writes waiting for SQLite's writer to start their transaction (nil on PostgreSQL).
-    var sqliteWritesWaiting: Int? {
-        guard case .sqlite(let writer, _, _) = backend else { return nil }
-        return writer.waiting
+    /// Writes waiting for their transaction to start: all writes on SQLite, batched writes on
+    /// PostgreSQL. Lets tests know which writes share a transaction.
+    var writesWaiting: Int {
+        get async {
+            switch backend {
+            case .sqlite(let writer, _, _): writer.waiting
+            case .postgres(_, _, let batches): await batches.waiting
+            }
+        }
     }
 
     private static func transaction<T: Sendable>(on db: any SQLDatabase, begin: SQLQueryString, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
@@ -269,10 +292,10 @@ public final class Store: Sendable {
         switch backend {
         case .sqlite(let writer, let readers, let housekeeping):
             await housekeeping.stop()
-            for reader in readers { await reader.close() }
+            for reader in readers.all { await reader.close() }
             // The last connection to close checkpoints the WAL into the file and removes it.
             await writer.close()
-        case .postgres(_, let runner):
+        case .postgres(_, let runner, _):
             runner.cancel()
             _ = await runner.value
         }

@@ -35,7 +35,7 @@ public struct RegisterImporter: Sendable {
 
     static let importLockKey = 20_220_401
 
-    public func run(rows: [[String]], into placeID: PlaceID, partial: Bool, actor: String, currentYear: Int, now: Date, requestID: String? = nil, progress: @escaping @Sendable (RegisterImportStage) -> Void = { _ in }) async throws -> RegisterImportReport {
+    public func run(rows: [[String]], into placeID: PlaceID, partial: Bool, actor: String, currentYear: Int, now: Date, traceID: String? = nil, progress: @escaping @Sendable (RegisterImportStage) -> Void = { _ in }) async throws -> RegisterImportReport {
         let parsed = RegisterParser.parse(rows: rows, currentYear: currentYear)
         progress(.parsed(rows: parsed.rows.count + Set(parsed.issues.map(\.row)).count))
         let badRows = Set(parsed.issues.map(\.row))
@@ -55,7 +55,7 @@ public struct RegisterImporter: Sendable {
             let households = try await RegisterRecords.householdKeys(under: place, on: db)
             let plan = RegisterDiff.plan(incoming: parsed.rows, presentFields: parsed.presentFields, existingResidents: existing, existingHouseholds: households)
             let total = plan.changes.count
-            try await RegisterRecords.apply(plan, under: place, actor: actor, at: now, requestID: requestID, on: db) { done in
+            try await RegisterRecords.apply(plan, under: place, actor: actor, at: now, traceID: traceID, on: db) { done in
                 progress(.applying(done: done, total: total))
             }
             var report = RegisterImportReport(rowsRead: rowsRead, householdsCreated: 0, residentsCreated: 0, residentsUpdated: 0, unchanged: plan.unchanged, notInFile: plan.unmatchedExisting, issues: parsed.issues, rejected: false)

@@ -58,14 +58,14 @@ public enum RegisterRecords {
     /// Applies `plan` under `place` inside the caller's transaction and returns the audit entries
     /// it wrote. Buildings and flats that do not exist yet are created.
     @discardableResult
-    public static func apply(_ plan: RegisterImportPlan, under place: Place, actor: String, at time: Date, requestID: String?, on db: any SQLDatabase, progress: (Int) -> Void = { _ in }) async throws -> Int {
+    public static func apply(_ plan: RegisterImportPlan, under place: Place, actor: String, at time: Date, traceID: String?, on db: any SQLDatabase, progress: (Int) -> Void = { _ in }) async throws -> Int {
         var resolver = PlaceResolver(target: place)
         var audit: [AuditEntry] = []
         for (index, change) in plan.changes.enumerated() {
             switch change {
             case .createHousehold(let compound, let building, let room):
                 let household = try await resolver.household(compound: compound, building: building, room: room, create: true, on: db)
-                audit.append(AuditEntry(at: time, actor: actor, action: "household.create", entity: "household", entityID: "\(household.id)", path: household.path.rawValue, after: json(["building": building, "room": room]), requestID: requestID))
+                audit.append(AuditEntry(at: time, actor: actor, action: "household.create", entity: "household", entityID: "\(household.id)", path: household.path.rawValue, after: json(["building": building, "room": room]), traceID: traceID))
             case .createResident(let row):
                 let household = try await resolver.household(compound: row.compound, building: row.building, room: row.room, create: true, on: db)
                 let inserted = try await db.raw("""
@@ -75,14 +75,14 @@ public enum RegisterRecords {
                     RETURNING id
                     """).first()
                 let id = try inserted?.decode(column: "id", as: ResidentID.self)
-                audit.append(AuditEntry(at: time, actor: actor, action: "resident.create", entity: "resident", entityID: id.map { "\($0)" }, path: household.path.rawValue, after: json(row), requestID: requestID))
+                audit.append(AuditEntry(at: time, actor: actor, action: "resident.create", entity: "resident", entityID: id.map { "\($0)" }, path: household.path.rawValue, after: json(row), traceID: traceID))
             case .updateResident(let id, let before, let after):
                 try await db.raw("""
                     UPDATE residents SET phone = \(bind: after.phone), phone_tail = \(bind: after.phone.map(DirectoryRecords.phoneTail)), birth_year = \(bind: after.birthYear),
                         gender = \(bind: after.gender?.rawValue), note = \(bind: after.note), health_note = \(bind: after.healthNote), disability_note = \(bind: after.disabilityNote)
                     WHERE id = \(bind: id)
                     """).run()
-                audit.append(AuditEntry(at: time, actor: actor, action: "resident.update", entity: "resident", entityID: "\(id)", before: json(before), after: json(after), requestID: requestID))
+                audit.append(AuditEntry(at: time, actor: actor, action: "resident.update", entity: "resident", entityID: "\(id)", before: json(before), after: json(after), traceID: traceID))
             }
             if (index + 1) % 1000 == 0 { progress(index + 1) }
         }

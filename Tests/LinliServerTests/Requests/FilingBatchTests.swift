@@ -8,7 +8,7 @@ import LinliTestSupport
 import NIOCore
 import Testing
 
-/// Filings that arrive together are written together (`RequestService.write`); each must be
+/// Filings that arrive together are written together (`FilingBatch`); each must be
 /// answered as if it had come alone, one after another.
 @Suite("Filings sent at the same moment")
 struct FilingBatchTests {
@@ -155,15 +155,15 @@ struct FilingBatchTests {
             // The household sends a food form (refused: one is open) and, under the same key, a
             // medicine one; both reach the writer in one batch, in that order.
             let actor = RequestActor.household(id: household)
-            func submission(_ category: RequestCategory) -> RequestService.FilingSubmission {
-                RequestService.FilingSubmission(
+            func submission(_ category: RequestCategory) -> FilingSubmission {
+                FilingSubmission(
                     filing: .init(householdID: household, residentID: nil, category: category, description: "想团购一袋大米", channel: .householdCode),
-                    actor: actor, scope: RequestRecords.encode(actor), grants: nil, idempotencyKey: "form-9", formError: nil, described: [], httpRequestID: "test", at: Date()
+                    actor: actor, scope: RequestRecords.encode(actor), grants: nil, idempotencyKey: "form-9", formError: nil, described: [], traceID: "test", at: Date()
                 )
             }
             let batch = [submission(.food), submission(.medicine)]
             let outcomes = try await app.store.write { db in
-                try await RequestService.write(batch, policies: app.services.requestPolicies, on: db)
+                try await app.services.filings.write(batch, on: db)
             }
             #expect(outcomes.count == 2)
             guard case .refused(let refusal) = outcomes[0] else { Issue.record("the food form was not refused: \(outcomes[0])"); return }
@@ -253,7 +253,7 @@ struct FilingBatchTests {
             #expect(answer.status == .serviceUnavailable)
             #expect(answer.headers[.retryAfter] == "1")
             #expect(try Self.errorCode(answer) == "requests.busy")
-            #expect(try await Self.insertAttempts(app.store) == RequestService.filingAttempts)
+            #expect(try await Self.insertAttempts(app.store) == RequestIntake.filingAttempts)
             let stored = try await app.store.read { db in
                 try await db.raw("SELECT COUNT(*) AS n FROM requests WHERE household_id = \(bind: household)").first()?.decode(column: "n", as: Int.self)
             }

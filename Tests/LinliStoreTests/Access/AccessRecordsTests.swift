@@ -44,7 +44,7 @@ struct AccessRecordsTests {
     @Test("the audit log keeps who did what with before and after", arguments: TestEngine.available)
     func audit(engine: TestEngine) async throws {
         try await withTestStore(engine) { store in
-            let entry = AuditEntry(at: Date(timeIntervalSince1970: 1_650_000_000), actor: "user:7", action: "resident.update", entity: "resident", entityID: "42", path: "1/2", before: "{\"phone\":\"1\"}", after: "{\"phone\":\"2\"}", requestID: "r-1")
+            let entry = AuditEntry(at: Date(timeIntervalSince1970: 1_650_000_000), actor: "user:7", action: "resident.update", entity: "resident", entityID: "42", path: "1/2", before: "{\"phone\":\"1\"}", after: "{\"phone\":\"2\"}", traceID: "r-1")
             try await store.write { db in try await AuditRecords.append([entry], on: db) }
             let entries = try await store.read { db in try await AuditRecords.entries(entity: "resident", entityID: "42", on: db) }
             #expect(entries == [entry])

@@ -179,7 +179,7 @@ struct SQLiteDriverTests {
                     }
                 }
             }
-            while (store.sqliteWritesWaiting ?? 0) < 3 { try await Task.sleep(for: .milliseconds(5)) }
+            while await store.writesWaiting < 3 { try await Task.sleep(for: .milliseconds(5)) }
             open.finish()
             try await first.value
             var outcomes: [String] = []

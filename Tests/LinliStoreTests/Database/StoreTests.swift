@@ -59,6 +59,25 @@ struct StoreTests {
         }
     }
 
+    @Test("a read is one snapshot: a write committed between two of its queries is not seen by the second", arguments: TestEngine.available)
+    func readIsSnapshot(engine: TestEngine) async throws {
+        try await withTestStore(engine) { store in
+            @Sendable func count(_ db: any SQLDatabase) async throws -> Int {
+                try await db.raw("SELECT COUNT(*) AS n FROM audit_log WHERE entity = 'snapshot'").first()?.decode(column: "n", as: Int.self) ?? -1
+            }
+            try await store.write { db in try await AuditRecords.append([AuditEntry(at: Date(), actor: "test", action: "write", entity: "snapshot")], on: db) }
+            let (first, second) = try await store.read { db in
+                let first = try await count(db)
+                // Committed, durably, while the read is still under way.
+                try await store.write { db in try await AuditRecords.append([AuditEntry(at: Date(), actor: "test", action: "write", entity: "snapshot")], on: db) }
+                return (first, try await count(db))
+            }
+            #expect(first == 1)
+            #expect(second == 1, "the second query of one read saw a write committed after the first")
+            #expect(try await store.read { try await count($0) } == 2)
+        }
+    }
+
     @Test("on SQLite concurrent writes share commits, and a failing write leaves the others intact", arguments: TestEngine.available)
     func groupCommit(engine: TestEngine) async throws {
         struct Planted: Error {}

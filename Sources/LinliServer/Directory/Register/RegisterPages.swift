@@ -22,7 +22,7 @@ struct RegisterPages {
             guard let form = MultipartForm(contentType: request.headers[.contentType] ?? "", body: Data(buffer: buffer)) else { throw AppError.required("file") }
             try context.verifyCSRF(form.value("_csrf"))
             guard let file = form.file("file"), !file.data.isEmpty else { throw AppError.required("file") }
-            let report = try await register.importFile(file.data, fileName: file.fileName, placeID: id, partial: form.value("partial") == "on", identity: identity, requestID: context.requestID)
+            let report = try await register.importFile(file.data, fileName: file.fileName, placeID: id, partial: form.value("partial") == "on", identity: identity, traceID: context.traceID)
             let place = try await register.requirePlace(id, capability: .manageRegister, identity: identity)
             return page(place: place, identity: identity, context: context, report: report, messages: report.issues.map { $0.message(in: context.language) })
         }
@@ -31,7 +31,7 @@ struct RegisterPages {
             let query = Query(request: request)
             let format = try RegisterAPI.format(query)
             let id = try context.parameters.id()
-            let data = try await register.export(placeID: id, format: format, unmasked: try query.bool("unmasked"), identity: identity, requestID: context.requestID)
+            let data = try await register.export(placeID: id, format: format, unmasked: try query.bool("unmasked"), identity: identity, traceID: context.traceID)
             return RegisterAPI.download(data, format: format, fileName: RegisterService.fileName(placeID: id, format: format))
         }
     }

@@ -8,7 +8,7 @@ import LinliStore
 struct RegisterService: Sendable {
     let services: AppServices
 
-    func importFile(_ data: Data, fileName: String?, placeID: PlaceID, partial: Bool, identity: UserIdentity, requestID: String) async throws -> RegisterImportReport {
+    func importFile(_ data: Data, fileName: String?, placeID: PlaceID, partial: Bool, identity: UserIdentity, traceID: String) async throws -> RegisterImportReport {
         try await requirePlace(placeID, capability: .manageRegister, identity: identity)
         let rows: [[String]]
         do {
@@ -17,20 +17,20 @@ struct RegisterService: Sendable {
             throw AppError(.badRequest, error.catalogueKey, field: "file")
         }
         do {
-            return try await RegisterImporter(store: services.store).run(rows: rows, into: placeID, partial: partial, actor: "user:\(identity.user.id)", currentYear: Calendar(identifier: .gregorian).component(.year, from: services.now()), now: services.now(), requestID: requestID)
+            return try await RegisterImporter(store: services.store).run(rows: rows, into: placeID, partial: partial, actor: "user:\(identity.user.id)", currentYear: Calendar(identifier: .gregorian).component(.year, from: services.now()), now: services.now(), traceID: traceID)
         } catch let error as RegisterImportError {
             throw AppError(.unprocessableContent, error.catalogueKey, field: "file", arguments: error.catalogueArguments)
         }
     }
 
-    func export(placeID: PlaceID, format: SpreadsheetFormat, unmasked: Bool, identity: UserIdentity, requestID: String) async throws -> Data {
+    func export(placeID: PlaceID, format: SpreadsheetFormat, unmasked: Bool, identity: UserIdentity, traceID: String) async throws -> Data {
         let place = try await requirePlace(placeID, capability: .manageRegister, identity: identity)
         if unmasked, !identity.grants.allows(.exportUnmasked, at: place.path) { throw AppError.forbidden }
         // Only the full export carries health and disability notes, and only for roles that may read them.
         let includeSensitive = unmasked && identity.grants.allows(.viewSensitive, at: place.path)
         let (rows, sensitiveResidents) = try await RegisterImporter(store: services.store).export(placeID: placeID, maskPhones: !unmasked, includeSensitive: includeSensitive)
         let summary = ExportAuditSummary(rows: rows.count - 1, sensitiveResidents: sensitiveResidents, via: "web")
-        try await services.audit([AuditEntry(at: services.now(), actor: "user:\(identity.user.id)", action: unmasked ? "register.export_unmasked" : "register.export", entity: "place", entityID: "\(placeID)", path: place.path.rawValue, after: summary.json, requestID: requestID)])
+        try await services.audit([AuditEntry(at: services.now(), actor: "user:\(identity.user.id)", action: unmasked ? "register.export_unmasked" : "register.export", entity: "place", entityID: "\(placeID)", path: place.path.rawValue, after: summary.json, traceID: traceID)])
         do {
             return try Spreadsheet.encode(rows, format: format, sheetName: Catalogue.text("register.sheet_name", .zhHans))
         } catch {
@@ -69,7 +69,7 @@ struct RegisterAPI {
             let query = Query(request: request)
             let buffer = try await request.body.collect(upTo: context.maxUploadSize)
             guard buffer.readableBytes > 0 else { throw AppError.required("file") }
-            let report = try await register.importFile(Data(buffer: buffer), fileName: try query.string("filename", maxLength: 200), placeID: try context.parameters.id(), partial: try query.bool("partial"), identity: identity, requestID: context.requestID)
+            let report = try await register.importFile(Data(buffer: buffer), fileName: try query.string("filename", maxLength: 200), placeID: try context.parameters.id(), partial: try query.bool("partial"), identity: identity, traceID: context.traceID)
             let view = RegisterImportView(report: report, messages: report.issues.map { $0.message(in: context.language) })
             let data = try JSONEncoder().encode(view)
             return Response(status: report.rejected ? .unprocessableContent : .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
@@ -79,7 +79,7 @@ struct RegisterAPI {
             let query = Query(request: request)
             let format = try Self.format(query)
             let id = try context.parameters.id()
-            let data = try await register.export(placeID: id, format: format, unmasked: try query.bool("unmasked"), identity: identity, requestID: context.requestID)
+            let data = try await register.export(placeID: id, format: format, unmasked: try query.bool("unmasked"), identity: identity, traceID: context.traceID)
             return Self.download(data, format: format, fileName: RegisterService.fileName(placeID: id, format: format))
         }
     }

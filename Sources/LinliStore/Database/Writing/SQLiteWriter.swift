@@ -5,10 +5,11 @@ import Synchronization
 
 /// SQLite's one writer, with group commit. A durable commit costs an fsync (about 4 ms here), so
 /// one commit per write would cap a server near 250 writes a second. Writes that arrive while a
-/// commit is under way queue up and share the next transaction: each runs in its own savepoint,
-/// so it still succeeds or fails alone, and each caller hears back only after the commit that
-/// holds its write is on disk.
+/// commit is under way queue up and share the next transaction (`WriteQueue` says how: each in
+/// its own savepoint, the items of a batched write in one call), and each caller hears back only
+/// after the commit that holds its write is on disk.
 ///
+/// This queue is the only one a write waits in on SQLite: it decides what commits together.
 /// The transactions run on the writer connection's thread, statements inline (see
 /// `SQLiteThread`); the queue is behind a lock, so writes join it while a commit is on disk.
 final class SQLiteWriter: Sendable {
@@ -17,14 +18,9 @@ final class SQLiteWriter: Sendable {
     private let state = Mutex(State())
 
     private struct State {
-        var queue: [Pending] = []
+        var queue: [QueuedWrite] = []
         var draining = false
         var commits = 0
-    }
-
-    private struct Pending: Sendable {
-        let body: @Sendable (any SQLDatabase) async throws -> any Sendable
-        let continuation: CheckedContinuation<any Sendable, any Error>
     }
 
     /// WAL pages after which the writer checkpoints, between two batches.
@@ -50,10 +46,18 @@ final class SQLiteWriter: Sendable {
     var waiting: Int { state.withLock { $0.queue.count } }
 
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await enqueue { QueuedWrite(body, continuation: $0) }
+    }
+
+    func write<Batch: BatchedWrite>(_ item: Batch.Item, batchedBy batch: Batch) async throws -> Batch.Output {
+        try await enqueue { QueuedWrite(item, batchedBy: batch, continuation: $0) }
+    }
+
+    private func enqueue<T: Sendable>(_ write: (CheckedContinuation<any Sendable, any Error>) -> QueuedWrite) async throws -> T {
         let value = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<any Sendable, any Error>) in
-            let pending = Pending(body: { try await body($0) }, continuation: continuation)
+            let queued = write(continuation)
             let startDraining = state.withLock { state in
-                state.queue.append(pending)
+                state.queue.append(queued)
                 guard !state.draining else { return false }
                 state.draining = true
                 return true
@@ -73,30 +77,21 @@ final class SQLiteWriter: Sendable {
 
     private func drain() async {
         let db = SQLiteSQLDatabase(connection: connection, logger: logger)
+        let connection = self.connection
         while true {
-            let batch = state.withLock { state in
-                let batch = state.queue
+            let queue = state.withLock { state in
+                let queue = state.queue
                 state.queue.removeAll()
-                if batch.isEmpty { state.draining = false }
-                return batch
+                if queue.isEmpty { state.draining = false }
+                return queue
             }
-            if batch.isEmpty { return }
-            var results: [Result<any Sendable, any Error>] = []
+            if queue.isEmpty { return }
+            let outcomes: [(QueuedWrite, Result<any Sendable, any Error>)]
             do {
                 // IMMEDIATE takes the write lock up front, so a batch never fails half-way on a
                 // lock held by another process.
                 try await db.raw("BEGIN IMMEDIATE").run()
-                if batch.count == 1 {
-                    // Alone in its transaction, a write needs no savepoint: its failure rolls back all.
-                    results.append(.success(try await batch[0].body(db)))
-                } else {
-                    // A write that fails is rolled back to its savepoint and the batch goes on; a
-                    // savepoint that cannot be rolled back fails the whole batch, which then
-                    // commits nothing.
-                    for pending in batch {
-                        results.append(try await db.inSavepoint("write", isInTransaction: { connection.isInTransaction }, pending.body))
-                    }
-                }
+                outcomes = try await WriteQueue.run(WriteQueue.units(queue), on: db, isInTransaction: { connection.isInTransaction })
                 // A write that caught an error with which SQLite had ended the transaction went
                 // on outside it: none of the batch may be reported written.
                 guard connection.isInTransaction else { throw StoreError.conflict("the transaction ended inside a write") }
@@ -110,10 +105,10 @@ final class SQLiteWriter: Sendable {
                         logger.critical("a failed batch could not be rolled back", metadata: ["error": "\(error)"])
                     }
                 }
-                for pending in batch { pending.continuation.resume(throwing: error) }
+                for queued in queue { queued.continuation.resume(throwing: error) }
                 continue
             }
-            for (pending, result) in zip(batch, results) { pending.continuation.resume(with: result) }
+            for (queued, outcome) in outcomes { queued.continuation.resume(with: outcome) }
             if connection.walFrames >= checkpointFrames {
                 do {
                     // Only a whole copy lets the WAL start over; a reader in the way leaves some for next time.
