@@ -1,5 +1,6 @@
-/// What a role may do. A role grants its capabilities only on records at or under its place
-/// (DOMAIN.md: "Nobody sees more than their job needs").
+/// What a role may do. A role grants its capabilities only on records at or under its place:
+/// nobody sees more than their job needs (a building leader their building, a committee its
+/// compounds).
 public enum Capability: String, Sendable, CaseIterable, Codable {
     /// Browse places, households, volunteers and teams (phones masked in lists).
     case viewDirectory = "view_directory"
@@ -31,7 +32,8 @@ extension RoleKind {
         case .compoundLead:
             [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister]
         case .medicineRunner:
-            // Story 4: a runner checks each resident's prescriptions and carries insurance cards.
+            // A runner checks each resident's prescriptions and carries their insurance cards to
+            // the hospital.
             [.viewDirectory, .viewFullPhone, .viewSensitive]
         case .buildingLeader:
             [.viewDirectory, .viewFullPhone]

@@ -1,5 +1,6 @@
 /// The short code printed on a household's door notice. It lets anyone in the household file and
-/// follow that household's own things, and nothing else (DESIGN.md, "Access").
+/// follow that household's own things, and nothing else. Residents have no accounts: the code is
+/// all they need, so it must open no more than their own door.
 public struct HouseholdCode: Sendable, Hashable, CustomStringConvertible {
     /// No 0/O, 1/I/L: codes are read aloud on the phone and typed by elderly residents.
     public static let alphabet = Array("23456789ABCDEFGHJKMNPQRSTUVWXYZ")

@@ -1,5 +1,5 @@
 /// Hides most of a phone number on lists seen by volunteers who only need to recognise a
-/// resident, not to call them (DESIGN.md, "Access": nobody sees more than their job needs).
+/// resident, not to call them: nobody sees more than their job needs.
 public enum PhoneMask {
     /// "13812345678" → "138****5678"; other numbers show only their last two digits
     /// ("62345678" → "******78"); an empty number stays empty.

@@ -1,5 +1,5 @@
-/// A role a user holds at a place (DESIGN.md, "Access"). A role grants actions on records under
-/// its place and nothing else.
+/// A role a user holds at a place, e.g. `building_leader@6` (who holds each role: docs/GLOSSARY.md).
+/// A role grants actions on records under its place and nothing else.
 public enum RoleKind: String, Sendable, Codable, CaseIterable {
     case admin
     case districtStaff = "district_staff"

@@ -1,5 +1,5 @@
-/// Chooses the demo logins from the first compound, one per role a tester needs (DOMAIN.md,
-/// "The hierarchy" and "Who does the work"). Volunteers log in with their own phone; the staff
+/// Chooses the demo logins from the first compound, one per role a tester needs (the roles and
+/// who holds them: docs/GLOSSARY.md). Volunteers log in with their own phone; the staff
 /// above the committee are not volunteers and get easy numbers 13800000001 ... instead.
 enum DemoAccounts {
     static func pick(from firstCompound: DemoBatch) -> [DemoAccount] {
@@ -33,7 +33,8 @@ enum DemoAccounts {
             add(.buildingLeader, at: building, picker.take(fromTeam: .buildingGroup, at: building.id))
         }
         add(.medicineRunner, at: compound, picker.take(fromTeam: .medicineTeam, at: compound.id))
-        // A group-buy leader must be a resident of the compound (domain-shanghai.md §3, 安建居委).
+        // A group-buy leader must be a resident of the compound, as committees such as 安建居委
+        // required in 2022 after outside leaders overcharged residents.
         add(.groupBuyLeader, at: compound, picker.take { $0.residentID != nil && $0.forceType == .residentVolunteer })
         add(.informationOfficer, at: committee, picker.take { $0.skills.contains("电脑") } ?? picker.take { _ in true })
         return accounts

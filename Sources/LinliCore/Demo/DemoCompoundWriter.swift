@@ -20,13 +20,13 @@ struct DemoCompoundWriter {
     let seed: UInt64
     let referenceYear: Int
 
-    /// Volunteers ≈ 5 % of residents (domain-shanghai.md §1: 海棠名苑三期 200+ volunteers for
-    /// 4,000 residents; §8: 68.6万 party members reported to their compounds). Most are residents;
+    /// Volunteers ≈ 5 % of residents (Shanghai in 2022: 海棠名苑三期 had 200+ volunteers for
+    /// 4,000 residents; 68.6万 party members reported to their compounds). Most are residents;
     /// the rest are sent-down cadres and the committee's community workers.
     static let residentVolunteerBasisPoints = 650
     /// 下沉干部 per resident: about one per 250.
     static let residentsPerCadre = 250
-    /// 社区工作者: 5.3万 for ~25 million people, one per ~500 residents (§1).
+    /// 社区工作者: 5.3万 for ~25 million people in Shanghai, one per ~500 residents.
     static let residentsPerCommunityWorker = 500
 
     static let buildingGroupLimit = 6
@@ -156,8 +156,8 @@ struct DemoCompoundWriter {
         return drawn
     }
 
-    /// DOMAIN.md "Who does the work": a temporary party branch per compound, a building group
-    /// per building, a medicine team and a porter team.
+    /// The teams Shanghai's compounds ran in 2022: a temporary party branch per compound, a
+    /// building group per building, a medicine team and a porter team.
     private mutating func appendTeams(compound: Place, residentCount: Int, ids: inout DemoIDs, random: inout DemoRandom, into batch: inout DemoBatch) {
         // The branch gathers party members, deputies, cadres and community workers, the secretary
         // (a resident party member) first, and a third of the other volunteers.

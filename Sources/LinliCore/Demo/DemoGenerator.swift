@@ -1,4 +1,4 @@
-/// Generates a deterministic, realistic Pudong for demos and benchmarks (DESIGN.md: `linli demo`).
+/// Generates a deterministic, realistic Pudong for demos and benchmarks (`linli demo`, `serve --demo`).
 /// Pure: no I/O, no clock, no system randomness. The same scale, seed and reference year give
 /// byte-identical rows, streamed compound by compound so memory stays flat at district scale.
 public struct DemoGenerator: Sendable {

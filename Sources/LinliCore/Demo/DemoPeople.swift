@@ -9,7 +9,7 @@ struct PersonDraft {
 
 /// Who lives together in a flat. Weights per mille are tuned so that the district averages
 /// ~2.45 persons per household (5.7 million residents in 2.3 million households) and ~36 % of
-/// residents are 60 or older, ~5–6 % 80 or older (domain-shanghai.md §5: 533万 aged 60+, 36.1 %).
+/// residents are 60 or older, ~5–6 % 80 or older (Shanghai in 2022: 533万 aged 60+, 36.1 %).
 enum HouseholdMakeup: Int, CaseIterable {
     /// 独居老人: 30.52万 people in Shanghai live alone aged 60+.
     case elderAlone
@@ -143,8 +143,8 @@ enum DemoPeople {
         }
     }
 
-    /// Most people have a mobile; many of the very old do not (domain-shanghai.md §5: the
-    /// vulnerable register tracks "no smartphone"), and young children never do.
+    /// Most people have a mobile; many of the very old do not (committees' registers of vulnerable
+    /// residents note who has no smartphone), and young children never do.
     static func hasPhone(age: Int, _ random: inout DemoRandom) -> Bool {
         switch age {
         case ..<12: false
@@ -155,9 +155,10 @@ enum DemoPeople {
         }
     }
 
-    /// Sensitive health notes a committee keeps for medicine runs and emergency rides
-    /// (DOMAIN.md stories 4 and 11). Shares are rough national prevalences: hypertension in about
-    /// half of those 60+, but only those on regular medication are noted; dialysis ~0.1 % overall.
+    /// Sensitive health notes a committee keeps for medicine runs and emergency rides (a dialysis
+    /// patient who needs a ride tonight). Shares are rough national prevalences: hypertension in
+    /// about half of those 60+, but only those on regular medication are noted; dialysis ~0.1 %
+    /// overall.
     static func healthNote(age: Int, gender: Gender, _ random: inout DemoRandom) -> String? {
         if age >= 40 {
             if random.chance(15) { return "血透（每周三次）" }
@@ -193,8 +194,9 @@ enum DemoPeople {
 
     private static let pregnancyNotes: [String] = (6...39).map { "孕\($0)周" }
 
-    /// Sensitive disability notes for the care register (DOMAIN.md story 5). Shanghai counts
-    /// 59.5万 disabled people (~2.4 %); bedridden, dementia and wheelchair use rise steeply at 80+.
+    /// Sensitive disability notes for the care register, the committee's list of vulnerable
+    /// residents to check on. Shanghai counts 59.5万 disabled people (~2.4 %); bedridden, dementia
+    /// and wheelchair use rise steeply at 80+.
     static func disabilityNote(age: Int, _ random: inout DemoRandom) -> String? {
         let roll = random.below(10_000)
         switch age {

@@ -1,4 +1,4 @@
-/// How much of Pudong the demo builds (DESIGN.md: `linli demo --scale compound|subdistrict|district`).
+/// How much of Pudong the demo builds (`linli demo --scale compound|subdistrict|district`).
 /// Each scale is an exact prefix of the next: the compound scale is the first committee of the
 /// subdistrict scale, which is the first subdistrict of the district scale. So the same seed gives
 /// the same first compound, the same ids and the same demo accounts at every scale.
@@ -19,7 +19,8 @@ public enum DemoScale: String, CaseIterable, Sendable {
 
 /// The size of the place tree, in one place.
 ///
-/// Where the numbers come from (see /work/shared/reference/domain-shanghai.md, §1 and §5):
+/// Where the numbers come from (public figures on Shanghai and Pudong, most from press reports of
+/// the 2022 lockdown):
 /// - Pudong New Area has 12 sub-district offices (街道) and 24 towns (镇) = 36, about 1,300
 ///   residents' and village committees, about 5.7 million residents in about 2.3 million households.
 /// - Shanghai has ~13,000 compounds under ~6,000 committees: ~2.2 compounds per committee and

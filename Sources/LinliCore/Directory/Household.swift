@@ -22,8 +22,8 @@ public enum Gender: String, Sendable, Codable, CaseIterable {
     case female, male
 }
 
-/// A person living in a household. Health and disability notes are sensitive (DESIGN.md,
-/// "Access"): they live in their own fields so that lists never carry them and every read is audited.
+/// A person living in a household. Health and disability notes are sensitive: they live in their
+/// own fields so that lists never carry them and every read is audited.
 public struct Resident: Sendable, Hashable, Codable {
     public var id: ResidentID
     public var householdID: PlaceID

@@ -1,4 +1,5 @@
-/// The levels of the place tree. Every record in Linli hangs off a place (DOMAIN.md, "The hierarchy").
+/// The levels of the place tree (the Chinese words are in docs/GLOSSARY.md). Every record in Linli
+/// hangs off a place, and a role sees only what lies at or under its own place.
 public enum PlaceLevel: String, Sendable, Codable, CaseIterable, Comparable {
     case city, district, subdistrict, committee, compound, building, household
 
@@ -50,7 +51,8 @@ public struct Place: Sendable, Hashable, Codable {
     public var code: String?
     public var path: PlacePath
     /// The district the place lies in (nil for the city): the distribution key if PostgreSQL is
-    /// ever sharded by district (DESIGN.md, "Places and scope").
+    /// ever sharded by district (Citus, say), so a city deployment could split without changing
+    /// queries.
     public var districtID: PlaceID?
 
     public init(id: PlaceID, parentID: PlaceID?, level: PlaceLevel, name: String, code: String? = nil, path: PlacePath, districtID: PlaceID?) {

@@ -1,7 +1,8 @@
 public typealias VolunteerID = Int64
 public typealias TeamID = Int64
 
-/// Where a volunteer comes from (DOMAIN.md, "Who does the work (the forces)").
+/// Where a volunteer comes from: the "forces" a compound draws on in an emergency (the words are
+/// in docs/GLOSSARY.md).
 public enum ForceType: String, Sendable, Codable, CaseIterable {
     /// 报到党员 / 志愿者: residents reporting to their own compound.
     case residentVolunteer = "resident_volunteer"

@@ -1,7 +1,7 @@
 import Foundation
 
-/// The languages the user interface speaks. Simplified Chinese is the default (DOMAIN.md: the
-/// users are Shanghai's committees and volunteers); English is on request.
+/// The languages the user interface speaks. Simplified Chinese is the default (the users are
+/// Shanghai's committees and volunteers); English is on request.
 public enum Language: String, Sendable, CaseIterable, Codable {
     case zhHans = "zh-Hans"
     case en

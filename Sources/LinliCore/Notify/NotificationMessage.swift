@@ -13,7 +13,8 @@ public struct NotificationMessage: Sendable, Hashable, Codable {
     public var text: String
     public var link: String?
     /// Phone numbers to @ in the group, so the new owner of an escalated request is pinged on
-    /// their phone (DOMAIN.md story 1, "find a member"). Feishu robots cannot @ by phone.
+    /// their phone: a need must reach a named person, not scroll past in the group. Feishu robots
+    /// cannot @ by phone.
     public var mentions: [String]
 
     public init(kind: String, subjectID: String, title: String, text: String, link: String? = nil, mentions: [String] = []) {

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Where a notification goes: a chat group's robot on one of the three platforms committees used
-/// in 2022, or any system that takes a signed HTTP POST (DESIGN.md, "Work that outlives a
-/// request"). Stored as `{"kind": "dingtalk", "url": "…", "secret": "…"}`.
+/// in 2022 (WeCom, DingTalk, Feishu), or any system that takes a signed HTTP POST. Stored as
+/// `{"kind": "dingtalk", "url": "…", "secret": "…"}`.
 ///
 /// Any public http(s) host is accepted, not only the platforms' own. Hosts inside the server's
 /// network are refused unless the operator allowed them (`WebhookNetworkPolicy`), so staging can

@@ -29,9 +29,9 @@ public enum Urgency: String, Sendable, Hashable, Codable, CaseIterable, Comparab
     public static func < (lhs: Urgency, rhs: Urgency) -> Bool { lhs.rank < rhs.rank }
 }
 
-/// How a need reached Linli (DOMAIN.md, "What users already use"): residents file with their
-/// household code, volunteers file for people without a phone, staff take calls, or a chain list
-/// pasted from a chat group becomes one request per line.
+/// How a need reached Linli, which takes over from chat groups and chain lists: residents file
+/// with their household code, volunteers file for people without a phone, staff take calls, or a
+/// chain list pasted from a chat group becomes one request per line.
 public enum RequestChannel: String, Sendable, Hashable, Codable, CaseIterable {
     case householdCode = "household_code"
     case volunteerOnBehalf = "volunteer_on_behalf"
@@ -81,7 +81,8 @@ public enum RequestOwner: Sendable, Hashable, Codable {
     case place(id: PlaceID)
 }
 
-/// A need of a household, tracked to done (DOMAIN.md, story 1: "find a problem, find a member").
+/// A need of a household, tracked to done ("find a problem, find a member": a named owner, a
+/// deadline and a history, so nothing is lost between shifts).
 /// The workflow lives in `RequestLifecycle.swift`; this is the record it moves.
 public struct Request: Sendable, Hashable, Codable {
     public var id: RequestID

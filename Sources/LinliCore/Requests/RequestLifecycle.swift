@@ -110,7 +110,7 @@ extension Request {
         return moved(to: next, .accepted, kind: .accept, by: .user(id: user), at: now, note: nil)
     }
 
-    /// The person is on their way (a medicine runner leaving for the hospital, story 4).
+    /// The person is on their way (a medicine runner leaving for the hospital).
     public func start(by user: Int64, at now: Date) throws(RequestRuleError) -> RequestChange {
         guard status == .accepted else { throw RequestRuleError(.startRequiresAccepted) }
         return moved(to: self, .inProgress, kind: .start, by: .user(id: user), at: now, note: nil)
@@ -145,7 +145,7 @@ extension Request {
         return closed(as: .unable, kind: .markUnable, by: .user(id: user), reason: reason, at: now)
     }
 
-    /// Met some other way (a neighbour shared from the mutual-aid shelf, story 6). The reason says how.
+    /// Met some other way (a neighbour shared from the mutual-aid shelf, 互助架). The reason says how.
     public func resolveElsewhere(by actor: RequestActor, reason: String, at now: Date) throws(RequestRuleError) -> RequestChange {
         guard status.isOpen else { throw RequestRuleError(.alreadyClosed) }
         try checkHousehold(actor)
@@ -174,7 +174,7 @@ extension Request {
         return moved(to: next, .new, kind: .reopen, by: actor, at: now, note: Self.trimmed(reason))
     }
 
-    /// Hands it to another person or another place's duty team, e.g. at a shift change (story 9).
+    /// Hands it to another person or another place's duty team, e.g. at a shift change.
     /// The status and deadlines stay: a hand-over does not buy time. Handing it to a place
     /// clears the named person, so the team sees it as theirs.
     public func reassign(to owner: RequestOwner, by user: Int64, reason: String, at now: Date) throws(RequestRuleError) -> RequestChange {

@@ -83,14 +83,14 @@ public struct RoutingDecision: Sendable, Hashable {
 }
 
 /// Ordered routing rules: the first rule that matches and finds an owner wins.
-/// A district puts its own rules (e.g. medicine to the compound's medicine runners, story 4) in
+/// A district puts its own rules (e.g. medicine to the compound's medicine runners) in
 /// front of the standard ones, which always come last so every request finds an owner.
 public struct RequestRouting: Sendable, Hashable, Codable {
     public var rules: [RoutingRule]
 
     public init(rules: [RoutingRule]) { self.rules = rules }
 
-    /// Story 1, "find a problem, find a member": the building leader of the household's
+    /// "Find a problem, find a member": the building leader of the household's
     /// building, else the compound's duty team.
     public static let standardRules: [RoutingRule] = [
         RoutingRule(target: .role(.buildingLeader)),

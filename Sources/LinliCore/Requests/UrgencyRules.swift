@@ -2,7 +2,7 @@ import Foundation
 
 /// Something in a request or in the care register that makes it more urgent.
 public enum UrgencyTrigger: String, Sendable, Hashable, Codable, CaseIterable {
-    // Treatments that cannot wait (story 11: "a dialysis patient needs a ride tonight").
+    // Treatments that cannot wait: a dialysis patient needs a ride tonight, not in two days.
     case dialysis
     case chemotherapy
     case insulin
@@ -77,9 +77,9 @@ public enum UrgencyRules {
     /// A treatment in the description is life-critical whatever the category. A treatment known
     /// only from the care register is life-critical for the needs that serve it (medicine,
     /// emergency care, transport) and urgent for the rest: a dialysis patient's groceries should
-    /// not wait two days, but neither should they jump ahead of someone's chest pain (story 5,
-    /// "nobody missed"). Acute signs are read from the description only: "中风后遗症" in the
-    /// register is an old stroke, not one happening now.
+    /// not wait two days, but neither should they jump ahead of someone's chest pain. Acute signs
+    /// are read from the description only: "中风后遗症" in the register is an old stroke, not one
+    /// happening now.
     public static func propose(category: RequestCategory, description: String, careNotes: [String?] = []) -> UrgencyProposal {
         propose(category: category, described: described(category: category, description: description), careNotes: careNotes)
     }

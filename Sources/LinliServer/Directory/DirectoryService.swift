@@ -77,7 +77,8 @@ struct DirectoryService: Sendable {
     }
 
     /// A household with its residents, shown as the caller's roles allow. Reading health or
-    /// disability notes leaves an audit entry per resident (DESIGN.md, "Access").
+    /// disability notes leaves an audit entry per resident: they are the most sensitive data Linli
+    /// holds, and the log must show who read whose.
     func household(id: PlaceID, identity: UserIdentity, traceID: String) async throws -> HouseholdDetailView {
         let detail = try await services.store.read { db in try await HouseholdRecords.detail(id: id, on: db) }
         guard let detail, identity.grants.allows(.viewDirectory, at: detail.household.path) else { throw AppError.notFound }

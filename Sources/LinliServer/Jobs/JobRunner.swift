@@ -19,9 +19,9 @@ public struct JobHandler: Sendable {
     }
 }
 
-/// Claims due jobs from the database and runs them, as a service beside the HTTP server. Every
-/// node runs one; leases keep them from running the same job twice (DESIGN.md, "Work that
-/// outlives a request").
+/// Claims due jobs from the database and runs them, as a service beside the HTTP server. The
+/// timers live in the jobs table, not in memory, so a restart loses none. Every node runs one;
+/// leases keep them from running the same job twice (docs/ARCHITECTURE.md, "Jobs").
 public struct JobRunner: Service {
     public let store: Store
     /// This worker's name in the leases: host and process, so a person can tell who held a job.

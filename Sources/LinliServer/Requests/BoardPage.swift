@@ -4,7 +4,7 @@ import LinliCore
 import LinliStore
 
 /// `/board`: the committee's view of requests in its places, with an SVG chart drawn here on the
-/// server (DESIGN.md, "The web pages": no client framework).
+/// server: pages run no script (see `SecurityHeadersMiddleware`), so no chart library could.
 struct BoardPage {
     let services: AppServices
     static let shanghai = TimeZone(identifier: "Asia/Shanghai") ?? .current

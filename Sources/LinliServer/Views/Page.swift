@@ -19,7 +19,8 @@ func escape(_ text: String) -> String {
     return escaped
 }
 
-/// A server-rendered page: small, mobile first, no JavaScript needed (DESIGN.md, "The web pages").
+/// A server-rendered page: small and mobile first, for volunteers on phones in stairwells on a slow
+/// network. It needs no JavaScript, and the Content-Security-Policy allows none.
 struct Page {
     let title: String
     let context: LinliRequestContext

@@ -152,10 +152,10 @@ enum Schema {
         },
         Migration(version: 5, name: "jobs") { sql in
             [
-                // Work that outlives a request: deadlines, escalations, deliveries (DESIGN.md,
-                // "Work that outlives a request"). A worker leases a job; an expired lease lets
-                // another worker take it over, so a crash loses no job and two nodes never run
-                // one job at the same time.
+                // Work that outlives a request: deadlines, escalations, deliveries. They are rows
+                // here, not timers in memory, so a restart loses none. A worker leases a job; an
+                // expired lease lets another worker take it over, so a crash loses no job and two
+                // nodes never run one job at the same time.
                 """
                 CREATE TABLE jobs (
                     id \(sql.id),
@@ -176,7 +176,7 @@ enum Schema {
         },
         Migration(version: 6, name: "requests") { sql in
             [
-                // A household's need tracked to done (DOMAIN.md, story 1). `version` grows with every
+                // A household's need tracked to done by a named owner. `version` grows with every
                 // change, so two people acting at once cannot both win: the second update finds a
                 // newer version and changes nothing.
                 """

@@ -76,7 +76,8 @@ public final class Store: Sendable {
             // switch to WAL instead of failing it.
             try await configureSQLite(writer)
             // WAL lets readers run beside the single writer; FULL makes a commit durable across
-            // power loss before we acknowledge it (DESIGN.md, "Nothing lost, nothing doubled").
+            // power loss before we acknowledge it: a resident told "filed" must find the request
+            // there after any crash (docs/RELIABILITY.md, promise 1).
             guard case .text(let mode) = try await writer.query("PRAGMA journal_mode = WAL").first?.values.first, mode == "wal" || location == .sqliteInMemory else {
                 throw StoreError.conflict("the database cannot use a write-ahead log")
             }

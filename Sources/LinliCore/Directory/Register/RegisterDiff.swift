@@ -22,7 +22,7 @@ public struct RegisterImportPlan: Sendable, Hashable {
     /// Rows of the file that match a resident exactly.
     public var unchanged: Int
     /// Residents of the place the file does not mention. They are kept: a register that misses
-    /// someone must not delete them (DOMAIN.md, story 5: "no household is missed").
+    /// someone must not delete them, or they drop out of every list of who needs care.
     public var unmatchedExisting: Int
 
     public init(changes: [RegisterChange], unchanged: Int, unmatchedExisting: Int) {

@@ -17,7 +17,8 @@ public enum RegisterField: String, Sendable, Hashable, Codable, CaseIterable {
     /// Without these a row cannot be placed in a household or told apart from its neighbours.
     public static let required: Set<RegisterField> = [.building, .room, .name]
 
-    /// Health and disability are sensitive (DESIGN.md, "Access"): every read of them is audited.
+    /// Health and disability are sensitive: only roles that need them see them, and every read
+    /// of them is audited.
     public var isSensitive: Bool { self == .healthNote || self == .disabilityNote }
 
     public var catalogueKey: String { "register.field.\(rawValue)" }

@@ -1,5 +1,6 @@
 /// What an uploaded register holds: the residents that can be imported, and for every other row
-/// the reasons it cannot. Nothing is dropped silently (DOMAIN.md, story 5: "no household is missed").
+/// the reasons it cannot. Nothing is dropped silently: a row lost without a word is a household
+/// nobody checks on.
 public struct RegisterParseResult: Sendable, Hashable {
     public var rows: [RegisterRow]
     public var issues: [RegisterIssue]
