@@ -8,10 +8,10 @@ struct DemoIDs {
     /// Non-resident volunteers so far: the sequence behind their phone numbers.
     var lastOutsider: Int64 = 0
 
-    mutating func nextPlace() -> PlaceID { lastPlace += 1; return lastPlace }
-    mutating func nextResident() -> ResidentID { lastResident += 1; return lastResident }
-    mutating func nextVolunteer() -> VolunteerID { lastVolunteer += 1; return lastVolunteer }
-    mutating func nextTeam() -> TeamID { lastTeam += 1; return lastTeam }
+    mutating func nextPlace() -> PlaceID { lastPlace = PlaceID(lastPlace.rawValue + 1); return lastPlace }
+    mutating func nextResident() -> ResidentID { lastResident = ResidentID(lastResident.rawValue + 1); return lastResident }
+    mutating func nextVolunteer() -> VolunteerID { lastVolunteer = VolunteerID(lastVolunteer.rawValue + 1); return lastVolunteer }
+    mutating func nextTeam() -> TeamID { lastTeam = TeamID(lastTeam.rawValue + 1); return lastTeam }
     mutating func nextOutsider() -> Int64 { lastOutsider += 1; return lastOutsider }
 }
 
@@ -101,7 +101,7 @@ struct DemoCompoundWriter {
             let id = ids.nextResident()
             let birthYear = referenceYear - draft.age
             let name = DemoNames.person(surname: draft.surname, gender: draft.gender, birthYear: birthYear, &random)
-            let phone = DemoPeople.hasPhone(age: draft.age, &random) ? DemoPhone.resident(id) : nil
+            let phone = DemoPeople.hasPhone(age: draft.age, &random) ? DemoPhone.resident(id.rawValue) : nil
             let healthNote = DemoPeople.healthNote(age: draft.age, gender: draft.gender, &random)
             let disabilityNote = DemoPeople.disabilityNote(age: draft.age, &random)
             let note: String?

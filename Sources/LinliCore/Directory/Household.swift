@@ -16,7 +16,7 @@ public struct Household: Sendable, Hashable, Codable {
     }
 }
 
-public typealias ResidentID = Int64
+public typealias ResidentID = ID<Resident>
 
 public enum Gender: String, Sendable, Codable, CaseIterable {
     case female, male

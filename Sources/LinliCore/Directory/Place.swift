@@ -15,7 +15,7 @@ public enum PlaceLevel: String, Sendable, Codable, CaseIterable, Comparable {
     public static func < (lhs: PlaceLevel, rhs: PlaceLevel) -> Bool { lhs.depth < rhs.depth }
 }
 
-public typealias PlaceID = Int64
+public typealias PlaceID = ID<Place>
 
 /// A materialised path of place ids from the root, e.g. "1/2/15/230". Everything under a place is
 /// the index range `path > "X/" AND path < "X0"` ('0' follows '/' in ASCII), on both engines.

@@ -1,5 +1,5 @@
-public typealias VolunteerID = Int64
-public typealias TeamID = Int64
+public typealias VolunteerID = ID<Volunteer>
+public typealias TeamID = ID<Team>
 
 /// Where a volunteer comes from: the "forces" a compound draws on in an emergency (the words are
 /// in docs/GLOSSARY.md).

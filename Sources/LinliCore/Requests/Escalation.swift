@@ -53,7 +53,7 @@ public enum Escalation {
     /// Idempotent only together with the caller: once the step is applied, the deadlines lie in
     /// the future and the escalation level has moved on, so the same inputs yield nil and a stale
     /// step is refused by `Request.escalate`.
-    public static func step(for request: Request, places: [PlaceOnPath], policy: DeadlinePolicy, now: Date) -> EscalationStep? {
+    public static func step(for request: HelpRequest, places: [PlaceOnPath], policy: DeadlinePolicy, now: Date) -> EscalationStep? {
         let missed: MissedDeadline
         switch request.status {
         case .new where now >= request.acceptBy: missed = .acceptBy

@@ -1,6 +1,6 @@
 import Foundation
 
-public typealias RequestID = Int64
+public typealias HelpRequestID = ID<HelpRequest>
 
 /// What a household needs (诉求). The raw values are stored and sent in JSON; never rename them.
 public enum RequestCategory: String, Sendable, Hashable, Codable, CaseIterable {
@@ -64,10 +64,9 @@ public enum RequestStatus: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 /// Who did something to a request. Not named `Actor`, which would shadow Swift's own protocol.
-/// User ids are the store's `UserID` (an `Int64`): users live in LinliStore, not in the core.
 public enum RequestActor: Sendable, Hashable, Codable {
     /// A volunteer or staff member signed in with their account.
-    case user(id: Int64)
+    case user(id: UserID)
     /// The household itself, signed in with its household code.
     case household(id: PlaceID)
     /// Linli's own jobs, e.g. the escalation job.
@@ -77,15 +76,17 @@ public enum RequestActor: Sendable, Hashable, Codable {
 /// Who a request is handed to. A place means that place's duty team; one of its members then
 /// accepts it by name.
 public enum RequestOwner: Sendable, Hashable, Codable {
-    case user(id: Int64)
+    case user(id: UserID)
     case place(id: PlaceID)
 }
 
 /// A need of a household, tracked to done ("find a problem, find a member": a named owner, a
 /// deadline and a history, so nothing is lost between shifts).
-/// The workflow lives in `RequestLifecycle.swift`; this is the record it moves.
-public struct Request: Sendable, Hashable, Codable {
-    public var id: RequestID
+/// The workflow lives in `RequestLifecycle.swift`; this is the record it moves. Called
+/// `HelpRequest` so that it never shares a name with the HTTP request a server handles; the API
+/// and the pages still call it a request (诉求).
+public struct HelpRequest: Sendable, Hashable, Codable {
+    public var id: HelpRequestID
     public var householdID: PlaceID
     /// The resident the need is for, when it is one person's (a prescription, a dialysis ride).
     public var residentID: ResidentID?
@@ -95,7 +96,7 @@ public struct Request: Sendable, Hashable, Codable {
     public var channel: RequestChannel
     public var filedBy: RequestActor
     /// The named person who has it, if any.
-    public var ownerUserID: Int64?
+    public var ownerUserID: UserID?
     /// The tier of the place tree that answers for it: the place whose duty team holds it when no
     /// person does, and the rung escalation climbs from when one does. Nil only before routing.
     public var ownerPlaceID: PlaceID?
@@ -112,9 +113,9 @@ public struct Request: Sendable, Hashable, Codable {
     public var closingReason: String?
 
     public init(
-        id: RequestID, householdID: PlaceID, residentID: ResidentID? = nil,
+        id: HelpRequestID, householdID: PlaceID, residentID: ResidentID? = nil,
         category: RequestCategory, urgency: Urgency, description: String, channel: RequestChannel,
-        filedBy: RequestActor, ownerUserID: Int64? = nil, ownerPlaceID: PlaceID? = nil,
+        filedBy: RequestActor, ownerUserID: UserID? = nil, ownerPlaceID: PlaceID? = nil,
         status: RequestStatus, createdAt: Date, reopenedAt: Date? = nil, acceptBy: Date, doneBy: Date,
         escalationLevel: Int = 0, closedAt: Date? = nil, closingReason: String? = nil
     ) {
@@ -141,12 +142,12 @@ public struct Request: Sendable, Hashable, Codable {
     /// A newly filed request: status new, deadlines counted from `now` under the district's policy,
     /// owned by whatever routing decided.
     public static func filed(
-        id: RequestID, householdID: PlaceID, residentID: ResidentID? = nil,
+        id: HelpRequestID, householdID: PlaceID, residentID: ResidentID? = nil,
         category: RequestCategory, urgency: Urgency, description: String, channel: RequestChannel,
         filedBy: RequestActor, routing: RoutingDecision?, policy: DeadlinePolicy, at now: Date
-    ) -> Request {
+    ) -> HelpRequest {
         let deadlines = policy.deadlines(for: urgency, from: now)
-        return Request(
+        return HelpRequest(
             id: id, householdID: householdID, residentID: residentID, category: category,
             urgency: urgency, description: description, channel: channel, filedBy: filedBy,
             ownerUserID: routing?.ownerUserID, ownerPlaceID: routing?.ownerPlaceID,

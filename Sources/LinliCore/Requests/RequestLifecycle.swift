@@ -26,7 +26,7 @@ public struct RequestTransition: Sendable, Hashable, Codable {
         public var catalogueKey: String { "requests.transition.\(rawValue)" }
     }
 
-    public var requestID: RequestID
+    public var requestID: HelpRequestID
     public var kind: Kind
     public var actor: RequestActor
     public var at: Date
@@ -34,7 +34,7 @@ public struct RequestTransition: Sendable, Hashable, Codable {
     public var to: RequestStatus
     public var note: String?
 
-    public init(requestID: RequestID, kind: Kind, actor: RequestActor, at: Date, from: RequestStatus, to: RequestStatus, note: String?) {
+    public init(requestID: HelpRequestID, kind: Kind, actor: RequestActor, at: Date, from: RequestStatus, to: RequestStatus, note: String?) {
         self.requestID = requestID
         self.kind = kind
         self.actor = actor
@@ -47,7 +47,7 @@ public struct RequestTransition: Sendable, Hashable, Codable {
 
 /// The outcome of a legal transition: the request as it now is, and the history line to append.
 public struct RequestChange: Sendable, Hashable {
-    public var request: Request
+    public var request: HelpRequest
     public var transition: RequestTransition
 }
 
@@ -100,10 +100,10 @@ public struct RequestRuleError: Error, Sendable, Hashable {
     public func message(in language: Language) -> String { Catalogue.text(catalogueKey, language) }
 }
 
-extension Request {
+extension HelpRequest {
     /// A named person takes it. Only a new request can be accepted, so the second of two people
     /// tapping "accept" at once is told someone else has it.
-    public func accept(by user: Int64, at now: Date) throws(RequestRuleError) -> RequestChange {
+    public func accept(by user: UserID, at now: Date) throws(RequestRuleError) -> RequestChange {
         guard status == .new else { throw RequestRuleError(.acceptRequiresNew) }
         var next = self
         next.ownerUserID = user
@@ -111,7 +111,7 @@ extension Request {
     }
 
     /// The person is on their way (a medicine runner leaving for the hospital).
-    public func start(by user: Int64, at now: Date) throws(RequestRuleError) -> RequestChange {
+    public func start(by user: UserID, at now: Date) throws(RequestRuleError) -> RequestChange {
         guard status == .accepted else { throw RequestRuleError(.startRequiresAccepted) }
         return moved(to: self, .inProgress, kind: .start, by: .user(id: user), at: now, note: nil)
     }
@@ -139,7 +139,7 @@ extension Request {
 
     /// Nobody can meet it (the hospital has no stock, no driver can enter a sealed zone). The
     /// reason is required so the committee sees what to escalate outside Linli.
-    public func markUnable(by user: Int64, reason: String, at now: Date) throws(RequestRuleError) -> RequestChange {
+    public func markUnable(by user: UserID, reason: String, at now: Date) throws(RequestRuleError) -> RequestChange {
         guard status.isOpen else { throw RequestRuleError(.alreadyClosed) }
         guard let reason = Self.trimmed(reason) else { throw RequestRuleError(.unableNeedsReason) }
         return closed(as: .unable, kind: .markUnable, by: .user(id: user), reason: reason, at: now)
@@ -177,7 +177,7 @@ extension Request {
     /// Hands it to another person or another place's duty team, e.g. at a shift change.
     /// The status and deadlines stay: a hand-over does not buy time. Handing it to a place
     /// clears the named person, so the team sees it as theirs.
-    public func reassign(to owner: RequestOwner, by user: Int64, reason: String, at now: Date) throws(RequestRuleError) -> RequestChange {
+    public func reassign(to owner: RequestOwner, by user: UserID, reason: String, at now: Date) throws(RequestRuleError) -> RequestChange {
         guard status.isOpen else { throw RequestRuleError(.closedCannotBeReassigned) }
         var next = self
         switch owner {
@@ -198,7 +198,7 @@ extension Request {
     /// need is graver gets that window, and is not made overdue by noticing. Lowering it loosens
     /// each deadline to the new window counted from when the clock started, never tightening one.
     /// So nobody gains time by switching urgency back and forth.
-    public func changeUrgency(to newUrgency: Urgency, by user: Int64, reason: String, policy: DeadlinePolicy, at now: Date) throws(RequestRuleError) -> RequestChange {
+    public func changeUrgency(to newUrgency: Urgency, by user: UserID, reason: String, policy: DeadlinePolicy, at now: Date) throws(RequestRuleError) -> RequestChange {
         guard status.isOpen else { throw RequestRuleError(.closedUrgencyFixed) }
         guard newUrgency != urgency else { throw RequestRuleError(.urgencyUnchanged) }
         guard let reason = Self.trimmed(reason) else { throw RequestRuleError(.urgencyChangeNeedsReason) }
@@ -237,7 +237,7 @@ extension Request {
 
     // MARK: - Helpers
 
-    private func moved(to next: Request, _ status: RequestStatus, kind: RequestTransition.Kind, by actor: RequestActor, at now: Date, note: String?) -> RequestChange {
+    private func moved(to next: HelpRequest, _ status: RequestStatus, kind: RequestTransition.Kind, by actor: RequestActor, at now: Date, note: String?) -> RequestChange {
         var next = next
         next.status = status
         let transition = RequestTransition(requestID: id, kind: kind, actor: actor, at: now, from: self.status, to: status, note: note)

@@ -54,13 +54,13 @@ public struct RoutingRule: Sendable, Hashable, Codable {
 
 /// A person the store found holding a role at one of the household's places.
 public struct RoutingCandidate: Sendable, Hashable {
-    public var userID: Int64
+    public var userID: UserID
     public var role: RoleKind
     public var placeID: PlaceID
     /// Open requests the person already has: among equals, the least loaded gets the next one.
     public var openRequests: Int
 
-    public init(userID: Int64, role: RoleKind, placeID: PlaceID, openRequests: Int = 0) {
+    public init(userID: UserID, role: RoleKind, placeID: PlaceID, openRequests: Int = 0) {
         self.userID = userID
         self.role = role
         self.placeID = placeID
@@ -70,12 +70,12 @@ public struct RoutingCandidate: Sendable, Hashable {
 
 /// The owner routing chose: a person (and the place they answer for it at), or a place's team.
 public struct RoutingDecision: Sendable, Hashable {
-    public var ownerUserID: Int64?
+    public var ownerUserID: UserID?
     public var ownerPlaceID: PlaceID
     /// The rule that matched, for the request's history ("routed by rule 2").
     public var ruleIndex: Int
 
-    public init(ownerUserID: Int64?, ownerPlaceID: PlaceID, ruleIndex: Int) {
+    public init(ownerUserID: UserID?, ownerPlaceID: PlaceID, ruleIndex: Int) {
         self.ownerUserID = ownerUserID
         self.ownerPlaceID = ownerPlaceID
         self.ruleIndex = ruleIndex

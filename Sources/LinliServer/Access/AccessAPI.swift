@@ -19,7 +19,7 @@ struct RoleView: ResponseCodable {
 
 struct MeView: ResponseCodable {
     var kind: String
-    var userID: Int64?
+    var userID: UserID?
     var name: String?
     var phone: String?
     var roles: [RoleView]?

@@ -41,7 +41,7 @@ struct AccessService: Sendable {
 
     func openHousehold(householdID rawID: String?, code rawCode: String?, remoteIP: String) async throws -> (Household, Opened) {
         guard let rawID, !rawID.isEmpty else { throw AppError.required("household_id") }
-        guard let householdID = Int64(rawID.filter { !$0.isWhitespace }), householdID > 0 else { throw AppError.invalid("household_id") }
+        guard let householdID = PlaceID(rawID.filter { !$0.isWhitespace }), householdID.rawValue > 0 else { throw AppError.invalid("household_id") }
         guard let rawCode, !rawCode.isEmpty else { throw AppError.required("code") }
         let now = services.now()
         let attempt = try await services.limits.attempt(.code, target: "\(householdID)", address: remoteIP, store: services.store, now: now)

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LinliCore
 
 extension Request {
     /// Decodes a JSON body; a malformed body or a wrong field answers 400 naming the field.
@@ -98,10 +99,10 @@ struct Query {
     }
 
     /// A place id parameter such as `?place=12`.
-    func placeID(_ name: String = "place") throws -> Int64? {
+    func placeID(_ name: String = "place") throws -> PlaceID? {
         try string(name).map { text in
             guard let id = Int64(text), id > 0 else { throw AppError.invalid(name) }
-            return id
+            return PlaceID(id)
         }
     }
 
@@ -117,9 +118,9 @@ struct Query {
 
 extension Parameters {
     /// A path id; anything but a positive integer is a 404 (there is no such record).
-    func id(_ name: String = "id") throws -> Int64 {
+    func id<Entity>(_ name: String = "id") throws -> ID<Entity> {
         guard let text = self.get(name), let value = Int64(text), value > 0 else { throw AppError.notFound }
-        return value
+        return ID(rawValue: value)
     }
 }
 

@@ -29,7 +29,7 @@ struct DirectoryAPI {
         }
         router.post("households/:id/code") { _, context -> EditedResponse<HouseholdCodeView> in
             let identity = try context.requireUser()
-            let id = try context.parameters.id()
+            let id: PlaceID = try context.parameters.id()
             let code = try await directory.rotateCode(householdID: id, identity: identity, traceID: context.traceID)
             return EditedResponse(status: .created, response: HouseholdCodeView(householdID: id, code: code.description))
         }

@@ -81,7 +81,7 @@ struct DirectoryPages {
         }
         router.get("households/:id") { _, context -> Response in
             let identity = try context.requireUser()
-            let id = try context.parameters.id()
+            let id: PlaceID = try context.parameters.id()
             let view = try await directory.household(id: id, identity: identity, traceID: context.traceID)
             let canRotate = identity.grants.allows(.manageRegister, at: PlacePath(rawValue: view.path))
             return Self.householdPage(view, context: context, rotateForm: canRotate, extra: "<p><a href=\"/requests/new?household=\(id)\">\(context.t("requests.page.new_for_household"))</a></p>")
@@ -90,7 +90,7 @@ struct DirectoryPages {
             let identity = try context.requireUser()
             let form = try await request.decodeForm(as: CodeForm.self, context: context)
             try context.verifyCSRF(form._csrf)
-            let id = try context.parameters.id()
+            let id: PlaceID = try context.parameters.id()
             let code = try await directory.rotateCode(householdID: id, identity: identity, traceID: context.traceID)
             return Page(title: Catalogue.text("directory.code.new_title", context.language), context: context) {
                 """

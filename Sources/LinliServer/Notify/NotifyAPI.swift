@@ -5,7 +5,7 @@ import LinliCore
 import LinliStore
 
 struct WebhookTargetView: ResponseCodable {
-    var id: Int64
+    var id: WebhookTargetID
     var placeID: PlaceID
     var kind: String
     enum CodingKeys: String, CodingKey { case id, placeID = "place_id", kind }
@@ -13,7 +13,7 @@ struct WebhookTargetView: ResponseCodable {
 
 struct NotificationView: Codable, Sendable {
     var id: NotificationID
-    var targetID: Int64
+    var targetID: WebhookTargetID
     var kind: String
     var title: String
     var status: String
@@ -67,7 +67,7 @@ struct NotifyAPI {
     func addRoutes(to router: RouterGroup<LinliRequestContext>) {
         router.post("places/:id/webhooks") { request, context -> EditedResponse<WebhookTargetView> in
             let identity = try context.requireUser()
-            let placeID = try context.parameters.id()
+            let placeID: PlaceID = try context.parameters.id()
             let place = try await services.store.read { db in try await DirectoryRecords.place(id: placeID, on: db) }
             guard let place, identity.grants.allows(.viewDirectory, at: place.path) else { throw AppError.notFound }
             guard identity.grants.allows(.manageUsers, at: place.path) else { throw AppError.forbidden }

@@ -15,10 +15,10 @@ struct AuditedRequest {
     var category: String
     var urgency: String
     var channel: String
-    var ownerUserID: Int64?
+    var ownerUserID: UserID?
     var ownerPlaceID: PlaceID?
 
-    init(_ request: LinliCore.Request) {
+    init(_ request: HelpRequest) {
         category = request.category.rawValue
         urgency = request.urgency.rawValue
         channel = request.channel.rawValue

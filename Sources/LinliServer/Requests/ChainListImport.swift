@@ -96,7 +96,7 @@ struct ChainListPages {
         }
         router.post("places/:id/chain-list") { request, context -> Response in
             let identity = try context.requireUser()
-            let id = try context.parameters.id()
+            let id: PlaceID = try context.parameters.id()
             _ = try await importer.place(id, identity: identity)
             let form = try await request.decodeForm(as: Form.self, context: context)
             try context.verifyCSRF(form._csrf)

@@ -24,7 +24,7 @@ struct RequestTransitionView: Sendable {
 
 /// A request as the API answers with it, written with `JSONText` (the answer to every filing).
 struct RequestView: ResponseGenerator {
-    var id: LinliCore.RequestID
+    var id: HelpRequestID
     var householdID: PlaceID
     var residentID: ResidentID?
     var category: RequestCategory
@@ -33,7 +33,7 @@ struct RequestView: ResponseGenerator {
     var channel: RequestChannel
     var filedBy: String
     var status: RequestStatus
-    var ownerUserID: Int64?
+    var ownerUserID: UserID?
     var ownerPlaceID: PlaceID?
     var createdAt: Date
     var acceptBy: Date
@@ -120,7 +120,7 @@ struct RequestAPI {
         var action: RequestActions.Action
         var note: String?
         var urgency: Urgency?
-        var ownerUserID: Int64?
+        var ownerUserID: UserID?
         var ownerPlaceID: PlaceID?
         enum CodingKeys: String, CodingKey { case action, note, urgency, ownerUserID = "owner_user_id", ownerPlaceID = "owner_place_id" }
 
@@ -148,7 +148,7 @@ struct RequestAPI {
             return RequestView(stored, transitions: transitions)
         }
         router.post("requests/:id/transitions") { request, context -> RequestView in
-            let id = try context.parameters.id()
+            let id: HelpRequestID = try context.parameters.id()
             // Scope first: a body aimed at someone else's request is not even read.
             _ = try await reads.visible(id: id, caller: context.caller)
             let body = try await request.decodeJSON(as: ActionBody.self, context: context)

@@ -25,11 +25,11 @@ struct RequestActions {
 
     /// Applies one step of the lifecycle. A rule broken is a 409 naming the rule; a change made
     /// by someone else in the meantime is a 409 too (exactly one of two simultaneous accepts wins).
-    func act(_ action: Action, on id: LinliCore.RequestID, caller: Caller, note: String?, traceID: String) async throws -> StoredRequest {
+    func act(_ action: Action, on id: HelpRequestID, caller: Caller, note: String?, traceID: String) async throws -> StoredRequest {
         try await act(action, on: id, caller: caller, details: ActionDetails(note: note), traceID: traceID)
     }
 
-    func act(_ action: Action, on id: LinliCore.RequestID, caller: Caller, details: ActionDetails, traceID: String) async throws -> StoredRequest {
+    func act(_ action: Action, on id: HelpRequestID, caller: Caller, details: ActionDetails, traceID: String) async throws -> StoredRequest {
         let note = details.note
         if let note, note.count > Filing.maximumDescriptionLength { throw AppError.tooLong("note", max: Filing.maximumDescriptionLength) }
         let now = services.now()
@@ -41,7 +41,7 @@ struct RequestActions {
         }
     }
 
-    private func applyAction(_ action: Action, on id: LinliCore.RequestID, caller: Caller, details: ActionDetails, now: Date, traceID: String) async throws -> StoredRequest {
+    private func applyAction(_ action: Action, on id: HelpRequestID, caller: Caller, details: ActionDetails, now: Date, traceID: String) async throws -> StoredRequest {
         let services = self.services
         return try await services.store.write { db in
             guard let stored = try await RequestRecords.request(id: id, on: db) else { throw AppError.notFound }
@@ -65,7 +65,7 @@ struct RequestActions {
         }
     }
 
-    static func change(_ request: LinliCore.Request, action: Action, actor: RequestActor, details: ActionDetails, policy: DeadlinePolicy, now: Date) throws(RequestRuleError) -> RequestChange {
+    static func change(_ request: HelpRequest, action: Action, actor: RequestActor, details: ActionDetails, policy: DeadlinePolicy, now: Date) throws(RequestRuleError) -> RequestChange {
         let note = details.note
         switch (action, actor) {
         case (.reassign, .user(let user)):

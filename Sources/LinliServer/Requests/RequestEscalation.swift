@@ -13,14 +13,14 @@ struct RequestEscalation {
     static let deadlineJobKind = "request.deadline"
 
     /// The next deadline of an open request becomes a job; a closed request needs none.
-    static func scheduleDeadline(_ request: LinliCore.Request, at now: Date, on db: any SQLDatabase) async throws {
+    static func scheduleDeadline(_ request: HelpRequest, at now: Date, on db: any SQLDatabase) async throws {
         guard let job = deadlineJob(for: request) else { return }
         try await JobRecords.enqueue(kind: job.kind, payload: job.payload, runAt: job.runAt, dedupeKey: job.dedupeKey, at: now, on: db)
     }
 
     /// The job for a request's next deadline: one per request, level and phase, so scheduling it
     /// twice runs it once.
-    static func deadlineJob(for request: LinliCore.Request) -> (kind: String, payload: String, runAt: Date, dedupeKey: String?)? {
+    static func deadlineJob(for request: HelpRequest) -> (kind: String, payload: String, runAt: Date, dedupeKey: String?)? {
         let phase: String
         let due: Date
         switch request.status {
@@ -42,7 +42,7 @@ struct RequestEscalation {
     var deadlineHandler: JobHandler {
         let services = self.services
         return JobHandler(kind: Self.deadlineJobKind) { job in
-            guard let id = LinliCore.RequestID(job.payload) else {
+            guard let id = HelpRequestID(job.payload) else {
                 // A payload this job never writes: nothing to escalate, and nothing to retry.
                 services.logger.error("a deadline job names no request", metadata: ["job": "\(job.id)", "payload": "\(job.payload)"])
                 return

@@ -5,7 +5,7 @@ import LinliStore
 enum RequestMessages {
     /// Filed life-critical: the groups above the household hear of it at once, not at the first
     /// missed deadline. In the default language, as group chats are Chinese.
-    static func lifeCritical(_ request: LinliCore.Request) -> NotificationMessage {
+    static func lifeCritical(_ request: HelpRequest) -> NotificationMessage {
         let language = Language.default
         let arguments = ["id": "\(request.id)", "category": Catalogue.text(request.category.catalogueKey, language)]
         return NotificationMessage(
@@ -17,7 +17,7 @@ enum RequestMessages {
     }
 
     /// Group chats are Chinese: the message is in the default language.
-    static func escalation(_ request: LinliCore.Request, ownerName: String) -> NotificationMessage {
+    static func escalation(_ request: HelpRequest, ownerName: String) -> NotificationMessage {
         let language = Language.default
         let arguments = [
             "id": "\(request.id)",

@@ -57,7 +57,7 @@ struct RequestPages {
             return detailPage(stored, transitions: transitions, ownerName: ownerName, context: context, error: nil)
         }
         router.post("requests/:id/act") { request, context -> Response in
-            let id = try context.parameters.id()
+            let id: HelpRequestID = try context.parameters.id()
             _ = try await reads.visible(id: id, caller: context.caller)
             let form = try await request.decodeForm(as: ActForm.self, context: context)
             try context.verifyCSRF(form._csrf)

@@ -21,7 +21,7 @@ struct RequestReads {
     }
 
     /// The request, if the caller may see it (404 otherwise); checked before a body is even read.
-    func visible(id: LinliCore.RequestID, caller: Caller) async throws -> StoredRequest {
+    func visible(id: HelpRequestID, caller: Caller) async throws -> StoredRequest {
         // Anonymous callers learn nothing, not even whether a request exists.
         if case .anonymous = caller { throw AppError.unauthenticated }
         return try await services.store.read { db in
@@ -31,7 +31,7 @@ struct RequestReads {
         }
     }
 
-    func request(id: LinliCore.RequestID, caller: Caller) async throws -> (StoredRequest, [RequestTransition]) {
+    func request(id: HelpRequestID, caller: Caller) async throws -> (StoredRequest, [RequestTransition]) {
         if case .anonymous = caller { throw AppError.unauthenticated }
         return try await services.store.read { db in
             guard let stored = try await RequestRecords.request(id: id, on: db) else { throw AppError.notFound }

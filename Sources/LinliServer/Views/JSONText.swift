@@ -28,6 +28,10 @@ struct JSONText {
         bytes.append(contentsOf: String(value).utf8)
     }
 
+    mutating func field<Entity>(_ key: StaticString, _ value: ID<Entity>?) {
+        field(key, value?.rawValue)
+    }
+
     mutating func field(_ key: StaticString, _ value: Int) {
         field(key, Int64(value))
     }

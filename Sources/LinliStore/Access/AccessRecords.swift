@@ -2,15 +2,6 @@ import Foundation
 import LinliCore
 import SQLKit
 
-public typealias UserID = Int64
-
-public struct User: Sendable, Hashable {
-    public var id: UserID
-    public var phone: String
-    public var name: String
-    public var passwordHash: String
-}
-
 public enum SessionKind: String, Sendable {
     /// A browser session (cookie) of a user.
     case web

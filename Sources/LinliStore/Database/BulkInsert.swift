@@ -1,3 +1,4 @@
+import LinliCore
 import SQLKit
 
 extension SQLDatabase {
@@ -17,17 +18,17 @@ extension SQLDatabase {
 
     /// Inserts rows into a table whose key is `id` and returns the keys given, in row order
     /// (PostgreSQL returns a multi-row INSERT's rows in the order of its VALUES).
-    func insertRowsReturningIDs(into table: String, columns: [String], rows: [[any Encodable & Sendable]]) async throws -> [Int64] {
+    func insertRowsReturningIDs<Entity>(into table: String, columns: [String], rows: [[any Encodable & Sendable]]) async throws -> [ID<Entity>] {
         guard !rows.isEmpty else { return [] }
         if let sqlite = self as? SQLiteSQLDatabase {
             return try await sqlite.insertEach(into: table, columns: columns, rows: rows, conflict: "").map { id in
                 guard let id else { throw StoreError.conflict("a row of \(table) was not inserted") }
-                return id
+                return ID(rawValue: id)
             }
         }
         let returned = try await insertInStatements(into: table, columns: columns, rows: rows, tail: " RETURNING id")
         guard returned.count == rows.count else { throw StoreError.conflict("\(table) returned \(returned.count) keys for \(rows.count) rows") }
-        return try returned.map { try $0.decode(column: "id", as: Int64.self) }
+        return try returned.map { try $0.decode(column: "id", as: ID<Entity>.self) }
     }
 
     @discardableResult

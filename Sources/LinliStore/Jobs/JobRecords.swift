@@ -1,7 +1,8 @@
 import Foundation
+import LinliCore
 import SQLKit
 
-public typealias JobID = Int64
+public typealias JobID = ID<Job>
 
 /// A unit of deferred work, leased by one worker at a time.
 public struct Job: Sendable, Hashable {

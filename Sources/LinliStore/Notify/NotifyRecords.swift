@@ -2,17 +2,18 @@ import Foundation
 import LinliCore
 import SQLKit
 
-public typealias NotificationID = Int64
+public typealias NotificationID = ID<StoredNotification>
+public typealias WebhookTargetID = ID<StoredTarget>
 
 public struct StoredTarget: Sendable, Hashable {
-    public var id: Int64
+    public var id: WebhookTargetID
     public var placeID: PlaceID
     public var target: WebhookTarget
 }
 
 public struct StoredNotification: Sendable, Hashable {
     public var id: NotificationID
-    public var targetID: Int64
+    public var targetID: WebhookTargetID
     public var message: NotificationMessage
     public var status: String
     public var attempts: Int
@@ -24,12 +25,12 @@ public struct StoredNotification: Sendable, Hashable {
 public enum NotifyRecords {
     public static let deliverJobKind = "notify.deliver"
 
-    public static func addTarget(_ target: WebhookTarget, placeID: PlaceID, at now: Date, on db: any SQLDatabase) async throws -> Int64 {
+    public static func addTarget(_ target: WebhookTarget, placeID: PlaceID, at now: Date, on db: any SQLDatabase) async throws -> WebhookTargetID {
         let row = try await db.raw("""
             INSERT INTO webhook_targets (place_id, kind, url, secret, created_at)
             VALUES (\(bind: placeID), \(bind: target.kind.rawValue), \(bind: target.url), \(bind: target.secret), \(bind: now.millisecondsSince1970)) RETURNING id
             """).first()
-        guard let id = try row?.decode(column: "id", as: Int64.self) else { throw StoreError.conflict("target insert returned nothing") }
+        guard let id = try row?.decode(column: "id", as: WebhookTargetID.self) else { throw StoreError.conflict("target insert returned nothing") }
         return id
     }
 
@@ -40,13 +41,13 @@ public enum NotifyRecords {
         return try await db.raw("SELECT id, place_id, kind, url, secret FROM webhook_targets WHERE place_id IN (\(binds: binds)) ORDER BY id").all().compactMap(decodeTarget)
     }
 
-    public static func target(id: Int64, on db: any SQLDatabase) async throws -> StoredTarget? {
+    public static func target(id: WebhookTargetID, on db: any SQLDatabase) async throws -> StoredTarget? {
         try await db.raw("SELECT id, place_id, kind, url, secret FROM webhook_targets WHERE id = \(bind: id)").first().flatMap(decodeTarget)
     }
 
     static func decodeTarget(_ row: any SQLRow) throws -> StoredTarget? {
         guard let target = try? WebhookTarget(kind: try row.decode(column: "kind", as: String.self), url: try row.decode(column: "url", as: String.self), secret: try row.decode(column: "secret", as: String?.self)) else { return nil }
-        return StoredTarget(id: try row.decode(column: "id", as: Int64.self), placeID: try row.decode(column: "place_id", as: PlaceID.self), target: target)
+        return StoredTarget(id: try row.decode(column: "id", as: WebhookTargetID.self), placeID: try row.decode(column: "place_id", as: PlaceID.self), target: target)
     }
 
     /// Puts a message in the outbox for each target and schedules its delivery, inside the
@@ -82,7 +83,7 @@ public enum NotifyRecords {
     }
 
     /// When the target was sent to since `since` (one time per notification: its latest attempt).
-    public static func attemptTimes(targetID: Int64, since: Date, on db: any SQLDatabase) async throws -> [Date] {
+    public static func attemptTimes(targetID: WebhookTargetID, since: Date, on db: any SQLDatabase) async throws -> [Date] {
         try await db.raw("""
             SELECT last_attempt_at FROM notifications WHERE target_id = \(bind: targetID) AND last_attempt_at > \(bind: since.millisecondsSince1970)
             """).all().map { Date(millisecondsSince1970: try $0.decode(column: "last_attempt_at", as: Int64.self)) }
@@ -96,7 +97,7 @@ public enum NotifyRecords {
         guard let message = try? JSONDecoder().decode(NotificationMessage.self, from: Data(try row.decode(column: "message", as: String.self).utf8)) else { return nil }
         return StoredNotification(
             id: try row.decode(column: "id", as: NotificationID.self),
-            targetID: try row.decode(column: "target_id", as: Int64.self),
+            targetID: try row.decode(column: "target_id", as: WebhookTargetID.self),
             message: message,
             status: try row.decode(column: "status", as: String.self),
             attempts: try row.decode(column: "attempts", as: Int.self),

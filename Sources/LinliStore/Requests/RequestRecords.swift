@@ -4,13 +4,13 @@ import SQLKit
 
 /// A request as stored: the core value plus the row's version and place path.
 public struct StoredRequest: Sendable, Hashable {
-    public var request: Request
+    public var request: HelpRequest
     public var version: Int
     public var path: PlacePath
     /// Whose deadlines and routing rules apply.
     public var districtID: PlaceID?
 
-    public init(request: Request, version: Int, path: PlacePath, districtID: PlaceID?) {
+    public init(request: HelpRequest, version: Int, path: PlacePath, districtID: PlaceID?) {
         self.request = request
         self.version = version
         self.path = path
@@ -22,11 +22,11 @@ public struct StoredRequest: Sendable, Hashable {
 public enum RequestRecords {
     /// Inserts a newly filed request (its `id` is ignored: the database assigns it); returns the
     /// stored request.
-    public static func insert(_ request: Request, household: Household, on db: any SQLDatabase) async throws -> StoredRequest {
+    public static func insert(_ request: HelpRequest, household: Household, on db: any SQLDatabase) async throws -> StoredRequest {
         try await insert([(request, household)], on: db)[0]
     }
 
-    public static func request(id: RequestID, on db: any SQLDatabase) async throws -> StoredRequest? {
+    public static func request(id: HelpRequestID, on db: any SQLDatabase) async throws -> StoredRequest? {
         try await db.raw("SELECT * FROM requests WHERE id = \(bind: id)").first().map(decode)
     }
 
@@ -59,13 +59,13 @@ public enum RequestRecords {
     }
 
     /// The history of a request, oldest first.
-    public static func transitions(requestID: RequestID, on db: any SQLDatabase) async throws -> [RequestTransition] {
+    public static func transitions(requestID: HelpRequestID, on db: any SQLDatabase) async throws -> [RequestTransition] {
         try await db.raw("SELECT * FROM request_transitions WHERE request_id = \(bind: requestID) ORDER BY id").all().compactMap { row in
             guard let kind = RequestTransition.Kind(rawValue: try row.decode(column: "kind", as: String.self)),
                   let from = RequestStatus(rawValue: try row.decode(column: "from_status", as: String.self)),
                   let to = RequestStatus(rawValue: try row.decode(column: "to_status", as: String.self)) else { return nil }
             return RequestTransition(
-                requestID: try row.decode(column: "request_id", as: RequestID.self), kind: kind,
+                requestID: try row.decode(column: "request_id", as: HelpRequestID.self), kind: kind,
                 actor: decodeActor(try row.decode(column: "actor", as: String.self)),
                 at: Date(millisecondsSince1970: try row.decode(column: "at", as: Int64.self)), from: from, to: to,
                 note: try row.decode(column: "note", as: String?.self)
@@ -88,9 +88,9 @@ public enum RequestRecords {
     static let openCondition = "status IN ('new', 'accepted', 'in_progress')"
 
     /// The request an idempotency key already created, if any.
-    public static func requestID(idempotencyKey key: String, scope: String, on db: any SQLDatabase) async throws -> RequestID? {
+    public static func requestID(idempotencyKey key: String, scope: String, on db: any SQLDatabase) async throws -> HelpRequestID? {
         try await db.raw("SELECT request_id FROM idempotency_keys WHERE scope = \(bind: scope) AND idempotency_key = \(bind: key)").first()?
-            .decode(column: "request_id", as: RequestID.self)
+            .decode(column: "request_id", as: HelpRequestID.self)
     }
 
     // MARK: Encoding
@@ -107,8 +107,8 @@ public enum RequestRecords {
     static func decodeActor(_ text: String) -> RequestActor {
         let parts = text.split(separator: ":", maxSplits: 1)
         if parts.count == 2, let id = Int64(parts[1]) {
-            if parts[0] == "user" { return .user(id: id) }
-            if parts[0] == "household" { return .household(id: id) }
+            if parts[0] == "user" { return .user(id: UserID(id)) }
+            if parts[0] == "household" { return .household(id: PlaceID(id)) }
         }
         return .system
     }
@@ -122,15 +122,15 @@ public enum RequestRecords {
               let status = RequestStatus(rawValue: try row.decode(column: "status", as: String.self)) else {
             throw StoreError.conflict("a request row holds a value this linli does not know")
         }
-        let request = Request(
-            id: try row.decode(column: "id", as: RequestID.self),
+        let request = HelpRequest(
+            id: try row.decode(column: "id", as: HelpRequestID.self),
             householdID: try row.decode(column: "household_id", as: PlaceID.self),
             residentID: try row.decode(column: "resident_id", as: ResidentID?.self),
             category: category, urgency: urgency,
             description: try row.decode(column: "description", as: String.self),
             channel: channel,
             filedBy: decodeActor(try row.decode(column: "filed_by", as: String.self)),
-            ownerUserID: try row.decode(column: "owner_user_id", as: Int64?.self),
+            ownerUserID: try row.decode(column: "owner_user_id", as: UserID?.self),
             ownerPlaceID: try row.decode(column: "owner_place_id", as: PlaceID?.self),
             status: status,
             createdAt: try date("created_at"), reopenedAt: try optionalDate("reopened_at"),
@@ -178,7 +178,7 @@ extension RequestRecords {
 
     /// "My queue": open requests a person holds, and those their places' duty teams hold with
     /// nobody named yet, the most pressing deadline first.
-    public static func queue(userID: Int64, dutyPlaces: [PlaceID], limit: Int = 100, on db: any SQLDatabase) async throws -> [RequestListItem] {
+    public static func queue(userID: UserID, dutyPlaces: [PlaceID], limit: Int = 100, on db: any SQLDatabase) async throws -> [RequestListItem] {
         let open: [any Encodable & Sendable] = RequestStatus.allCases.filter(\.isOpen).map(\.rawValue)
         var sql = listColumns + " WHERE r.status IN (\(binds: open)) AND (r.owner_user_id = \(bind: userID)"
         if !dutyPlaces.isEmpty {
@@ -296,7 +296,7 @@ extension RequestRecords {
             let id = try row.decode(column: "id", as: PlaceID.self)
             guard let level = PlaceLevel(rawValue: try row.decode(column: "level", as: String.self)), level != .household else { continue }
             found.places[id] = PlaceOnPath(id: id, level: level)
-            if let userID = try row.decode(column: "user_id", as: Int64?.self),
+            if let userID = try row.decode(column: "user_id", as: UserID?.self),
                let role = try row.decode(column: "role", as: String?.self).flatMap(RoleKind.init(rawValue:)) {
                 found.candidates[id, default: []].append(RoutingCandidate(userID: userID, role: role, placeID: id, openRequests: try row.decode(column: "open_requests", as: Int.self)))
             }
@@ -305,27 +305,27 @@ extension RequestRecords {
     }
 
     /// The requests idempotency keys already created, by scope and key.
-    public static func requestIDs(idempotencyKeys keys: [(scope: String, key: String)], on db: any SQLDatabase) async throws -> [IdempotencyKey: RequestID] {
-        var found: [IdempotencyKey: RequestID] = [:]
+    public static func requestIDs(idempotencyKeys keys: [(scope: String, key: String)], on db: any SQLDatabase) async throws -> [IdempotencyKey: HelpRequestID] {
+        var found: [IdempotencyKey: HelpRequestID] = [:]
         // One query per filer in the batch: staff filing in a surge share a few scopes, while
         // households filing for themselves each bring their own.
         for (scope, scoped) in Dictionary(grouping: keys, by: \.scope) {
             let binds: [any Encodable & Sendable] = scoped.map(\.key)
             for row in try await db.raw("SELECT idempotency_key, request_id FROM idempotency_keys WHERE scope = \(bind: scope) AND idempotency_key IN (\(binds: binds))").all() {
-                found[IdempotencyKey(scope: scope, key: try row.decode(column: "idempotency_key", as: String.self))] = try row.decode(column: "request_id", as: RequestID.self)
+                found[IdempotencyKey(scope: scope, key: try row.decode(column: "idempotency_key", as: String.self))] = try row.decode(column: "request_id", as: HelpRequestID.self)
             }
         }
         return found
     }
 
     /// The open requests of `households`, by household and category.
-    public static func openRequests(households: [PlaceID], on db: any SQLDatabase) async throws -> [OpenKind: RequestID] {
+    public static func openRequests(households: [PlaceID], on db: any SQLDatabase) async throws -> [OpenKind: HelpRequestID] {
         guard !households.isEmpty else { return [:] }
         let binds: [any Encodable & Sendable] = households
-        var found: [OpenKind: RequestID] = [:]
+        var found: [OpenKind: HelpRequestID] = [:]
         for row in try await db.raw("SELECT id, household_id, category FROM requests WHERE household_id IN (\(binds: binds)) AND \(unsafeRaw: openCondition)").all() {
             guard let category = RequestCategory(rawValue: try row.decode(column: "category", as: String.self)) else { continue }
-            found[OpenKind(householdID: try row.decode(column: "household_id", as: PlaceID.self), category: category)] = try row.decode(column: "id", as: RequestID.self)
+            found[OpenKind(householdID: try row.decode(column: "household_id", as: PlaceID.self), category: category)] = try row.decode(column: "id", as: HelpRequestID.self)
         }
         return found
     }
@@ -355,7 +355,7 @@ public struct OpenKind: Sendable, Hashable {
 
 extension RequestRecords {
     /// Inserts newly filed requests; returns them stored, in the same order.
-    public static func insert(_ filed: [(request: Request, household: Household)], on db: any SQLDatabase) async throws -> [StoredRequest] {
+    public static func insert(_ filed: [(request: HelpRequest, household: Household)], on db: any SQLDatabase) async throws -> [StoredRequest] {
         guard !filed.isEmpty else { return [] }
         let rows: [[any Encodable & Sendable]] = filed.map { request, household in
             [
@@ -366,7 +366,7 @@ extension RequestRecords {
                 household.path.rawValue, household.districtID,
             ]
         }
-        let ids = try await db.insertRowsReturningIDs(
+        let ids: [HelpRequestID] = try await db.insertRowsReturningIDs(
             into: "requests",
             columns: [
                 "household_id", "resident_id", "category", "urgency", "description", "channel", "filed_by", "owner_user_id", "owner_place_id",
@@ -381,7 +381,7 @@ extension RequestRecords {
         }
     }
 
-    public static func remember(idempotencyKeys keys: [(key: String, scope: String, requestID: RequestID)], at now: Date, on db: any SQLDatabase) async throws {
+    public static func remember(idempotencyKeys keys: [(key: String, scope: String, requestID: HelpRequestID)], at now: Date, on db: any SQLDatabase) async throws {
         try await db.insertRows(
             into: "idempotency_keys", columns: ["scope", "idempotency_key", "request_id", "created_at"],
             rows: keys.map { [$0.scope, $0.key, $0.requestID, now.millisecondsSince1970] }

@@ -82,7 +82,7 @@ struct DemoGeneratorTests {
         let demo = try await DemoFixtures.subdistrict.value
         var seen: [PlaceID: Place] = [:]
         for (offset, place) in demo.placeRows.enumerated() {
-            #expect(place.id == PlaceID(offset + 1), "place ids are sequential from 1")
+            #expect(place.id == PlaceID(Int64(offset + 1)), "place ids are sequential from 1")
             if let parentID = place.parentID {
                 let parent = try #require(seen[parentID], "parent \(parentID) of \(place.id) arrives first")
                 #expect(place.path == PlacePath(parent: parent.path, id: place.id))
@@ -103,16 +103,16 @@ struct DemoGeneratorTests {
         }
         let households = Dictionary(uniqueKeysWithValues: demo.householdRows.map { ($0.id, $0) })
         for (offset, resident) in demo.residentRows.enumerated() {
-            #expect(resident.id == ResidentID(offset + 1))
+            #expect(resident.id == ResidentID(Int64(offset + 1)))
             let household = try #require(households[resident.householdID])
             #expect(resident.path == household.path && resident.districtID == 2)
         }
         let residents = demo.residentRows
         for (offset, volunteer) in demo.volunteerRows.enumerated() {
-            #expect(volunteer.id == VolunteerID(offset + 1))
+            #expect(volunteer.id == VolunteerID(Int64(offset + 1)))
             #expect(seen[volunteer.placeID]?.level == .compound && seen[volunteer.placeID]?.path == volunteer.path)
             if let residentID = volunteer.residentID {
-                let resident = residents[Int(residentID) - 1]
+                let resident = residents[Int(residentID.rawValue) - 1]
                 #expect(resident.name == volunteer.name && resident.phone == volunteer.phone)
                 #expect(seen[volunteer.placeID].map { $0.path.contains(resident.path) } == true, "a resident volunteers at home")
             }
@@ -122,7 +122,7 @@ struct DemoGeneratorTests {
             #expect(place.path == team.path)
             #expect(!team.memberIDs.isEmpty)
             for memberID in team.memberIDs {
-                let member = demo.volunteerRows[Int(memberID) - 1]
+                let member = demo.volunteerRows[Int(memberID.rawValue) - 1]
                 #expect(member.path.contains(team.path) || team.path.contains(member.path), "team members belong to the team's compound")
             }
         }
@@ -140,16 +140,16 @@ struct DemoGeneratorTests {
             case .places:
                 break
             case .households:
-                #expect(arrival.range.allSatisfy { Int(demo.householdRows[$0].id) <= placesSoFar })
+                #expect(arrival.range.allSatisfy { Int(demo.householdRows[$0].id.rawValue) <= placesSoFar })
             case .residents:
                 let householdsSoFar = Set(demo.householdRows.prefix(delivered[.households] ?? 0).map(\.id))
                 #expect(arrival.range.allSatisfy { householdsSoFar.contains(demo.residentRows[$0].householdID) })
             case .volunteers:
                 let residentsSoFar = delivered[.residents] ?? 0
-                #expect(arrival.range.allSatisfy { Int(demo.volunteerRows[$0].residentID ?? 0) <= residentsSoFar })
+                #expect(arrival.range.allSatisfy { Int(demo.volunteerRows[$0].residentID?.rawValue ?? 0) <= residentsSoFar })
             case .teams:
                 let volunteersSoFar = delivered[.volunteers] ?? 0
-                #expect(arrival.range.allSatisfy { demo.teamRows[$0].memberIDs.allSatisfy { Int($0) <= volunteersSoFar } })
+                #expect(arrival.range.allSatisfy { demo.teamRows[$0].memberIDs.allSatisfy { Int($0.rawValue) <= volunteersSoFar } })
             }
         }
         let last = try #require(demo.progress.last)

@@ -16,7 +16,7 @@ private struct FakePlace {
     mutating func add(_ row: RegisterRow) {
         residents.append(ExistingResident(id: nextID, row: row))
         households.insert(row.householdKey)
-        nextID += 1
+        nextID = ResidentID(nextID.rawValue + 1)
     }
 
     func plan(_ incoming: [RegisterRow], presentFields: Set<RegisterField> = Set(RegisterField.allCases)) -> RegisterImportPlan {

@@ -13,7 +13,7 @@ struct EscalationTests {
     typealias F = RequestFixtures
 
     /// What the job does on each run: decide, and apply what it decided.
-    static func run(_ request: Request, at now: Date, places: [PlaceOnPath] = F.places) throws -> (Request, EscalationStep?) {
+    static func run(_ request: HelpRequest, at now: Date, places: [PlaceOnPath] = F.places) throws -> (HelpRequest, EscalationStep?) {
         guard let step = Escalation.step(for: request, places: places, policy: .standard, now: now) else { return (request, nil) }
         return (try request.escalate(step, at: now).request, step)
     }

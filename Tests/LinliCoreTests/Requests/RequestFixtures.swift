@@ -25,16 +25,16 @@ enum RequestFixtures {
         PlaceOnPath(id: building, level: .building),
     ]
 
-    static let buildingLeader: Int64 = 7
-    static let runner: Int64 = 8
-    static let committeeStaff: Int64 = 9
+    static let buildingLeader: UserID = 7
+    static let runner: UserID = 8
+    static let committeeStaff: UserID = 9
 
     static func minutes(_ count: Double) -> TimeInterval { count * 60 }
     static func hours(_ count: Double) -> TimeInterval { count * 3600 }
 
     /// A request filed this morning, routed to the building leader.
-    static func filed(urgency: Urgency = .normal, category: RequestCategory = .medicine, at time: Date = morning) -> Request {
-        Request.filed(
+    static func filed(urgency: Urgency = .normal, category: RequestCategory = .medicine, at time: Date = morning) -> HelpRequest {
+        HelpRequest.filed(
             id: 1, householdID: household, residentID: 4001, category: category, urgency: urgency,
             description: "张阿姨的降压药快吃完了", channel: .householdCode, filedBy: .household(id: household),
             routing: RoutingDecision(ownerUserID: buildingLeader, ownerPlaceID: building, ruleIndex: 0),
@@ -43,7 +43,7 @@ enum RequestFixtures {
     }
 
     /// A request in `status`, as if moved there by the building leader an hour after filing.
-    static func request(in status: RequestStatus) -> Request {
+    static func request(in status: RequestStatus) -> HelpRequest {
         var request = filed()
         request.status = status
         if status.isClosed {

@@ -9,7 +9,7 @@ enum RequestAction: String, CaseIterable, Sendable, CustomTestStringConvertible 
 
     var testDescription: String { rawValue }
 
-    func apply(to request: Request, at now: Date) throws(RequestRuleError) -> RequestChange {
+    func apply(to request: HelpRequest, at now: Date) throws(RequestRuleError) -> RequestChange {
         let staff = RequestFixtures.runner
         switch self {
         case .accept: return try request.accept(by: staff, at: now)

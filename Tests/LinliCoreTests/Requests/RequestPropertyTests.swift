@@ -12,13 +12,13 @@ struct RandomMove: Sendable, CustomStringConvertible {
     }
 
     var kind: Kind
-    var user: Int64
+    var user: UserID
     var blankReason: Bool
     var minutesLater: Int
 
     var description: String { "+\(minutesLater)m \(kind.rawValue) by \(user)\(blankReason ? " (no reason)" : "")" }
 
-    func apply(to request: Request, at now: Date) throws(RequestRuleError) -> RequestChange? {
+    func apply(to request: HelpRequest, at now: Date) throws(RequestRuleError) -> RequestChange? {
         typealias F = RequestFixtures
         let reason = blankReason ? " " : "原因"
         let household = RequestActor.household(id: request.householdID)
@@ -34,7 +34,7 @@ struct RandomMove: Sendable, CustomStringConvertible {
         case .reopen: return try request.reopen(by: household, policy: .standard, at: now)
         case .reopenByNeighbour: return try request.reopen(by: .household(id: F.neighbour), policy: .standard, at: now)
         case .reassignToUser: return try request.reassign(to: .user(id: user), by: F.committeeStaff, reason: reason, at: now)
-        case .reassignToPlace: return try request.reassign(to: .place(id: [F.building, F.compound, F.committee][Int(user) - 1]), by: F.committeeStaff, reason: reason, at: now)
+        case .reassignToPlace: return try request.reassign(to: .place(id: [F.building, F.compound, F.committee][Int(user.rawValue) - 1]), by: F.committeeStaff, reason: reason, at: now)
         case .raiseUrgency, .lowerUrgency:
             let all = Urgency.allCases
             let index = all.firstIndex(of: request.urgency) ?? 0
@@ -55,7 +55,7 @@ struct RequestPropertyTests {
     static let moves = zip(
         Gen<RandomMove.Kind>.case, Gen.int64(in: 1...3), Gen.bool(0.2), Gen.int(in: 0...900)
     ).map { kind, user, blank, minutes in
-        RandomMove(kind: kind, user: user, blankReason: blank, minutesLater: minutes)
+        RandomMove(kind: kind, user: UserID(user), blankReason: blank, minutesLater: minutes)
     }.array(of: 0...40)
 
     static let urgency = Gen<Urgency>.case

@@ -76,7 +76,7 @@ struct RequestRoutingTests {
     @Test("a filed request carries the routing decision as its owner")
     func filedCarriesOwner() {
         let decision = route([RoutingCandidate]())
-        let request = Request.filed(id: 9, householdID: F.household, category: .food, urgency: .normal, description: "缺米",
+        let request = HelpRequest.filed(id: 9, householdID: F.household, category: .food, urgency: .normal, description: "缺米",
                                     channel: .chainListImport, filedBy: .user(id: F.runner), routing: decision, policy: .standard, at: F.morning)
         #expect(request.ownerPlaceID == F.compound && request.ownerUserID == nil)
     }

@@ -252,6 +252,7 @@ struct AccessMatrixTests {
         var relation: Relation
         var id: Int64
         init(_ relation: Relation, _ id: Int64) { (self.relation, self.id) = (relation, id) }
+        init(_ relation: Relation, _ id: some IntegerIdentifier) { (self.relation, self.id) = (relation, id.rawValue) }
     }
 
     struct Caller: Sendable {
@@ -304,7 +305,7 @@ struct AccessMatrixTests {
             let household = try #require(world.callers.first { if case .household = $0.who { true } else { false } })
             let filed = try await client.json("/api/v1/requests", method: .post, token: household.token, body: #"{"household_id":\#(world.inside),"category":"transport","description":"矩阵测试：去医院"}"#)
             #expect(filed.status == .created, "a household's own filing answered \(filed.status)")
-            #expect(try filed.jsonObject()["household_id"] as? Int == Int(world.ownHousehold), "a household session filed for another household")
+            #expect(try filed.jsonObject()["household_id"] as? Int == Int(world.ownHousehold.rawValue), "a household session filed for another household")
             var cases = 0
             for caller in world.callers {
                 // Logging out last: it ends the session the other probes use.
@@ -430,11 +431,11 @@ struct AccessMatrixTests {
 
             // One request in each household the callers aim at, filed by the admin.
             let admin = try await client.token(phone: try #require(accounts[.admin]).phone)
-            var requests: [PlaceID: Int64] = [:]
+            var requests: [PlaceID: HelpRequestID] = [:]
             for household in [insideHousehold, ownHousehold] + siblings.values.map(\.household) where requests[household] == nil {
                 let filed = try await client.json("/api/v1/requests", method: .post, token: admin, body: #"{"household_id":\#(household),"category":"food","description":"矩阵测试：买米"}"#)
                 try #require(filed.status == .created, "filing for \(household) answered \(filed.status): \(filed.text)")
-                requests[household] = try #require(try filed.jsonObject()["id"] as? Int).int64
+                requests[household] = HelpRequestID(try #require(try filed.jsonObject()["id"] as? Int).int64)
             }
 
             // Anonymous: an existing record of each kind, and a missing one.
@@ -528,9 +529,9 @@ struct AccessMatrixTests {
 
             func addResidents(household: PlaceID, path: PlacePath, districtID: PlaceID?) {
                 nextResident += 1
-                residents.append(Resident(id: nextResident, householdID: household, name: "矩阵甲", phone: nextResident == maxResident + 1 ? insidePhone : "1390000\(String(format: "%04d", nextResident % 10_000))", birthYear: 1950, gender: .female, healthNote: healthMarker, path: path, districtID: districtID))
+                residents.append(Resident(id: ResidentID(nextResident), householdID: household, name: "矩阵甲", phone: nextResident == maxResident + 1 ? insidePhone : "1390000\(String(format: "%04d", nextResident % 10_000))", birthYear: 1950, gender: .female, healthNote: healthMarker, path: path, districtID: districtID))
                 nextResident += 1
-                residents.append(Resident(id: nextResident, householdID: household, name: "矩阵乙", phone: "1390001\(String(format: "%04d", nextResident % 10_000))", birthYear: 1948, gender: .male, disabilityNote: disabilityMarker, path: path, districtID: districtID))
+                residents.append(Resident(id: ResidentID(nextResident), householdID: household, name: "矩阵乙", phone: "1390001\(String(format: "%04d", nextResident % 10_000))", birthYear: 1948, gender: .male, disabilityNote: disabilityMarker, path: path, districtID: districtID))
             }
 
             for household in households {
@@ -544,10 +545,10 @@ struct AccessMatrixTests {
                 var levelNow: PlaceLevel? = level
                 while let here = levelNow {
                     nextPlace += 1
-                    let path = PlacePath(parent: current.path, id: nextPlace)
-                    let districtID = here == .district ? nextPlace : current.districtID
+                    let path = PlacePath(parent: current.path, id: PlaceID(nextPlace))
+                    let districtID = here == .district ? PlaceID(nextPlace) : current.districtID
                     let name = here == .household ? "101" : "矩阵\(here.rawValue)\(nextPlace)"
-                    let place = Place(id: nextPlace, parentID: current.id, level: here, name: name, path: path, districtID: districtID)
+                    let place = Place(id: PlaceID(nextPlace), parentID: current.id, level: here, name: name, path: path, districtID: districtID)
                     places.append(place)
                     top = top ?? place.id
                     if here == .building { building = place.id }
@@ -610,7 +611,7 @@ struct AccessMatrixTests {
                 }
                 if !fullPhone { #expect(!response.text.contains(Self.insidePhone), Comment(rawValue: label)) }
                 // Each sensitive read leaves one audit entry per resident with a note, and only then.
-                let expectedReads = sensitive ? try await sensitiveResidents(of: id) : 0
+                let expectedReads = sensitive ? try await sensitiveResidents(of: PlaceID(id)) : 0
                 #expect(auditAfter - auditBefore == expectedReads, Comment(rawValue: "audit grew by \(auditAfter - auditBefore), expected \(expectedReads): \(label)"))
             case "GET /api/v1/households":
                 let list = try #require(try response.jsonObject()["households"] as? [[String: Any]])

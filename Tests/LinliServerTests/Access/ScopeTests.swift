@@ -78,7 +78,7 @@ struct ScopeTests {
             // Searching narrows to the leader's building whatever the filters say.
             let search = try await client.json("/api/v1/households?limit=200", token: token)
             let ids = try #require(try search.jsonObject()["households"] as? [[String: Any]]).compactMap { $0["id"] as? Int64 ?? ($0["id"] as? Int).map(Int64.init) }
-            #expect(!ids.isEmpty && ids.contains(own) && !ids.contains(foreign))
+            #expect(!ids.isEmpty && ids.contains(own.rawValue) && !ids.contains(foreign.rawValue))
             #expect(try await client.json("/api/v1/households?place=\(otherBuilding)", token: token).status == .notFound)
             #expect(try await browser.get("/households?place=\(otherBuilding)", client: client).status == .notFound)
         }
@@ -94,7 +94,7 @@ struct ScopeTests {
             let token = try #require(try opened.jsonObject()["token"] as? String)
             let own = try await client.json("/api/v1/household", token: token)
             #expect(own.status == .ok)
-            #expect(try own.jsonObject()["id"] as? Int == Int(first.id))
+            #expect(try own.jsonObject()["id"] as? Int == Int(first.id.rawValue))
             #expect(!own.text.contains("health_note\":\""), "no sensitive notes through a household code")
             for uri in ["/api/v1/households/\(second.id)", "/api/v1/households/\(first.id)", "/api/v1/households", "/api/v1/places/\(first.id)", "/api/v1/volunteers"] {
                 let status = try await client.json(uri, token: token).status

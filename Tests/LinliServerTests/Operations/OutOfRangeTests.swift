@@ -124,7 +124,7 @@ struct OutOfRangeTests {
             for route in routes {
                 var path = route.path.description
                 if path.hasPrefix("/language/") { path = "/language/en" }
-                let id: Int64 = path.contains("/requests/") ? Int64(requestID) : path.contains("/households/") ? householdID : compound
+                let id: Int64 = path.contains("/requests/") ? Int64(requestID) : path.contains("/households/") ? householdID.rawValue : compound.rawValue
                 path = path.replacingOccurrences(of: "{id}", with: "\(id)")
                 let response = path.hasPrefix("/api/")
                     ? try await client.json(path, token: token)

@@ -189,9 +189,9 @@ struct RequestHTTPTests {
                 let request = try await client.json("/api/v1/requests/\(id)", token: staff).jsonObject()
                 return (request["owner_place_id"] as? Int, request["escalation_level"] as? Int)
             }
-            let building = Int(try app.account(.buildingLeader).placeID)
-            let compound = Int(try app.account(.compoundLead).placeID)
-            let committee = Int(try app.account(.committeeStaff).placeID)
+            let building = Int(try app.account(.buildingLeader).placeID.rawValue)
+            let compound = Int(try app.account(.compoundLead).placeID.rawValue)
+            let committee = Int(try app.account(.committeeStaff).placeID.rawValue)
             #expect(try await owner() == (building, 0))
             clock.advance(11 * 3600)
             try await runner.runDueJobs()

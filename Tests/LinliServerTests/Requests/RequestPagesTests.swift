@@ -42,7 +42,7 @@ struct RequestPagesTests {
             let page = try await resident.get(location, client: client)
             let done = try await resident.post("\(location)/act", form: ["_csrf": try Browser.csrfToken(in: page), "action": "done"], client: client)
             #expect(done.status == .seeOther)
-            let stored = try #require(try await app.store.read { db in try await RequestRecords.request(id: Int64(requestID) ?? 0, on: db) })
+            let stored = try #require(try await app.store.read { db in try await RequestRecords.request(id: HelpRequestID(requestID) ?? 0, on: db) })
             #expect(stored.request.status == .done)
             let own = try await resident.get("/my-household", client: client)
             #expect(own.text.contains("href=\"\(location)\""))

@@ -23,7 +23,7 @@ struct RequestPolicyTests {
         try await TestApp.run(engine, now: { Self.start }) { app, client in
             let staff = try await client.token(phone: try app.account(.districtStaff).phone)
             let district = try app.account(.districtStaff).placeID
-            let committee = Int(try app.account(.committeeStaff).placeID)
+            let committee = Int(try app.account(.committeeStaff).placeID.rawValue)
             let standard = try await client.json("/api/v1/places/\(district)/request-policy", token: staff)
             #expect(standard.status == .ok)
             let deadlines = try #require(try standard.jsonObject()["deadlines"] as? [String: Any])
@@ -43,7 +43,7 @@ struct RequestPolicyTests {
             #expect(medicine["owner_user_id"] == nil || medicine["owner_user_id"] is NSNull)
             #expect(try Self.date(medicine["accept_by"]).timeIntervalSince(try Self.date(medicine["created_at"])) == 30 * 60)
             let food = try await RequestHTTPTests.file(household, category: "food", client: client).jsonObject()
-            #expect(food["owner_place_id"] as? Int == Int(try app.account(.buildingLeader).placeID), "other kinds: the building leader, as standard")
+            #expect(food["owner_place_id"] as? Int == Int(try app.account(.buildingLeader).placeID.rawValue), "other kinds: the building leader, as standard")
 
             let audit = try await app.store.read { db in try await AuditRecords.entries(action: "request_policy.update", on: db) }
             #expect(audit.count == 1 && audit.first?.entityID == "\(district)")

@@ -21,7 +21,7 @@ struct SmallTree {
         let buildingA = try await DirectoryRecords.createPlace(parent: compound, level: .building, name: "3号楼", code: "3", on: db)
         let buildingB = try await DirectoryRecords.createPlace(parent: compound, level: .building, name: "4号楼", code: "4", on: db)
         var households: [Place] = []
-        var residentID: ResidentID = 1
+        var residentID: Int64 = 1
         for (building, rooms) in [(buildingA, ["201", "202"]), (buildingB, ["201", "301"])] {
             for room in rooms {
                 let place = try await DirectoryRecords.createPlace(parent: building, level: .household, name: room, code: room, on: db)
@@ -29,7 +29,7 @@ struct SmallTree {
                 let people = [("张伟", "1380000\(1000 + Int(residentID))"), ("李秀英", "1390000\(2000 + Int(residentID))")]
                 try await DirectoryRecords.insert(residents: people.map { name, phone in
                     defer { residentID += 1 }
-                    return Resident(id: residentID + 1000, householdID: place.id, name: name, phone: phone, birthYear: 1950, path: place.path, districtID: place.districtID)
+                    return Resident(id: ResidentID(residentID + 1000), householdID: place.id, name: name, phone: phone, birthYear: 1950, path: place.path, districtID: place.districtID)
                 }, on: db)
                 households.append(place)
             }

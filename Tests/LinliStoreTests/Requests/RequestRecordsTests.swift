@@ -17,7 +17,7 @@ struct RequestRecordsTests {
                 try await UserRecords.insert(phone: "13900000001", name: "王", passwordHash: "x", at: now, on: db),
                 try await UserRecords.insert(phone: "13900000002", name: "李", passwordHash: "x", at: now, on: db),
             ]
-            let request = Request.filed(
+            let request = HelpRequest.filed(
                 id: 0, householdID: household.id, category: .medicine, urgency: .urgent, description: "降压药快吃完了",
                 channel: .householdCode, filedBy: .household(id: household.id), routing: nil, policy: .standard, at: now
             )

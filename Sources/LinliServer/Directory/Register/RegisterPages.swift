@@ -16,7 +16,7 @@ struct RegisterPages {
         }
         router.post("places/:id/register") { request, context -> Response in
             let identity = try context.requireUser()
-            let id = try context.parameters.id()
+            let id: PlaceID = try context.parameters.id()
             try await register.requirePlace(id, capability: .manageRegister, identity: identity)
             let buffer = try await request.body.collect(upTo: context.maxUploadSize)
             guard let form = MultipartForm(contentType: request.headers[.contentType] ?? "", body: Data(buffer: buffer)) else { throw AppError.required("file") }
@@ -30,7 +30,7 @@ struct RegisterPages {
             let identity = try context.requireUser()
             let query = Query(request: request)
             let format = try RegisterAPI.format(query)
-            let id = try context.parameters.id()
+            let id: PlaceID = try context.parameters.id()
             let data = try await register.export(placeID: id, format: format, unmasked: try query.bool("unmasked"), identity: identity, traceID: context.traceID)
             return RegisterAPI.download(data, format: format, fileName: RegisterService.fileName(placeID: id, format: format))
         }

@@ -78,7 +78,7 @@ struct RegisterAPI {
             let identity = try context.requireUser()
             let query = Query(request: request)
             let format = try Self.format(query)
-            let id = try context.parameters.id()
+            let id: PlaceID = try context.parameters.id()
             let data = try await register.export(placeID: id, format: format, unmasked: try query.bool("unmasked"), identity: identity, traceID: context.traceID)
             return Self.download(data, format: format, fileName: RegisterService.fileName(placeID: id, format: format))
         }

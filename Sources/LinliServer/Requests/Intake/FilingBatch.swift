@@ -73,8 +73,8 @@ final class FilingBatch: BatchedWrite {
         }
         let places = try await RequestRecords.filingPlaces(above: toFile.map(\.household.household.path), roles: roles, on: db)
         // Open requests each person is given in this batch, so the least loaded stays least loaded.
-        var given: [Int64: Int] = [:]
-        var filed: [(index: Int, request: LinliCore.Request, household: Household, notify: [StoredTarget])] = []
+        var given: [UserID: Int] = [:]
+        var filed: [(index: Int, request: HelpRequest, household: Household, notify: [StoredTarget])] = []
         for (index, found) in toFile {
             let submission = submissions[index]
             let household = found.household
@@ -87,7 +87,7 @@ final class FilingBatch: BatchedWrite {
                 return candidate
             }
             let decision = districtPolicy.routing.route(household: household.path, places: above, category: submission.filing.category, candidates: loaded)
-            let request = LinliCore.Request.filed(
+            let request = HelpRequest.filed(
                 id: 0, householdID: household.id, residentID: submission.filing.residentID, category: submission.filing.category, urgency: proposal.urgency,
                 description: submission.filing.description, channel: submission.filing.channel, filedBy: submission.actor, routing: decision,
                 policy: districtPolicy.deadlines, at: submission.at
@@ -154,7 +154,7 @@ final class FilingBatch: BatchedWrite {
         return .replayed(stored)
     }
 
-    static func duplicate(of id: LinliCore.RequestID) -> AppError {
+    static func duplicate(of id: HelpRequestID) -> AppError {
         AppError(.conflict, "requests.duplicate", field: "category", arguments: ["id": "\(id)"])
     }
 

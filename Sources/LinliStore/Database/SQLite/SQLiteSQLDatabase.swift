@@ -1,3 +1,4 @@
+import LinliCore
 import Foundation
 import Logging
 import NIOCore
@@ -125,6 +126,13 @@ extension Int64: SQLiteValueDecodable {
     }
 }
 
+extension ID: SQLiteValueDecodable {
+    init?(sqliteValue: SQLiteValue) {
+        guard case .integer(let integer) = sqliteValue else { return nil }
+        self.init(rawValue: integer)
+    }
+}
+
 extension Int: SQLiteValueDecodable {
     init?(sqliteValue: SQLiteValue) {
         guard case .integer(let integer) = sqliteValue else { return nil }
@@ -221,6 +229,7 @@ extension SQLiteValue {
         case let integer as Int64: self = .integer(integer)
         case let integer as Int: self = .integer(Int64(integer))
         case let text as String: self = .text(text)
+        case let id as any IntegerIdentifier: self = .integer(id.rawValue)
         case let real as Double: self = .real(real)
         case let flag as Bool: self = .integer(flag ? 1 : 0)
         case let integer as Int32: self = .integer(Int64(integer))
