@@ -37,7 +37,7 @@ struct OutOfRangeTests {
             #expect(longest.status == .ok, "a week is allowed: \(longest.text)")
 
             let (household, _) = try await RequestHTTPTests.householdToken(app, client: client)
-            let filed = try await RequestHTTPTests.file(household, client: client)
+            let filed = try await RequestFiling.file(household, client: client)
             #expect(filed.status == .created)
             let request = try filed.jsonObject()
             #expect(try RequestPolicyTests.date(request["accept_by"]).timeIntervalSince(Self.start) == 7 * 24 * 3600)
@@ -53,7 +53,7 @@ struct OutOfRangeTests {
                 try await db.raw("INSERT INTO request_policies (district_id, deadlines, routing_rules, updated_at, updated_by) VALUES (\(bind: district), \(bind: huge), '[]', 0, 'user:1')").run()
             }
             let (household, _) = try await RequestHTTPTests.householdToken(app, client: client)
-            let filed = try await RequestHTTPTests.file(household, client: client)
+            let filed = try await RequestFiling.file(household, client: client)
             #expect(filed.status == .created, "\(filed.text)")
             #expect(try RequestPolicyTests.date(try filed.jsonObject()["accept_by"]).timeIntervalSince(Self.start) == 720 * 60, "the standard normal window")
             let staff = try await client.token(phone: try app.account(.districtStaff).phone)
@@ -67,7 +67,7 @@ struct OutOfRangeTests {
     func storedHugeDeadlineReads(engine: TestEngine) async throws {
         try await TestApp.run(engine, now: { Self.start }) { app, client in
             let (household, _) = try await RequestHTTPTests.householdToken(app, client: client)
-            let id = try #require(try await RequestHTTPTests.file(household, client: client).jsonObject()["id"] as? Int)
+            let id = try #require(try await RequestFiling.file(household, client: client).jsonObject()["id"] as? Int)
             try await app.store.write { db in
                 try await db.raw("UPDATE requests SET accept_by = \(bind: Int64.max), done_by = \(bind: Int64.min) WHERE id = \(bind: id)").run()
             }
@@ -88,7 +88,7 @@ struct OutOfRangeTests {
     func everyRouteReadsOutOfRangeValues(engine: TestEngine) async throws {
         try await TestApp.run(engine, now: { Self.start }) { app, client in
             let (household, householdID) = try await RequestHTTPTests.householdToken(app, client: client)
-            let filed = try await RequestHTTPTests.file(household, client: client)
+            let filed = try await RequestFiling.file(household, client: client)
             let requestID = try #require(try filed.jsonObject()["id"] as? Int)
             let leader = try await client.token(phone: try app.account(.buildingLeader).phone)
             #expect(try await RequestHTTPTests.act(requestID, "accept", token: leader, client: client).status == .ok)

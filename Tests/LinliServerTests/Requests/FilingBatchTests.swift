@@ -12,14 +12,6 @@ import Testing
 /// answered as if it had come alone, one after another.
 @Suite("Filings sent at the same moment")
 struct FilingBatchTests {
-    static func file(_ token: String, household: PlaceID, category: String = "food", description: String = "想团购一袋大米", residentID: ResidentID? = nil, key: String? = nil, client: some TestClientProtocol) async throws -> TestResponse {
-        var headers: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
-        if let key { headers[.init("Idempotency-Key")!] = key }
-        let resident = residentID.map { #","resident_id":\#($0)"# } ?? ""
-        let body = #"{"household_id":\#(household),"category":"\#(category)","description":"\#(description)"\#(resident)}"#
-        return try await client.execute(uri: "/api/v1/requests", method: .post, headers: headers, body: ByteBuffer(string: body))
-    }
-
     /// Sends every filing at once and returns the answers in the order given.
     static func fileAtOnce(_ filings: [@Sendable () async throws -> TestResponse]) async throws -> [TestResponse] {
         try await withThrowingTaskGroup(of: (Int, TestResponse).self) { group in
@@ -44,7 +36,7 @@ struct FilingBatchTests {
     func resentTogether(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app, client in
             let (_, token, household) = try await Self.leaderAndHousehold(app, client)
-            let answers = try await Self.fileAtOnce((0..<6).map { _ in { try await Self.file(token, household: household, key: "form-7", client: client) } })
+            let answers = try await Self.fileAtOnce((0..<6).map { _ in { try await RequestFiling.file(token, household: household, key: "form-7", client: client) } })
             #expect(answers.count { $0.status == .created } == 1)
             #expect(answers.count { $0.status == .ok } == 5)
             let ids = Set(try answers.map { try $0.jsonObject()["id"] as? Int })
@@ -60,7 +52,7 @@ struct FilingBatchTests {
     func sameKindTogether(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app, client in
             let (_, token, household) = try await Self.leaderAndHousehold(app, client)
-            let answers = try await Self.fileAtOnce((0..<6).map { index in { try await Self.file(token, household: household, key: "form-\(index)", client: client) } })
+            let answers = try await Self.fileAtOnce((0..<6).map { index in { try await RequestFiling.file(token, household: household, key: "form-\(index)", client: client) } })
             let created = try #require(answers.first { $0.status == .created })
             let id = try #require(try created.jsonObject()["id"] as? Int)
             let refused = answers.filter { $0.status == .conflict }
@@ -72,7 +64,7 @@ struct FilingBatchTests {
             }
             // Sent again, the form that went in is a replay, and one that was refused is refused again.
             let first = try #require(answers.first)
-            let again = try await Self.file(token, household: household, key: "form-0", client: client)
+            let again = try await RequestFiling.file(token, household: household, key: "form-0", client: client)
             #expect(again.status == (first.status == .created ? .ok : .conflict))
         }
     }
@@ -89,12 +81,12 @@ struct FilingBatchTests {
                 try await db.raw("SELECT id FROM residents WHERE household_id = \(bind: outside) LIMIT 1").first()?.decode(column: "id", as: ResidentID.self)
             })
             let answers = try await Self.fileAtOnce([
-                { try await Self.file(token, household: inside, client: client) },
-                { try await Self.file(token, household: outside, client: client) },
-                { try await Self.file(token, household: outside, description: "", client: client) },
-                { try await Self.file(token, household: neighbour, description: "", client: client) },
-                { try await Self.file(token, household: neighbour, category: "medicine", residentID: stranger, client: client) },
-                { try await Self.file(token, household: neighbour, category: "testing", description: "需要上门做核酸", client: client) },
+                { try await RequestFiling.file(token, household: inside, client: client) },
+                { try await RequestFiling.file(token, household: outside, client: client) },
+                { try await RequestFiling.file(token, household: outside, description: "", client: client) },
+                { try await RequestFiling.file(token, household: neighbour, description: "", client: client) },
+                { try await RequestFiling.file(token, household: neighbour, category: "medicine", residentID: stranger, client: client) },
+                { try await RequestFiling.file(token, household: neighbour, category: "testing", description: "需要上门做核酸", client: client) },
             ])
             #expect(answers.map(\.status) == [.created, .notFound, .notFound, .badRequest, .badRequest, .created])
             #expect((try answers[3].jsonObject()["error"] as? [String: Any])?["field"] as? String == "description")
@@ -118,7 +110,7 @@ struct FilingBatchTests {
             let categories = ["food", "medicine"]
             var filings: [@Sendable () async throws -> TestResponse] = []
             for household in households {
-                for category in categories { filings.append { try await Self.file(staff, household: household, category: category, client: client) } }
+                for category in categories { filings.append { try await RequestFiling.file(staff, household: household, category: category, client: client) } }
             }
             let answers = try await Self.fileAtOnce(filings)
             #expect(answers.allSatisfy { $0.status == .created })
@@ -132,7 +124,7 @@ struct FilingBatchTests {
     func audited(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app, client in
             let (_, token, household) = try await Self.leaderAndHousehold(app, client)
-            let filed = try await Self.file(token, household: household, category: "medicine", description: "胰岛素只剩两天的量", client: client).jsonObject()
+            let filed = try await RequestFiling.file(token, household: household, category: "medicine", description: "胰岛素只剩两天的量", client: client).jsonObject()
             let id = try #require(filed["id"] as? Int)
             let entry = try #require(try await app.store.read { db in try await AuditRecords.entries(entity: "request", entityID: "\(id)", action: "request.create", on: db) }.first)
             #expect(entry.actor == filed["filed_by"] as? String)
@@ -150,7 +142,7 @@ struct FilingBatchTests {
     func resentAfterRefusal(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app, client in
             let (_, token, household) = try await Self.leaderAndHousehold(app, client)
-            let open = try await Self.file(token, household: household, category: "food", client: client)
+            let open = try await RequestFiling.file(token, household: household, category: "food", client: client)
             #expect(open.status == .created)
             // The household sends a food form (refused: one is open) and, under the same key, a
             // medicine one; both reach the writer in one batch, in that order.
@@ -179,7 +171,7 @@ struct FilingBatchTests {
     func replayOutsidePlaces(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app, client in
             let (leader, token, household) = try await Self.leaderAndHousehold(app, client)
-            let filed = try await Self.file(token, household: household, key: "form-11", client: client)
+            let filed = try await RequestFiling.file(token, household: household, key: "form-11", client: client)
             #expect(filed.status == .created)
             // The leader moves to another building of the compound.
             let building = try #require(try await app.store.read { db in try await DirectoryRecords.place(id: leader.placeID, on: db) })
@@ -195,7 +187,7 @@ struct FilingBatchTests {
             app.services.forgetSessions { _ in true }
             let moved = try await client.token(phone: leader.phone)
             let otherHousehold = try await app.household(under: other.id)
-            let again = try await Self.file(moved, household: otherHousehold, key: "form-11", client: client)
+            let again = try await RequestFiling.file(moved, household: otherHousehold, key: "form-11", client: client)
             #expect(again.status == .notFound)
             #expect(!String(buffer: again.body).contains("想团购"))
         }
@@ -230,7 +222,7 @@ struct FilingBatchTests {
         try await TestApp.run(.postgres) { app, client in
             let (_, token, household) = try await Self.leaderAndHousehold(app, client)
             try await Self.raceAnotherNode(refusals: 1, description: "抢着报的同一件事", store: app.store)
-            let answer = try await Self.file(token, household: household, description: "抢着报的同一件事", key: "form-12", client: client)
+            let answer = try await RequestFiling.file(token, household: household, description: "抢着报的同一件事", key: "form-12", client: client)
             #expect(answer.status == .created, "\(String(buffer: answer.body))")
             let id = try answer.jsonObject()["id"] as? Int
             let stored = try await app.store.read { db in
@@ -238,7 +230,7 @@ struct FilingBatchTests {
             }
             #expect(stored == [id], "one request, the one answered")
             #expect(try await Self.insertAttempts(app.store) == 2)
-            let replay = try await Self.file(token, household: household, description: "抢着报的同一件事", key: "form-12", client: client)
+            let replay = try await RequestFiling.file(token, household: household, description: "抢着报的同一件事", key: "form-12", client: client)
             #expect(replay.status == .ok)
             #expect(try replay.jsonObject()["id"] as? Int == id)
         }
@@ -249,7 +241,7 @@ struct FilingBatchTests {
         try await TestApp.run(.postgres) { app, client in
             let (_, token, household) = try await Self.leaderAndHousehold(app, client)
             try await Self.raceAnotherNode(refusals: 100, description: "一直抢不到", store: app.store)
-            let answer = try await Self.file(token, household: household, description: "一直抢不到", client: client)
+            let answer = try await RequestFiling.file(token, household: household, description: "一直抢不到", client: client)
             #expect(answer.status == .serviceUnavailable)
             #expect(answer.headers[.retryAfter] == "1")
             #expect(try Self.errorCode(answer) == "requests.busy")

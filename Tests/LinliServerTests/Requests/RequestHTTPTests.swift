@@ -22,12 +22,6 @@ struct RequestHTTPTests {
         try #require(try await client.json("/api/v1/me", token: token).jsonObject()["user_id"] as? Int)
     }
 
-    static func file(_ token: String, category: String = "food", description: String = "家里没有米了，想团购一袋大米", key: String? = nil, client: some TestClientProtocol) async throws -> TestResponse {
-        var headers: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
-        if let key { headers[.init("Idempotency-Key")!] = key }
-        return try await client.execute(uri: "/api/v1/requests", method: .post, headers: headers, body: .init(string: #"{"category":"\#(category)","description":"\#(description)"}"#))
-    }
-
     static func act(_ id: Int, _ action: String, note: String? = nil, token: String, client: some TestClientProtocol) async throws -> TestResponse {
         let body = note.map { #"{"action":"\#(action)","note":"\#($0)"}"# } ?? #"{"action":"\#(action)"}"#
         return try await client.json("/api/v1/requests/\(id)/transitions", method: .post, token: token, body: body)
@@ -37,7 +31,7 @@ struct RequestHTTPTests {
     func walkthrough(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app, client in
             let (household, _) = try await Self.householdToken(app, client: client)
-            let filed = try await Self.file(household, client: client)
+            let filed = try await RequestFiling.file(household, client: client)
             #expect(filed.status == .created)
             let request = try filed.jsonObject()
             let id = try #require(request["id"] as? Int)
@@ -70,15 +64,15 @@ struct RequestHTTPTests {
     func idempotentIntake(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app, client in
             let (household, _) = try await Self.householdToken(app, client: client)
-            let first = try await Self.file(household, key: "form-42", client: client)
-            let again = try await Self.file(household, key: "form-42", client: client)
+            let first = try await RequestFiling.file(household, key: "form-42", client: client)
+            let again = try await RequestFiling.file(household, key: "form-42", client: client)
             #expect(first.status == .created && again.status == .ok)
             #expect(try first.jsonObject()["id"] as? Int == (try again.jsonObject()["id"] as? Int))
-            let duplicate = try await Self.file(household, description: "还需要油和盐", client: client)
+            let duplicate = try await RequestFiling.file(household, description: "还需要油和盐", client: client)
             #expect(duplicate.status == .conflict)
             let message = try #require((try duplicate.jsonObject()["error"] as? [String: Any])?["message"] as? String)
             #expect(message.contains("\(try #require(try first.jsonObject()["id"] as? Int))"))
-            #expect(try await Self.file(household, category: "medicine", description: "胰岛素只剩两天的量", client: client).status == .created)
+            #expect(try await RequestFiling.file(household, category: "medicine", description: "胰岛素只剩两天的量", client: client).status == .created)
         }
     }
 
@@ -86,16 +80,16 @@ struct RequestHTTPTests {
     func reusedKeyWithAnotherForm(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app, client in
             let (household, householdID) = try await Self.householdToken(app, client: client)
-            let first = try await Self.file(household, key: "form-7", client: client)
+            let first = try await RequestFiling.file(household, key: "form-7", client: client)
             #expect(first.status == .created)
             for (category, description) in [("medicine", "胰岛素只剩两天的量"), ("food", "还需要油和盐")] {
-                let reused = try await Self.file(household, category: category, description: description, key: "form-7", client: client)
+                let reused = try await RequestFiling.file(household, category: category, description: description, key: "form-7", client: client)
                 #expect(reused.status == .unprocessableContent, "\(category): \(reused.status)")
                 let error = try #require(try reused.jsonObject()["error"] as? [String: Any])
                 #expect(error["code"] as? String == "requests.idempotency_key_reused")
                 #expect(error["field"] as? String == "Idempotency-Key")
             }
-            #expect(try await Self.file(household, key: "form-7", client: client).status == .ok)
+            #expect(try await RequestFiling.file(household, key: "form-7", client: client).status == .ok)
             // A volunteer reusing a key for another household: that household gets nothing filed by mistake.
             let leader = try await client.token(phone: try app.account(.buildingLeader).phone)
             let other = try await app.household(under: try app.account(.buildingLeader).placeID, index: 1)
@@ -113,7 +107,7 @@ struct RequestHTTPTests {
     func urgencyAndHandOver(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app, client in
             let (household, _) = try await Self.householdToken(app, client: client)
-            let filed = try await Self.file(household, client: client).jsonObject()
+            let filed = try await RequestFiling.file(household, client: client).jsonObject()
             let id = try #require(filed["id"] as? Int)
             let staff = try await client.token(phone: try app.account(.committeeStaff).phone)
             let noReason = try await client.json("/api/v1/requests/\(id)/transitions", method: .post, token: staff, body: #"{"action":"change_urgency","urgency":"urgent"}"#)
@@ -142,7 +136,7 @@ struct RequestHTTPTests {
             try await app.store.write { db in
                 try await db.raw("UPDATE residents SET health_note = '尿毒症，每周透析三次' WHERE household_id = \(bind: householdID)").run()
             }
-            let filed = try await Self.file(household, category: "transport", description: "今晚需要车去医院", client: client)
+            let filed = try await RequestFiling.file(household, category: "transport", description: "今晚需要车去医院", client: client)
             #expect(try filed.jsonObject()["urgency"] as? String == "life_critical")
         }
     }
@@ -151,7 +145,7 @@ struct RequestHTTPTests {
     func concurrentAccept(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app, client in
             let (household, _) = try await Self.householdToken(app, client: client)
-            let id = try #require(try await Self.file(household, client: client).jsonObject()["id"] as? Int)
+            let id = try #require(try await RequestFiling.file(household, client: client).jsonObject()["id"] as? Int)
             var tokens: [String] = []
             for role in [RoleKind.buildingLeader, .compoundLead, .committeeStaff, .subdistrictStaff, .districtStaff, .admin] {
                 tokens.append(try await client.token(phone: try app.account(role).phone))
@@ -182,7 +176,7 @@ struct RequestHTTPTests {
         let clock = ManualClock(Self.start)
         try await TestApp.run(engine, now: { clock.now }) { app, client in
             let (household, _) = try await Self.householdToken(app, client: client)
-            let id = try #require(try await Self.file(household, client: client).jsonObject()["id"] as? Int)
+            let id = try #require(try await RequestFiling.file(household, client: client).jsonObject()["id"] as? Int)
             let runner = JobRunner(store: app.store, owner: "test-node", handlers: jobHandlers(services: app.services), now: { clock.now })
             let staff = try await client.token(phone: try app.account(.committeeStaff).phone)
             func owner() async throws -> (place: Int?, level: Int?) {

@@ -37,12 +37,12 @@ struct RequestPolicyTests {
             #expect(read["updated_by"] as? String != nil)
 
             let (household, _) = try await RequestHTTPTests.householdToken(app, client: client)
-            let medicine = try await RequestHTTPTests.file(household, category: "medicine", description: "想买两盒感冒药", client: client).jsonObject()
+            let medicine = try await RequestFiling.file(household, category: "medicine", description: "想买两盒感冒药", client: client).jsonObject()
             #expect(medicine["urgency"] as? String == "normal")
             #expect(medicine["owner_place_id"] as? Int == committee, "the district's rule: medicine goes to the committee")
             #expect(medicine["owner_user_id"] == nil || medicine["owner_user_id"] is NSNull)
             #expect(try Self.date(medicine["accept_by"]).timeIntervalSince(try Self.date(medicine["created_at"])) == 30 * 60)
-            let food = try await RequestHTTPTests.file(household, category: "food", client: client).jsonObject()
+            let food = try await RequestFiling.file(household, category: "food", client: client).jsonObject()
             #expect(food["owner_place_id"] as? Int == Int(try app.account(.buildingLeader).placeID.rawValue), "other kinds: the building leader, as standard")
 
             let audit = try await app.store.read { db in try await AuditRecords.entries(action: "request_policy.update", on: db) }
