@@ -32,7 +32,7 @@ struct NotifyService: Sendable {
             if let slot {
                 // The target has had its share this minute: wait for the next free slot, which
                 // costs no attempt.
-                try await services.store.write { db in
+                try await services.store.write { db -> Void in
                     try await JobRecords.enqueue(kind: NotifyRecords.deliverJobKind, payload: "\(id)", runAt: slot, dedupeKey: "notify:\(id):\(notification.attempts + 1):paced:\(slot.millisecondsSince1970)", at: started, on: db)
                 }
                 return

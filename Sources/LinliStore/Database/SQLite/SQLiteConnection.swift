@@ -55,7 +55,8 @@ final class SQLiteConnection: @unchecked Sendable {
     /// SQLite's automatic checkpoints, which the writer does its own way.
     func countWALFrames() async throws {
         try await thread.run {
-            sqlite3_wal_hook(handle, { context, _, _, frames in
+            // The result is the replaced hook's argument (the automatic checkpoint's threshold): not needed.
+            _ = sqlite3_wal_hook(handle, { context, _, _, frames in
                 context?.assumingMemoryBound(to: Int32.self).pointee = frames
                 return SQLITE_OK
             }, walFrameCount)
