@@ -40,11 +40,11 @@ struct HouseholdCodeKeyTests {
             #expect(throws: HouseholdCodeKeyError.tooOpen(path: path, mode: "644")) { try HouseholdCodeKey.load(from: path) }
 
             let short = directory + "/short"
-            FileManager.default.createFile(atPath: short, contents: Data(Data(repeating: 7, count: 16).base64EncodedString().utf8), attributes: [.posixPermissions: 0o600])
+            try #require(FileManager.default.createFile(atPath: short, contents: Data(Data(repeating: 7, count: 16).base64EncodedString().utf8), attributes: [.posixPermissions: 0o600]))
             #expect(throws: HouseholdCodeKeyError.wrongSize(source: short, bytes: 16)) { try HouseholdCodeKey.load(from: short) }
 
             let garbage = directory + "/garbage"
-            FileManager.default.createFile(atPath: garbage, contents: Data("not a key!".utf8), attributes: [.posixPermissions: 0o600])
+            try #require(FileManager.default.createFile(atPath: garbage, contents: Data("not a key!".utf8), attributes: [.posixPermissions: 0o600]))
             #expect(throws: HouseholdCodeKeyError.notBase64(source: garbage)) { try HouseholdCodeKey.load(from: garbage) }
             #expect(throws: HouseholdCodeKeyError.missing(path: directory + "/none")) { try HouseholdCodeKey.load(from: directory + "/none") }
         }
