@@ -58,8 +58,13 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            plugins: ["EmbedOpenAPI"]
         ),
+        // docs/openapi.json, compiled into LinliServer as `OpenAPIDocument.text` at build time, so
+        // the document has one source and the binary needs no resource bundle beside it.
+        .plugin(name: "EmbedOpenAPI", capability: .buildTool(), dependencies: ["OpenAPIEmbedder"]),
+        .executableTarget(name: "OpenAPIEmbedder", path: "Plugins/OpenAPIEmbedder"),
         .executableTarget(
             name: "linli",
             dependencies: [
