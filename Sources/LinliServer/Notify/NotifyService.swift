@@ -20,7 +20,11 @@ struct NotifyService: Sendable {
         let services = self.services
         let (policy, pacing) = (self.policy, self.pacing)
         return JobHandler(kind: NotifyRecords.deliverJobKind) { job in
-            guard let id = NotificationID(job.payload) else { return }
+            guard let id = NotificationID(job.payload) else {
+                // A payload this job never writes: nothing to deliver, and nothing to retry.
+                services.logger.error("a delivery job names no notification", metadata: ["job": "\(job.id)", "payload": "\(job.payload)"])
+                return
+            }
             let started = services.now()
             let loaded = try await services.store.read { db -> (StoredNotification, StoredTarget, Date?)? in
                 guard let notification = try await NotifyRecords.notification(id: id, on: db), notification.status == "pending",
@@ -28,6 +32,7 @@ struct NotifyService: Sendable {
                 let recent = try await NotifyRecords.attemptTimes(targetID: target.id, since: started.addingTimeInterval(-DeliveryPacing.window), on: db)
                 return (notification, target, pacing.nextSlot(for: target.target.kind, recentAttempts: recent, now: started))
             }
+            // Delivered or dead already (a job run twice), or its target removed: nothing to send.
             guard let (notification, target, slot) = loaded else { return }
             if let slot {
                 // The target has had its share this minute: wait for the next free slot, which
