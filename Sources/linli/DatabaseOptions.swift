@@ -16,6 +16,26 @@ struct DatabaseOptions: ParsableArguments {
         valueName: "path"))
     var householdCodeKeyFile: String?
 
+    @Option(name: .customLong("postgres-connections"), help: "PostgreSQL: connections this node opens at most (2-500). N nodes need N times this in the server's max_connections.")
+    var postgresConnections: Int = PostgresPool.standard.connections
+
+    @Option(name: .customLong("postgres-batch-transactions"), help: "PostgreSQL: filing transactions in flight at once on this node (1 to connections-1).")
+    var postgresBatchTransactions: Int = PostgresPool.standard.batchTransactions
+
+    @Option(name: .customLong("postgres-connection-wait"), help: "PostgreSQL: seconds a call waits for a free connection before it is answered 503 (1-60).")
+    var postgresConnectionWait: Int = 10
+
+    func postgresPool() throws -> PostgresPool {
+        guard PostgresPool.connectionRange.contains(postgresConnections) else {
+            throw ValidationError("--postgres-connections must be between \(PostgresPool.connectionRange.lowerBound) and \(PostgresPool.connectionRange.upperBound)")
+        }
+        guard (1..<postgresConnections).contains(postgresBatchTransactions) else {
+            throw ValidationError("--postgres-batch-transactions must be between 1 and \(postgresConnections - 1) (one less than --postgres-connections)")
+        }
+        guard (1...60).contains(postgresConnectionWait) else { throw ValidationError("--postgres-connection-wait must be between 1 and 60 seconds") }
+        return PostgresPool(connections: postgresConnections, batchTransactions: postgresBatchTransactions, connectionWait: .seconds(postgresConnectionWait))
+    }
+
     func location() throws -> DatabaseLocation {
         let argument = database ?? ProcessInfo.processInfo.environment["LINLI_DATABASE_URL"] ?? DatabaseLocation.defaultSQLitePath
         do {
@@ -37,7 +57,7 @@ struct DatabaseOptions: ParsableArguments {
         let location = try location()
         let store: Store
         do {
-            store = try await Store.open(location, logger: logger, migrate: false, durability: try sqliteDurability())
+            store = try await Store.open(location, logger: logger, migrate: false, durability: try sqliteDurability(), postgresPool: try postgresPool())
         } catch let error as StoreError {
             throw CLIError(error.description)
         } catch {

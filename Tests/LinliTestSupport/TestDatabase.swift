@@ -27,9 +27,15 @@ public enum TestEngine: String, CaseIterable, Sendable, CustomStringConvertible 
     public static var isCI: Bool { ProcessInfo.processInfo.environment["CI"].map { !$0.isEmpty && $0 != "false" } ?? false }
 }
 
+extension PostgresPool {
+    /// The standard pool, but waiting up to a minute for a connection: the whole suite runs at
+    /// once on a small machine, and only the tests of the wait itself should meet it.
+    public static let testing = PostgresPool(connections: standard.connections, batchTransactions: standard.batchTransactions, connectionWait: .seconds(60))
+}
+
 /// A fresh, migrated database for one test: a temporary SQLite file, or a new schema in the test
 /// PostgreSQL server, removed afterwards. `migrate: false` leaves it empty, for tests of migrations.
-public func withTestStore<T>(_ engine: TestEngine, migrate: Bool = true, _ body: (Store) async throws -> T) async throws -> T {
+public func withTestStore<T>(_ engine: TestEngine, migrate: Bool = true, postgresPool: PostgresPool = .testing, _ body: (Store) async throws -> T) async throws -> T {
     var logger = Logger(label: "linli.test")
     logger.logLevel = .warning
     switch engine {
@@ -45,7 +51,7 @@ public func withTestStore<T>(_ engine: TestEngine, migrate: Bool = true, _ body:
         let admin = try await Store.open(try DatabaseLocation(argument: base), logger: logger, migrate: false)
         try await admin.write { db in try await db.raw("CREATE SCHEMA \(unsafeRaw: String(schema))").run() }
         let separator = base.contains("?") ? "&" : "?"
-        let store = try await Store.open(try DatabaseLocation(argument: base + separator + "search_path=" + schema), logger: logger, migrate: migrate)
+        let store = try await Store.open(try DatabaseLocation(argument: base + separator + "search_path=" + schema), logger: logger, migrate: migrate, postgresPool: postgresPool)
         func cleanUp() async {
             await store.close()
             try? await admin.write { db in try await db.raw("DROP SCHEMA \(unsafeRaw: String(schema)) CASCADE").run() }

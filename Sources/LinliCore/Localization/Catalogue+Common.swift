@@ -9,6 +9,7 @@ extension Catalogue {
         "error.not_found": .init("找不到该记录", "Not found"),
         "error.forbidden": .init("您没有权限查看或操作此内容", "You are not allowed to see or do this"),
         "error.unauthenticated": .init("请先登录", "Please sign in first"),
+        "error.busy": .init("现在同时办事的人太多，请稍等片刻再试一次，填写的内容不会丢", "Too many people at once right now: try again in a moment; nothing you entered is lost"),
         "error.internal": .init("服务器出错了，请稍后再试", "Something went wrong on the server; please try again later"),
         "time.invalid": .init("时间无效", "invalid time"),
         "error.rate_limited": .init("尝试次数过多，请 {wait}后再试", "Too many attempts; try again in {wait}"),

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LinliCore
+import LinliStore
 
 /// Turns every error into a localized answer: JSON under /api, an HTML page elsewhere. Bad input
 /// is a 4xx naming the field; anything unexpected is logged and answered with a plain 500.
@@ -14,6 +15,10 @@ struct ErrorMiddleware: RouterMiddleware {
             return render(error, request: request, context: context)
         } catch let error as HTTPError {
             return render(Self.translate(error), request: request, context: context)
+        } catch let error as StoreError where error == .busy {
+            // The database had no free connection in time: a moment later it will.
+            context.logger.warning("no free database connection", metadata: ["route": "\(context.endpointPath ?? "")"])
+            return render(AppError(.serviceUnavailable, "error.busy", headers: [.retryAfter: "1"]), request: request, context: context)
         } catch let error as HTTPResponseError {
             // Framework errors such as 413 "payload too large" keep their status.
             return render(AppError(error.status, error.status.code >= 500 ? "error.internal" : Self.key(for: error.status)), request: request, context: context)

@@ -20,7 +20,7 @@ public final class Store: Sendable {
 
     private enum Backend: Sendable {
         case sqlite(writer: SQLiteWriter, readers: SQLiteReaders, housekeeping: SQLiteHousekeeping)
-        case postgres(client: PostgresClient, runner: Task<Void, Never>, batches: PostgresWriteQueue)
+        case postgres(client: PostgresClient, runner: Task<Void, Never>, batches: PostgresWriteQueue, pool: PostgresPool)
     }
 
     /// Opens the database and brings its schema up to date (`migrate: false` leaves it alone, for
@@ -30,7 +30,7 @@ public final class Store: Sendable {
     /// `SQLiteWriter`), so the file stays near that size (4 KB a page) however long a surge lasts.
     public static func open(
         _ location: DatabaseLocation, logger: Logger = Logger(label: "linli.store"), migrate: Bool = true, durability: SQLiteDurability = .full,
-        walCheckpointFrames: Int = defaultWALCheckpointFrames
+        walCheckpointFrames: Int = defaultWALCheckpointFrames, postgresPool: PostgresPool = .standard
     ) async throws -> Store {
         let store: Store
         switch location {
@@ -40,7 +40,7 @@ public final class Store: Sendable {
             // Readers of an in-memory database would each see their own empty database.
             store = try await openSQLite(path: ":memory:", location: location, readerCount: 0, durability: durability, walCheckpointFrames: walCheckpointFrames, logger: logger)
         case .postgres(let url):
-            store = try await openPostgres(url, location: location, logger: logger)
+            store = try await openPostgres(url, location: location, pool: postgresPool, logger: logger)
         }
         if migrate {
             do {
@@ -138,7 +138,7 @@ public final class Store: Sendable {
         return tls
     }
 
-    private static func openPostgres(_ url: PostgresURL, location: DatabaseLocation, logger: Logger) async throws -> Store {
+    private static func openPostgres(_ url: PostgresURL, location: DatabaseLocation, pool: PostgresPool, logger: Logger) async throws -> Store {
         let tls = tlsConfiguration(url)
         if let roots = url.sslRootCertificate, roots != "system", !FileManager.default.isReadableFile(atPath: roots) {
             throw StoreError.cannotOpen(location: location.description, reason: "sslrootcert: cannot read \(roots)")
@@ -165,7 +165,7 @@ public final class Store: Sendable {
         case (_, let tls?): .require(tls)
         }
         var configuration = PostgresClient.Configuration(host: url.host, port: url.port, username: url.username, password: url.password, database: url.database, tls: clientTLS)
-        configuration.options.maximumConnections = 16
+        configuration.options.maximumConnections = pool.connections
         configuration.options.connectTimeout = .seconds(5)
         if let searchPath = url.searchPath {
             configuration.options.additionalStartupParameters = [("search_path", searchPath)]
@@ -175,7 +175,7 @@ public final class Store: Sendable {
         poolLogger.logLevel = .error
         let client = PostgresClient(configuration: configuration, backgroundLogger: poolLogger)
         let runner = Task { await client.run() }
-        let store = Store(engine: .postgres, location: location, backend: .postgres(client: client, runner: runner, batches: PostgresWriteQueue(client: client)), logger: logger)
+        let store = Store(engine: .postgres, location: location, backend: .postgres(client: client, runner: runner, batches: PostgresWriteQueue(client: client, maximumInFlight: pool.batchTransactions, connectionWait: pool.connectionWait), pool: pool), logger: logger)
         do {
             // The pool retries an unreachable server for ever; a person starting linli wants an answer.
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -214,8 +214,8 @@ public final class Store: Sendable {
                     try await Self.transaction(on: SQLiteSQLDatabase(connection: reader, logger: logger), begin: "BEGIN", body)
                 }
             }
-        case .postgres(let client, _, _):
-            return try await client.withConnection { connection in
+        case .postgres(let client, _, _, let pool):
+            return try await client.withConnection(waitingAtMost: pool.connectionWait) { connection in
                 try await Self.transaction(on: connection.sql(queryLogLevel: nil), begin: "START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", body)
             }
         }
@@ -227,8 +227,8 @@ public final class Store: Sendable {
         switch backend {
         case .sqlite(let writer, _, _):
             return try await writer.write(body)
-        case .postgres(let client, _, _):
-            return try await client.withConnection { connection in
+        case .postgres(let client, _, _, let pool):
+            return try await client.withConnection(waitingAtMost: pool.connectionWait) { connection in
                 try await Self.transaction(on: connection.sql(queryLogLevel: nil), begin: "BEGIN", body)
             }
         }
@@ -241,7 +241,7 @@ public final class Store: Sendable {
         switch backend {
         case .sqlite(let writer, _, _):
             return try await writer.write(item, batchedBy: batch)
-        case .postgres(_, _, let batches):
+        case .postgres(_, _, let batches, _):
             return try await batches.write(item, batchedBy: batch)
         }
     }
@@ -260,7 +260,7 @@ public final class Store: Sendable {
         get async {
             switch backend {
             case .sqlite(let writer, _, _): writer.waiting
-            case .postgres(_, _, let batches): await batches.waiting
+            case .postgres(_, _, let batches, _): await batches.waiting
             }
         }
     }
@@ -296,7 +296,7 @@ public final class Store: Sendable {
             for reader in readers.all { await reader.close() }
             // The last connection to close checkpoints the WAL into the file and removes it.
             await writer.close()
-        case .postgres(_, let runner, _):
+        case .postgres(_, let runner, _, _):
             runner.cancel()
             _ = await runner.value
         }
@@ -334,6 +334,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case schemaTooNew(database: Int, known: Int)
     case notFound
     case conflict(String)
+    /// No connection came free in time (PostgreSQL's pool is exhausted): try again in a moment.
+    case busy
 
     public var description: String {
         switch self {
@@ -341,6 +343,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .schemaTooNew(let database, let known): "the database schema is version \(database) but this linli knows only up to \(known): upgrade linli"
         case .notFound: "not found"
         case .conflict(let reason): "conflict: \(reason)"
+        case .busy: "the database has no free connection: try again in a moment"
         }
     }
 }

@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import LinliCore
 import LinliServer
+import LinliStore
 import LinliTestSupport
 import NIOCore
 import Testing
@@ -67,6 +68,24 @@ struct ErrorsTests {
             }
             #expect(statuses.prefix(5).allSatisfy { $0 == .unauthorized })
             #expect(statuses.last == .tooManyRequests)
+        }
+    }
+
+    @Test("on PostgreSQL, a call that finds every connection taken is answered 503 with Retry-After and a message, not left hanging", arguments: TestEngine.available.filter { $0 == .postgres })
+    func exhaustedPoolAnswers503(engine: TestEngine) async throws {
+        let tiny = PostgresPool(connections: 2, batchTransactions: 1, connectionWait: .milliseconds(300))
+        try await withTestStore(engine, postgresPool: tiny) { store in
+            let app = buildApplication(ServerConfiguration(), services: TestApp.services(store: store), runJobs: false)
+            try await withConnectionsHeld(store, count: 2) {
+                try await app.test(.router) { client in
+                    let answer = try await client.json("/api/v1/auth/token", method: .post, body: #"{"phone":"13800000002","password":"linli-demo"}"#, language: "en")
+                    #expect(answer.status == .serviceUnavailable)
+                    #expect(answer.headers[.retryAfter] == "1")
+                    let error = try #require(try answer.jsonObject()["error"] as? [String: Any])
+                    #expect(error["code"] as? String == "busy")
+                    #expect((error["message"] as? String)?.contains("try again in a moment") == true)
+                }
+            }
         }
     }
 }

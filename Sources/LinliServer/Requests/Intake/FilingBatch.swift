@@ -98,11 +98,15 @@ final class FilingBatch: BatchedWrite {
             filed.append((index, request, household, targets))
         }
 
+        // In the order of the unique keys: two transactions in flight (two nodes, or two batches of
+        // one node on PostgreSQL) then take their row locks in the same order, so one waits for the
+        // other instead of both waiting in a circle until PostgreSQL aborts one.
+        filed.sort { ($0.request.householdID, $0.request.category.rawValue) < ($1.request.householdID, $1.request.category.rawValue) }
         let stored = try await RequestRecords.insert(filed.map { ($0.request, $0.household) }, on: db)
         let keys = zip(filed, stored).compactMap { filing, stored in
             submissions[filing.index].idempotencyKey.map { (key: $0, scope: submissions[filing.index].scope, requestID: stored.request.id) }
         }
-        try await RequestRecords.remember(idempotencyKeys: keys, at: now, on: db)
+        try await RequestRecords.remember(idempotencyKeys: keys.sorted { ($0.scope, $0.key) < ($1.scope, $1.key) }, at: now, on: db)
         try await JobRecords.enqueue(stored.compactMap { RequestEscalation.deadlineJob(for: $0.request) }, at: now, on: db)
         try await AuditRecords.append(zip(filed, stored).map { filing, stored in
             let submission = submissions[filing.index]

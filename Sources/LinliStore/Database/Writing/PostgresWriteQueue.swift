@@ -5,53 +5,70 @@ import SQLKit
 /// PostgreSQL's queue of batched writes on one node. A plain `Store.write` on PostgreSQL takes a
 /// connection of the pool and its own transaction at once, as the server runs many side by
 /// side; a batched write waits here, so the items that arrive together share one call and one
-/// commit. One transaction at a time: the items that arrive while it runs wait for the next.
+/// commit.
+///
+/// Up to `maximumInFlight` transactions run at once, each on its own connection: a commit waits
+/// for the server's fsync, and with one transaction at a time a node spent most of its time
+/// waiting for the previous commit while the server could take several. When a transaction ends,
+/// the next one takes every item that arrived meanwhile, so batches grow with the load.
+///
+/// Two transactions in flight may hold filings of the same household and kind: the unique index
+/// makes the second wait for the first and then refuses it, exactly as between two nodes, and the
+/// intake's retry answers it (`RequestIntake`). Rows go in sorted by their unique keys
+/// (`FilingBatch`), so two transactions never wait for each other in a circle.
 actor PostgresWriteQueue {
     private let client: PostgresClient
+    private let maximumInFlight: Int
+    private let connectionWait: Duration
     private var queue: [QueuedWrite] = []
-    private var draining = false
+    private var inFlight = 0
 
-    init(client: PostgresClient) {
+    init(client: PostgresClient, maximumInFlight: Int, connectionWait: Duration) {
         self.client = client
+        self.maximumInFlight = max(1, maximumInFlight)
+        self.connectionWait = connectionWait
     }
 
-    /// Writes waiting for the next transaction; lets tests know which writes share one.
+    /// Writes waiting for a transaction; lets tests know which writes share one.
     var waiting: Int { queue.count }
 
     func write<Batch: BatchedWrite>(_ item: Batch.Item, batchedBy batch: Batch) async throws -> Batch.Output {
         let value = try await withCheckedThrowingContinuation { continuation in
             queue.append(QueuedWrite(item, batchedBy: batch, continuation: continuation))
-            if !draining {
-                draining = true
-                Task { await self.drain() }
-            }
+            startTransactions()
         }
         guard let typed = value as? Batch.Output else { throw StoreError.conflict("a write returned an unexpected type") }
         return typed
     }
 
-    private func drain() async {
-        while !queue.isEmpty {
+    private func startTransactions() {
+        while inFlight < maximumInFlight, !queue.isEmpty {
             let taken = queue
             queue.removeAll()
-            do {
-                let outcomes = try await client.withConnection { connection in
-                    let db = connection.sql(queryLogLevel: nil)
-                    try await db.raw("BEGIN").run()
-                    do {
-                        let outcomes = try await WriteQueue.run(WriteQueue.units(taken), on: db, isInTransaction: { true })
-                        try await db.raw("COMMIT").run()
-                        return outcomes
-                    } catch {
-                        try? await db.raw("ROLLBACK").run()
-                        throw error
-                    }
-                }
-                for (queued, outcome) in outcomes { queued.continuation.resume(with: outcome) }
-            } catch {
-                for queued in taken { queued.continuation.resume(throwing: error) }
-            }
+            inFlight += 1
+            Task { await self.run(taken) }
         }
-        draining = false
+    }
+
+    private func run(_ taken: [QueuedWrite]) async {
+        do {
+            let outcomes = try await client.withConnection(waitingAtMost: connectionWait) { connection in
+                let db = connection.sql(queryLogLevel: nil)
+                try await db.raw("BEGIN").run()
+                do {
+                    let outcomes = try await WriteQueue.run(WriteQueue.units(taken), on: db, isInTransaction: { true })
+                    try await db.raw("COMMIT").run()
+                    return outcomes
+                } catch {
+                    try? await db.raw("ROLLBACK").run()
+                    throw error
+                }
+            }
+            for (queued, outcome) in outcomes { queued.continuation.resume(with: outcome) }
+        } catch {
+            for queued in taken { queued.continuation.resume(throwing: error) }
+        }
+        inFlight -= 1
+        startTransactions()
     }
 }

@@ -66,7 +66,9 @@ struct BatchedWriteTests {
 
     @Test("a batch that fails is written again in the order its writes arrived: the first of two twins wins", arguments: TestEngine.available)
     func fallbackInOrder(engine: TestEngine) async throws {
-        try await withTestStore(engine) { store in
+        // One batch transaction at a time, so the twins wait together behind the first.
+        let oneAtATime = PostgresPool(connections: 4, batchTransactions: 1, connectionWait: .seconds(5))
+        try await withTestStore(engine, postgresPool: oneAtATime) { store in
             try await ProbeBatch.createTable(store, engine: engine)
             let (gate, open) = AsyncStream<Void>.makeStream()
             let batch = ProbeBatch(gate: gate)
@@ -108,6 +110,25 @@ struct BatchedWriteTests {
             #expect(outcomes.count { $0 } == 36)
             let count = try await store.read { db in try await db.raw("SELECT COUNT(*) AS n FROM batch_probe").first()?.decode(column: "n", as: Int.self) }
             #expect(count == 36)
+        }
+    }
+
+    @Test("on PostgreSQL a batch waiting on its transaction does not hold up the next: several are in flight", arguments: TestEngine.available.filter { $0 == .postgres })
+    func severalInFlight(engine: TestEngine) async throws {
+        let fourInFlight = PostgresPool(connections: 8, batchTransactions: 4, connectionWait: .seconds(60))
+        try await withTestStore(engine, postgresPool: fourInFlight) { store in
+            try await ProbeBatch.createTable(store, engine: engine)
+            let (gate, open) = AsyncStream<Void>.makeStream()
+            let batch = ProbeBatch(gate: gate)
+            let hold = Task { try await store.write("hold", batchedBy: batch) }
+            while batch.calls.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(5)) }
+            // Written and committed while the first transaction is still open.
+            let next = try await store.write("next", batchedBy: batch)
+            let seen = try await store.read { db in try await db.raw("SELECT id FROM batch_probe WHERE name = 'next'").first()?.decode(column: "id", as: Int64.self) }
+            #expect(seen == next)
+            open.finish()
+            _ = try await hold.value
+            #expect(try await store.read { db in try await db.raw("SELECT COUNT(*) AS n FROM batch_probe").first()?.decode(column: "n", as: Int.self) } == 2)
         }
     }
 }
