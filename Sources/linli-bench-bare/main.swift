@@ -1,8 +1,10 @@
 // The yardstick for request intake (docs/PERFORMANCE.md): a bare Hummingbird handler that inserts
 // one row per POST into the same database through the same store (and so the same durability
 // and group commit), with none of Linli's logic (`/rows`); and a filing's rows, again with none
-// of its logic (`/request-row`, `/filing-rows`, below). Not part of Linli itself.
+// of its logic (`/request-row`, `/filing-rows`, below), and both with their commits shared
+// (`/rows-batched`, `/filing-rows-batched`, at the end). Not part of Linli itself.
 //   linli-bench-bare DATABASE PORT [full|normal]
+// DATABASE is a SQLite file or a postgres:// URL (full|normal is SQLite's durability only).
 import Foundation
 import Hummingbird
 import LinliStore
@@ -18,8 +20,13 @@ let durability = SQLiteDurability(rawValue: (arguments.count > 3 ? arguments[3] 
 var logger = Logger(label: "bench")
 logger.logLevel = .error
 let store = try await Store.open(try DatabaseLocation(argument: arguments[1]), logger: logger, durability: durability)
+// An auto-numbered key on either engine: SQLite's rowid, PostgreSQL's identity column. The SQL
+// below is the same on both (SQLKit numbers the binds for PostgreSQL). On PostgreSQL there is no
+// durability argument (the server's fsync and synchronous_commit decide), and each write is a
+// transaction of its own on one of the store's pooled connections.
+let identity = store.engine == .postgres ? "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY" : "INTEGER PRIMARY KEY"
 try await store.write { db in
-    try await db.raw("CREATE TABLE IF NOT EXISTS bench_rows (id INTEGER PRIMARY KEY, body TEXT NOT NULL, created_at BIGINT NOT NULL)").run()
+    try await db.raw("CREATE TABLE IF NOT EXISTS bench_rows (id \(unsafeRaw: identity), body TEXT NOT NULL, created_at BIGINT NOT NULL)").run()
 }
 let router = Router()
 router.post("rows") { request, context -> Response in
@@ -36,13 +43,13 @@ router.post("rows") { request, context -> Response in
 //   idempotency key, its deadline job and its audit entry.
 // What a filing costs above the floor is Linli's own work; what the floor costs above `/rows` is
 // the schema's.
-struct FloorForm: Decodable {
+struct FloorForm: Decodable, Sendable {
     let household_id: Int64
     let category: String
     let description: String
 }
 
-struct FloorFiling {
+struct FloorFiling: Sendable {
     let form: FloorForm
     let key: String
     let now = Int64(Date().timeIntervalSince1970 * 1000)
@@ -92,6 +99,86 @@ router.post("filing-rows") { request, context -> Response in
         return id
     })
 }
+// The same rows with their commits shared, the way Linli's filings share theirs:
+// `/rows-batched` and `/filing-rows-batched` go through `Store.write(_:batchedBy:)`, so the POSTs
+// waiting when a transaction starts are written together, in one statement per table (a multi-row
+// INSERT), with one household lookup for all of them. On SQLite every write already shares the
+// writer's commits, and `/rows` and `/filing-rows` stay the yardsticks there. On PostgreSQL a plain
+// `Store.write` is a transaction of its own on one of the pool's 16 connections, while Linli's
+// filings go through the store's batched queue: there `/filing-rows-batched` is the floor under
+// Linli's intake.
+
+/// `INSERT INTO table (columns) VALUES (...), (...) tail` with every value bound.
+func insertRows(_ head: String, _ rows: [[any Encodable & Sendable]], tail: String = "") -> SQLQueryString {
+    var sql = SQLQueryString(head + " VALUES ")
+    for (index, row) in rows.enumerated() {
+        sql.appendLiteral(index == 0 ? "(" : ", (")
+        sql.appendInterpolation(binds: row)
+        sql.appendLiteral(")")
+    }
+    sql.appendLiteral(tail)
+    return sql
+}
+
+/// The keys a multi-row INSERT ... RETURNING id gave, in the order of its rows (PostgreSQL returns
+/// them in the order of VALUES, and SQLite inserts them in that order).
+func insertedIDs(_ sql: SQLQueryString, count: Int, on db: any SQLDatabase) async throws -> [Int64] {
+    let ids = try await db.raw(sql).all().map { try $0.decode(column: "id", as: Int64.self) }
+    guard ids.count == count else { throw HTTPError(.internalServerError, message: "\(ids.count) keys for \(count) rows") }
+    return ids
+}
+
+final class RowsBatch: BatchedWrite {
+    func write(_ bodies: [String], on db: any SQLDatabase) async throws -> [Int64] {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        return try await insertedIDs(insertRows("INSERT INTO bench_rows (body, created_at)", bodies.map { [$0, now] }, tail: " RETURNING id"), count: bodies.count, on: db)
+    }
+}
+
+final class FloorBatch: BatchedWrite {
+    func write(_ filings: [FloorFiling], on db: any SQLDatabase) async throws -> [Int64] {
+        struct Found { let building: Int64; let path: String; let district: Int64? }
+        var households: [Int64: Found] = [:]
+        for row in try await db.raw("SELECT id, building_id, path, district_id FROM households WHERE id IN (\(binds: Array(Set(filings.map(\.form.household_id)))))").all() {
+            households[try row.decode(column: "id", as: Int64.self)] = Found(
+                building: try row.decode(column: "building_id", as: Int64.self), path: try row.decode(column: "path", as: String.self),
+                district: try row.decode(column: "district_id", as: Int64?.self))
+        }
+        // A household that is not there fails the call; the queue then writes each filing alone.
+        let found = try filings.map { filing in
+            guard let household = households[filing.form.household_id] else { throw HTTPError(.notFound) }
+            return household
+        }
+        let ids = try await insertedIDs(insertRows(
+            "INSERT INTO requests (household_id, category, urgency, description, channel, filed_by, owner_place_id, status, created_at, accept_by, done_by, path, district_id)",
+            zip(filings, found).map { filing, household in
+                [filing.form.household_id, filing.form.category, "normal", filing.form.description, "volunteer_on_behalf", "user:2", household.building,
+                 "new", filing.now, filing.acceptBy, filing.now + 172_800_000, household.path, household.district]
+            }, tail: " RETURNING id"), count: filings.count, on: db)
+        try await db.raw(insertRows("INSERT INTO idempotency_keys (scope, idempotency_key, request_id, created_at)",
+                                    zip(filings, ids).map { filing, id in ["user:2", filing.key, id, filing.now] })).run()
+        try await db.raw(insertRows("INSERT INTO jobs (kind, dedupe_key, payload, run_at, created_at)",
+                                    zip(filings, ids).map { filing, id in ["request.deadline", "request:\(id):0:accept:\(filing.acceptBy)", "\(id)", filing.acceptBy, filing.now] })).run()
+        try await db.raw(insertRows("INSERT INTO audit_log (at, actor, action, entity, entity_id, path, before_json, after_json, request_id)",
+                                    zip(zip(filings, found), ids).map { pair, id in
+                                        let (filing, household) = pair
+                                        return [filing.now, "user:2", "request.create", "request", "\(id)", household.path, String?.none,
+                                                "{\"category\":\"\(filing.form.category)\",\"status\":\"new\",\"urgency\":\"normal\"}", filing.key]
+                                    })).run()
+        return ids
+    }
+}
+
+let rowsBatch = RowsBatch()
+let floorBatch = FloorBatch()
+router.post("rows-batched") { request, context -> Response in
+    let body = String(buffer: try await request.body.collect(upTo: 64 * 1024))
+    return .created(id: try await store.write(body, batchedBy: rowsBatch))
+}
+router.post("filing-rows-batched") { request, context -> Response in
+    .created(id: try await store.write(try await FloorFiling(request), batchedBy: floorBatch))
+}
+
 let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: logger)
 try await app.runService()
 await store.close()

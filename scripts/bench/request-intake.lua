@@ -1,8 +1,11 @@
 -- wrk script: file requests on behalf of households, as staff do during a surge.
 -- LINLI_TOKEN: bearer token; LINLI_HOUSEHOLDS: file with one household id per line;
--- LINLI_PATH: /api/v1/requests (Linli) or /rows (the bare handler).
+-- LINLI_PATH: /api/v1/requests (Linli) or /rows (the bare handler);
+-- LINLI_KEY_PREFIX: the Idempotency-Keys' prefix ("bench" unless set), so that two wrk processes
+-- filing as the same account at once send keys of their own.
 local token = os.getenv("LINLI_TOKEN")
 local path = os.getenv("LINLI_PATH") or "/api/v1/requests"
+local prefix = os.getenv("LINLI_KEY_PREFIX") or "bench"
 local categories = { "food", "medicine", "daily_supplies", "testing", "transport", "other", "emergency_medical" }
 local households = {}
 for line in io.lines(os.getenv("LINLI_HOUSEHOLDS")) do households[#households + 1] = line end
@@ -27,7 +30,7 @@ request = function()
   return wrk.format("POST", path, {
     ["Authorization"] = "Bearer " .. token,
     ["Content-Type"] = "application/json",
-    ["Idempotency-Key"] = "bench-" .. offset .. "-" .. counter,
+    ["Idempotency-Key"] = prefix .. "-" .. offset .. "-" .. counter,
   }, body)
 end
 
