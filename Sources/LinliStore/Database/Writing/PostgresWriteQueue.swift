@@ -7,10 +7,12 @@ import SQLKit
 /// side; a batched write waits here, so the items that arrive together share one call and one
 /// commit.
 ///
-/// Up to `maximumInFlight` transactions run at once, each on its own connection: a commit waits
-/// for the server's fsync, and with one transaction at a time a node spent most of its time
-/// waiting for the previous commit while the server could take several. When a transaction ends,
-/// the next one takes every item that arrived meanwhile, so batches grow with the load.
+/// Up to `maximumInFlight` transactions run at once, each on its own connection (one unless the
+/// operator asks for more): a commit waits for the server's fsync, and a server with cores and
+/// disks to spare can take several. On two cores more did not help, as each transaction then held
+/// fewer filings for the same CPU (docs/PERFORMANCE.md, "Request intake on PostgreSQL"). When a
+/// transaction ends, the next one takes every item that arrived meanwhile, so batches grow with
+/// the load.
 ///
 /// Two transactions in flight may hold filings of the same household and kind: the unique index
 /// makes the second wait for the first and then refuses it, exactly as between two nodes, and the
