@@ -265,7 +265,9 @@ public final class Store: Sendable {
         }
     }
 
-    private static func transaction<T: Sendable>(on db: any SQLDatabase, begin: SQLQueryString, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    /// `body` between `begin` and COMMIT, rolled back if it throws; for every transaction on a
+    /// connection of its own (SQLite's readers, PostgreSQL).
+    static func transaction<T: Sendable>(on db: any SQLDatabase, begin: SQLQueryString, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await db.raw(begin).run()
         do {
             let result = try await body(db)

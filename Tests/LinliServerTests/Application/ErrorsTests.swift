@@ -73,7 +73,9 @@ struct ErrorsTests {
 
     @Test("on PostgreSQL, a call that finds every connection taken is answered 503 with Retry-After and a message, not left hanging", arguments: TestEngine.available.filter { $0 == .postgres })
     func exhaustedPoolAnswers503(engine: TestEngine) async throws {
-        let tiny = PostgresPool(connections: 2, batchTransactions: 1, connectionWait: .milliseconds(300))
+        // Two seconds: the holders must get their connections in time even while the whole suite
+        // runs; the call that finds none left waits as long, then is refused.
+        let tiny = PostgresPool(connections: 2, batchTransactions: 1, connectionWait: .seconds(2))
         try await withTestStore(engine, postgresPool: tiny) { store in
             let app = buildApplication(ServerConfiguration(), services: TestApp.services(store: store), runJobs: false)
             try await withConnectionsHeld(store, count: 2) {

@@ -55,15 +55,8 @@ actor PostgresWriteQueue {
     private func run(_ taken: [QueuedWrite]) async {
         do {
             let outcomes = try await client.withConnection(waitingAtMost: connectionWait) { connection in
-                let db = connection.sql(queryLogLevel: nil)
-                try await db.raw("BEGIN").run()
-                do {
-                    let outcomes = try await WriteQueue.run(WriteQueue.units(taken), on: db, isInTransaction: { true })
-                    try await db.raw("COMMIT").run()
-                    return outcomes
-                } catch {
-                    try? await db.raw("ROLLBACK").run()
-                    throw error
+                try await Store.transaction(on: connection.sql(queryLogLevel: nil), begin: "BEGIN") { db in
+                    try await WriteQueue.run(WriteQueue.units(taken), on: db, isInTransaction: { true })
                 }
             }
             for (queued, outcome) in outcomes { queued.continuation.resume(with: outcome) }
