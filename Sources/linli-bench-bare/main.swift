@@ -101,8 +101,9 @@ router.post("filing-rows") { request, context -> Response in
 }
 // The same rows with their commits shared, the way Linli's filings share theirs:
 // `/rows-batched` and `/filing-rows-batched` go through `Store.write(_:batchedBy:)`, so the POSTs
-// waiting when a transaction starts are written together, in one statement per table (a multi-row
-// INSERT), with one household lookup for all of them. On SQLite every write already shares the
+// waiting when a transaction starts are written together: one household lookup for all of them,
+// a multi-row INSERT of the requests, and one statement for the rows that hang off them (on
+// PostgreSQL; one INSERT per table on SQLite), as Linli's filings do. On SQLite every write already shares the
 // writer's commits, and `/rows` and `/filing-rows` stay the yardsticks there. On PostgreSQL a plain
 // `Store.write` is a transaction of its own on one of the pool's 16 connections, while Linli's
 // filings go through the store's batched queue: there `/filing-rows-batched` is the floor under
@@ -155,16 +156,19 @@ final class FloorBatch: BatchedWrite {
                 [filing.form.household_id, filing.form.category, "normal", filing.form.description, "volunteer_on_behalf", "user:2", household.building,
                  "new", filing.now, filing.acceptBy, filing.now + 172_800_000, household.path, household.district]
             }, tail: " RETURNING id"), count: filings.count, on: db)
-        try await db.raw(insertRows("INSERT INTO idempotency_keys (scope, idempotency_key, request_id, created_at)",
-                                    zip(filings, ids).map { filing, id in ["user:2", filing.key, id, filing.now] })).run()
-        try await db.raw(insertRows("INSERT INTO jobs (kind, dedupe_key, payload, run_at, created_at)",
-                                    zip(filings, ids).map { filing, id in ["request.deadline", "request:\(id):0:accept:\(filing.acceptBy)", "\(id)", filing.acceptBy, filing.now] })).run()
-        try await db.raw(insertRows("INSERT INTO audit_log (at, actor, action, entity, entity_id, path, before_json, after_json, request_id)",
-                                    zip(zip(filings, found), ids).map { pair, id in
-                                        let (filing, household) = pair
-                                        return [filing.now, "user:2", "request.create", "request", "\(id)", household.path, String?.none,
-                                                "{\"category\":\"\(filing.form.category)\",\"status\":\"new\",\"urgency\":\"normal\"}", filing.key]
-                                    })).run()
+        // What hangs off the requests in one statement, as Linli's filings write it.
+        try await db.insertRows([
+            RowsToInsert(into: "idempotency_keys", columns: ["scope", "idempotency_key", "request_id", "created_at"],
+                         rows: zip(filings, ids).map { filing, id in ["user:2", filing.key, id, filing.now] }),
+            RowsToInsert(into: "jobs", columns: ["kind", "dedupe_key", "payload", "run_at", "created_at"],
+                         rows: zip(filings, ids).map { filing, id in ["request.deadline", "request:\(id):0:accept:\(filing.acceptBy)", "\(id)", filing.acceptBy, filing.now] }),
+            RowsToInsert(into: "audit_log", columns: ["at", "actor", "action", "entity", "entity_id", "path", "before_json", "after_json", "request_id"],
+                         rows: zip(zip(filings, found), ids).map { pair, id in
+                             let (filing, household) = pair
+                             return [filing.now, "user:2", "request.create", "request", "\(id)", household.path, String?.none,
+                                     "{\"category\":\"\(filing.form.category)\",\"status\":\"new\",\"urgency\":\"normal\"}", filing.key]
+                         }),
+        ])
         return ids
     }
 }

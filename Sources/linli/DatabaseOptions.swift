@@ -25,6 +25,9 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .customLong("postgres-connection-wait"), help: "PostgreSQL: seconds a call waits for a free connection before it is answered 503 (1-60).")
     var postgresConnectionWait: Int = 10
 
+    @Option(name: .customLong("postgres-statement-timeout"), help: "PostgreSQL: seconds a statement may run, or a transaction sit idle, before the server ends it (1-3600).")
+    var postgresStatementTimeout: Int = Int(PostgresPool.standard.statementTimeout.components.seconds)
+
     func postgresPool() throws -> PostgresPool {
         guard PostgresPool.connectionRange.contains(postgresConnections) else {
             throw ValidationError("--postgres-connections must be between \(PostgresPool.connectionRange.lowerBound) and \(PostgresPool.connectionRange.upperBound)")
@@ -33,7 +36,11 @@ struct DatabaseOptions: ParsableArguments {
             throw ValidationError("--postgres-batch-transactions must be between 1 and \(postgresConnections - 1) (one less than --postgres-connections)")
         }
         guard (1...60).contains(postgresConnectionWait) else { throw ValidationError("--postgres-connection-wait must be between 1 and 60 seconds") }
-        return PostgresPool(connections: postgresConnections, batchTransactions: postgresBatchTransactions, connectionWait: .seconds(postgresConnectionWait))
+        guard PostgresPool.statementTimeoutRange.contains(postgresStatementTimeout) else {
+            throw ValidationError("--postgres-statement-timeout must be between \(PostgresPool.statementTimeoutRange.lowerBound) and \(PostgresPool.statementTimeoutRange.upperBound) seconds")
+        }
+        return PostgresPool(connections: postgresConnections, batchTransactions: postgresBatchTransactions,
+                            connectionWait: .seconds(postgresConnectionWait), statementTimeout: .seconds(postgresStatementTimeout))
     }
 
     func location() throws -> DatabaseLocation {

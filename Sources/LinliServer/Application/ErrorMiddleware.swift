@@ -19,6 +19,12 @@ struct ErrorMiddleware: RouterMiddleware {
             // The database had no free connection in time: a moment later it will.
             context.logger.warning("no free database connection", metadata: ["route": "\(context.endpointPath ?? "")"])
             return render(AppError(.serviceUnavailable, "error.busy", headers: [.retryAfter: "1"]), request: request, context: context)
+        } catch let error where Store.isTimeout(error) {
+            // A statement ran past the pool's statement timeout and PostgreSQL cancelled it: the
+            // server is overloaded or the query has gone wrong. The caller may try again; the
+            // operator needs to see it.
+            context.logger.error("a database statement ran past the statement timeout", metadata: ["route": "\(context.endpointPath ?? "")", "error": "\(String(reflecting: error))"])
+            return render(AppError(.serviceUnavailable, "error.busy", headers: [.retryAfter: "1"]), request: request, context: context)
         } catch let error as HTTPResponseError {
             // Framework errors such as 413 "payload too large" keep their status.
             return render(AppError(error.status, error.status.code >= 500 ? "error.internal" : Self.key(for: error.status)), request: request, context: context)

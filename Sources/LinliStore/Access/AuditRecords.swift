@@ -30,7 +30,12 @@ public struct AuditEntry: Sendable, Hashable, Codable {
 
 public enum AuditRecords {
     public static func append(_ entries: [AuditEntry], on db: any SQLDatabase) async throws {
-        try await db.insertRows(
+        try await db.insertRows([rows(entries)])
+    }
+
+    /// The rows of `entries`, to append with other tables' rows (`SQLDatabase.insertRows(_:)`).
+    public static func rows(_ entries: [AuditEntry]) -> RowsToInsert {
+        RowsToInsert(
             into: "audit_log",
             columns: ["at", "actor", "action", "entity", "entity_id", "path", "before_json", "after_json", "request_id"],
             rows: entries.map { [$0.at.millisecondsSince1970, $0.actor, $0.action, $0.entity, $0.entityID, $0.path, $0.before, $0.after, $0.traceID] }

@@ -16,6 +16,22 @@ extension SQLDatabase {
         try await insertInStatements(into: table, columns: columns, rows: rows, tail: conflict)
     }
 
+    /// Inserts the rows of several tables, none of whose rows refers to another's here. On
+    /// PostgreSQL that is one statement, `WITH i1 AS (INSERT ...), i2 AS (INSERT ...) INSERT ...`,
+    /// one round trip where each table took one of its own: a batch of filings waits on every
+    /// round trip of its transaction, and the next batch waits on it. Foreign keys are checked at
+    /// the end of the statement, so the rows may refer to rows written earlier in the
+    /// transaction. On SQLite each table is inserted as `insertRows(into:...)` does.
+    public func insertRows(_ inserts: [RowsToInsert]) async throws {
+        let inserts = inserts.filter { !$0.rows.isEmpty }
+        let binds = inserts.reduce(0) { $0 + $1.rows.count * $1.columns.count }
+        guard !(self is SQLiteSQLDatabase), inserts.count > 1, binds <= RowsToInsert.bindsPerStatement else {
+            for insert in inserts { try await insertRows(into: insert.table, columns: insert.columns, rows: insert.rows, conflict: insert.conflict) }
+            return
+        }
+        try await execute(sql: SQLInsertsTogether(inserts: inserts)) { _ in }
+    }
+
     /// Inserts rows into a table whose key is `id` and returns the keys given, in row order
     /// (PostgreSQL returns a multi-row INSERT's rows in the order of its VALUES).
     func insertRowsReturningIDs<Entity>(into table: String, columns: [String], rows: [[any Encodable & Sendable]]) async throws -> [ID<Entity>] {
@@ -34,7 +50,7 @@ extension SQLDatabase {
     @discardableResult
     private func insertInStatements(into table: String, columns: [String], rows: [[any Encodable & Sendable]], tail: String) async throws -> [any SQLRow] {
         let head = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
-        let rowsPerStatement = max(1, 30_000 / max(1, columns.count))
+        let rowsPerStatement = max(1, RowsToInsert.bindsPerStatement / max(1, columns.count))
         let collected = RowCollector()
         var start = 0
         while start < rows.count {
@@ -43,6 +59,40 @@ extension SQLDatabase {
             start = end
         }
         return collected.rows
+    }
+}
+
+/// The rows to insert into one table, as `insertRows(_:)` takes them with other tables' rows.
+public struct RowsToInsert: Sendable {
+    /// Binds in one PostgreSQL statement, well under its limit of 65,535.
+    static let bindsPerStatement = 30_000
+
+    let table: String
+    let columns: [String]
+    let rows: [[any Encodable & Sendable]]
+    /// An `ON CONFLICT ...` clause, or nothing.
+    let conflict: String
+
+    public init(into table: String, columns: [String], rows: [[any Encodable & Sendable]], conflict: String = "") {
+        self.table = table
+        self.columns = columns
+        self.rows = rows
+        self.conflict = conflict
+    }
+}
+
+/// `WITH i1 AS (INSERT ...), ... INSERT ...`: every insert but the last in a common table
+/// expression of the last. PostgreSQL runs each of them once, whether or not anything reads it.
+private struct SQLInsertsTogether: SQLExpression {
+    let inserts: [RowsToInsert]
+
+    func serialize(to serializer: inout SQLSerializer) {
+        for (index, insert) in inserts.enumerated() {
+            let last = index == inserts.count - 1
+            serializer.write(index == 0 ? "WITH i1 AS (" : last ? ") " : "), i\(index + 1) AS (")
+            SQLBoundRows(head: "INSERT INTO \(insert.table) (\(insert.columns.joined(separator: ", "))) VALUES ", rows: insert.rows[...], tail: insert.conflict)
+                .serialize(to: &serializer)
+        }
     }
 }
 

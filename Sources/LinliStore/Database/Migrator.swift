@@ -79,6 +79,8 @@ struct Migrator: Sendable {
         for migration in pending {
             store.logger.info("applying migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
             try await store.write { db in
+                // An index built on a city's tables may take longer than the pool's statement timeout.
+                if store.engine == .postgres { try await db.raw("SET LOCAL statement_timeout = 0").run() }
                 for statement in migration.statements(fragments) {
                     try await db.raw(SQLQueryString(statement)).run()
                 }

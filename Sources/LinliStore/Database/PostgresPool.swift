@@ -12,19 +12,38 @@ public struct PostgresPool: Sendable, Equatable {
     /// How long a read or write waits for a free connection before it is refused with
     /// `StoreError.busy` (answered 503 with `Retry-After`), so an exhausted pool never hangs a caller.
     public var connectionWait: Duration
+    /// The longest a statement may run before PostgreSQL cancels it (its `statement_timeout`, set
+    /// for every connection of this node): a query gone wrong, or one waiting on a lock that is
+    /// not let go, then fails and frees its connection instead of holding it until someone
+    /// notices. Migrations run without it: building an index on a city's tables may take longer.
+    public var statementTimeout: Duration
 
-    /// 16 connections; one batch transaction at a time, as before several could be in flight, until
-    /// the PostgreSQL intake benchmark shows what more gives (more in flight also makes the
-    /// least-loaded routing of filings approximate: two transactions choose from the same counts);
-    /// 10 seconds' wait, far beyond a busy pool's usual wait and well inside a phone's patience.
-    public static let standard = PostgresPool(connections: 16, batchTransactions: 1, connectionWait: .seconds(10))
+    /// 16 connections; two batch transactions in flight, the best of one to four in the PostgreSQL
+    /// intake benchmark (docs/PERFORMANCE.md): a transaction spends most of its time waiting on
+    /// round trips, and a second one fills that wait, while four split the filings into more,
+    /// smaller transactions for the same two cores. Two in flight route filings from the same
+    /// counts, so the least-loaded choice of owner is approximate by at most one batch, as between
+    /// two nodes. 10 seconds' wait for a connection, far beyond a busy pool's usual wait and well
+    /// inside a phone's patience.
+    /// Statements get 30 seconds: a filing's take milliseconds, a district's board a second or
+    /// two at city scale.
+    public static let standard = PostgresPool(connections: 16, batchTransactions: 2, connectionWait: .seconds(10), statementTimeout: .seconds(30))
 
     public static let connectionRange = 2...500
 
-    public init(connections: Int, batchTransactions: Int, connectionWait: Duration) {
+    public static let statementTimeoutRange = 1...3600
+
+    public init(connections: Int, batchTransactions: Int, connectionWait: Duration, statementTimeout: Duration = Self.standard.statementTimeout) {
         self.connections = min(max(connections, Self.connectionRange.lowerBound), Self.connectionRange.upperBound)
         self.batchTransactions = min(max(batchTransactions, 1), self.connections - 1)
         self.connectionWait = connectionWait
+        self.statementTimeout = statementTimeout
+    }
+
+    /// The timeout in PostgreSQL's unit, milliseconds, at least 1 (0 would mean none).
+    var statementTimeoutMilliseconds: Int64 {
+        let (seconds, attoseconds) = statementTimeout.components
+        return max(1, seconds.multipliedReportingOverflow(by: 1000).overflow ? Int64.max : seconds * 1000 + attoseconds / 1_000_000_000_000_000)
     }
 }
 

@@ -167,8 +167,12 @@ public final class Store: Sendable {
         var configuration = PostgresClient.Configuration(host: url.host, port: url.port, username: url.username, password: url.password, database: url.database, tls: clientTLS)
         configuration.options.maximumConnections = pool.connections
         configuration.options.connectTimeout = .seconds(5)
+        // Not idle_in_transaction_session_timeout as well: a connection the server ended that way
+        // left the next query on it waiting for ever (PostgresNIO 1.33.2), where a statement
+        // timeout is an ordinary error.
+        configuration.options.additionalStartupParameters = [("statement_timeout", "\(pool.statementTimeoutMilliseconds)")]
         if let searchPath = url.searchPath {
-            configuration.options.additionalStartupParameters = [("search_path", searchPath)]
+            configuration.options.additionalStartupParameters.append(("search_path", searchPath))
         }
         // The pool logs each failed connection attempt; the one error that matters is thrown below.
         var poolLogger = logger
@@ -314,6 +318,11 @@ public final class Store: Sendable {
         return false
     }
 
+    /// True if PostgreSQL cancelled a statement that ran past the statement timeout.
+    public static func isTimeout(_ error: any Error) -> Bool {
+        (error as? PSQLError)?.serverInfo?[.sqlState] == "57014"
+    }
+
     static func describe(_ error: any Error) -> String {
         if let psql = error as? PSQLError {
             // A refused certificate has no server message; what NIOSSL said is in `underlying`.
@@ -336,7 +345,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case schemaTooNew(database: Int, known: Int)
     case notFound
     case conflict(String)
-    /// No connection came free in time (PostgreSQL's pool is exhausted): try again in a moment.
+    /// No connection came free in time (PostgreSQL's pool is exhausted), or a statement ran past
+    /// the pool's statement timeout: try again in a moment.
     case busy
 
     public var description: String {

@@ -34,7 +34,12 @@ public enum JobRecords {
 
     /// Enqueues several jobs with one statement; a dedupe key already taken is skipped.
     public static func enqueue(_ jobs: [(kind: String, payload: String, runAt: Date, dedupeKey: String?)], at now: Date, on db: any SQLDatabase) async throws {
-        try await db.insertRows(
+        try await db.insertRows([rows(jobs, at: now)])
+    }
+
+    /// The rows of `jobs`, to enqueue with other tables' rows (`SQLDatabase.insertRows(_:)`).
+    public static func rows(_ jobs: [(kind: String, payload: String, runAt: Date, dedupeKey: String?)], at now: Date) -> RowsToInsert {
+        RowsToInsert(
             into: "jobs", columns: ["kind", "dedupe_key", "payload", "run_at", "created_at"],
             rows: jobs.map { [$0.kind, $0.dedupeKey, $0.payload, $0.runAt.millisecondsSince1970, now.millisecondsSince1970] },
             conflict: " ON CONFLICT (dedupe_key) DO NOTHING"

@@ -304,16 +304,23 @@ extension RequestRecords {
         return found
     }
 
-    /// The requests idempotency keys already created, by scope and key.
+    /// The requests idempotency keys already created, by scope and key: one query, however many
+    /// filers the keys come from (households filing for themselves each bring a scope of their own).
     public static func requestIDs(idempotencyKeys keys: [(scope: String, key: String)], on db: any SQLDatabase) async throws -> [IdempotencyKey: HelpRequestID] {
+        let wanted = Set(keys.map { IdempotencyKey(scope: $0.scope, key: $0.key) }).sorted { ($0.scope, $0.key) < ($1.scope, $1.key) }
+        guard !wanted.isEmpty else { return [:] }
+        var sql: SQLQueryString = "WITH wanted (scope, idempotency_key) AS (VALUES "
+        for (index, key) in wanted.enumerated() {
+            sql += index == 0 ? "(\(bind: key.scope), \(bind: key.key))" : ", (\(bind: key.scope), \(bind: key.key))"
+        }
+        sql += """
+            ) SELECT k.scope, k.idempotency_key, k.request_id FROM wanted w
+            JOIN idempotency_keys k ON k.scope = w.scope AND k.idempotency_key = w.idempotency_key
+            """
         var found: [IdempotencyKey: HelpRequestID] = [:]
-        // One query per filer in the batch: staff filing in a surge share a few scopes, while
-        // households filing for themselves each bring their own.
-        for (scope, scoped) in Dictionary(grouping: keys, by: \.scope) {
-            let binds: [any Encodable & Sendable] = scoped.map(\.key)
-            for row in try await db.raw("SELECT idempotency_key, request_id FROM idempotency_keys WHERE scope = \(bind: scope) AND idempotency_key IN (\(binds: binds))").all() {
-                found[IdempotencyKey(scope: scope, key: try row.decode(column: "idempotency_key", as: String.self))] = try row.decode(column: "request_id", as: HelpRequestID.self)
-            }
+        for row in try await db.raw(sql).all() {
+            let key = IdempotencyKey(scope: try row.decode(column: "scope", as: String.self), key: try row.decode(column: "idempotency_key", as: String.self))
+            found[key] = try row.decode(column: "request_id", as: HelpRequestID.self)
         }
         return found
     }
@@ -382,7 +389,13 @@ extension RequestRecords {
     }
 
     public static func remember(idempotencyKeys keys: [(key: String, scope: String, requestID: HelpRequestID)], at now: Date, on db: any SQLDatabase) async throws {
-        try await db.insertRows(
+        try await db.insertRows([rows(idempotencyKeys: keys, at: now)])
+    }
+
+    /// The rows that remember which request each idempotency key created, to insert with other
+    /// tables' rows (`SQLDatabase.insertRows(_:)`).
+    public static func rows(idempotencyKeys keys: [(key: String, scope: String, requestID: HelpRequestID)], at now: Date) -> RowsToInsert {
+        RowsToInsert(
             into: "idempotency_keys", columns: ["scope", "idempotency_key", "request_id", "created_at"],
             rows: keys.map { [$0.scope, $0.key, $0.requestID, now.millisecondsSince1970] }
         )

@@ -90,4 +90,39 @@ struct ErrorsTests {
             }
         }
     }
+
+    @Test("on PostgreSQL, a statement that runs past the statement timeout is ended by the server and answered 503 with Retry-After; then calls go through", arguments: TestEngine.available.filter { $0 == .postgres })
+    func statementTimeoutAnswers503(engine: TestEngine) async throws {
+        let quick = PostgresPool(connections: 4, batchTransactions: 1, connectionWait: .seconds(10), statementTimeout: .seconds(1))
+        try await withTestStore(engine, postgresPool: quick) { store in
+            let app = buildApplication(ServerConfiguration(), services: TestApp.services(store: store), runJobs: false)
+            // A transaction that keeps the users table locked until the test lets it go, with no
+            // timeout of its own.
+            let locked = Barrier(count: 2)
+            let release = AsyncStream<Void>.makeStream()
+            let holder = Task {
+                try await store.write { db in
+                    try await db.raw("SET LOCAL statement_timeout = 0").run()
+                    try await db.raw("LOCK TABLE users IN ACCESS EXCLUSIVE MODE").run()
+                    await locked.arriveAndWait()
+                    for await _ in release.stream {}
+                }
+            }
+            await locked.arriveAndWait()
+            // Whatever the test finds, the lock goes at the end (a failed #require must not hang the run).
+            defer { release.continuation.finish() }
+            try await app.test(.router) { client in
+                let login = #"{"phone":"13800000002","password":"linli-demo"}"#
+                let answer = try await client.json("/api/v1/auth/token", method: .post, body: login, language: "en")
+                #expect(answer.status == .serviceUnavailable)
+                #expect(answer.headers[.retryAfter] == "1")
+                let error = try #require(try answer.jsonObject()["error"] as? [String: Any])
+                #expect(error["code"] as? String == "busy")
+                release.continuation.finish()
+                try await holder.value
+                let again = try await client.json("/api/v1/auth/token", method: .post, body: login, language: "en")
+                #expect(again.status != .serviceUnavailable && again.status != .internalServerError)
+            }
+        }
+    }
 }

@@ -144,4 +144,23 @@ struct StoreTests {
             _ = try await Store.open(try DatabaseLocation(argument: "postgres://nobody@127.0.0.1:1/none"))
         }
     }
+
+    @Test("on PostgreSQL, a connection the server ends in the middle of a transaction fails that write, leaves nothing of it, and the pool goes on", arguments: TestEngine.available.filter { $0 == .postgres })
+    func connectionEndedByServer(engine: TestEngine) async throws {
+        try await withTestStore(engine) { store in
+            try await store.write { db in try await db.raw("CREATE TABLE idle_probe (n INT)").run() }
+            await #expect(throws: (any Error).self) {
+                try await store.write { db in
+                    try await db.raw("INSERT INTO idle_probe (n) VALUES (1)").run()
+                    let pid = try await db.raw("SELECT pg_backend_pid() AS pid").first()?.decode(column: "pid", as: Int.self) ?? 0
+                    try await store.read { other in _ = try await other.raw("SELECT pg_terminate_backend(\(bind: pid))").run() }
+                    try await Task.sleep(for: .milliseconds(200))
+                    try await db.raw("INSERT INTO idle_probe (n) VALUES (2)").run()
+                }
+            }
+            try await store.write { db in try await db.raw("INSERT INTO idle_probe (n) VALUES (3)").run() }
+            let kept = try await store.read { db in try await db.raw("SELECT n FROM idle_probe ORDER BY n").all().map { try $0.decode(column: "n", as: Int.self) } }
+            #expect(kept == [3])
+        }
+    }
 }

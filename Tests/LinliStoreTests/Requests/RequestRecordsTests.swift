@@ -72,6 +72,12 @@ struct RequestRecordsTests {
             try await store.write { db in try await RequestRecords.remember(idempotencyKeys: [("form-123", "household:7", stored.request.id)], at: Self.now, on: db) }
             #expect(try await store.read { db in try await RequestRecords.requestID(idempotencyKey: "form-123", scope: "household:7", on: db) } == stored.request.id)
             #expect(try await store.read { db in try await RequestRecords.requestID(idempotencyKey: "form-123", scope: "household:8", on: db) } == nil)
+            // A batch's keys, of several filers at once, in one lookup: a key is its filer's alone.
+            try await store.write { db in try await RequestRecords.remember(idempotencyKeys: [("form-9", "household:8", stored.request.id)], at: Self.now, on: db) }
+            let found = try await store.read { db in
+                try await RequestRecords.requestIDs(idempotencyKeys: [("household:7", "form-123"), ("household:8", "form-123"), ("household:8", "form-9"), ("household:9", "form-9"), ("household:7", "form-123")], on: db)
+            }
+            #expect(found == [IdempotencyKey(scope: "household:7", key: "form-123"): stored.request.id, IdempotencyKey(scope: "household:8", key: "form-9"): stored.request.id])
             await #expect(throws: (any Error).self) {
                 try await store.write { db in try await RequestRecords.remember(idempotencyKeys: [("form-123", "household:7", stored.request.id)], at: Self.now, on: db) }
             }

@@ -19,15 +19,23 @@ final class FilingBatch: BatchedWrite {
     func write(_ submissions: [FilingSubmission], on db: any SQLDatabase) async throws -> [FilingOutcome] {
         guard let now = submissions.first?.at else { return [] }
         var outcomes = [FilingOutcome?](repeating: nil, count: submissions.count)
-        let households = try await RequestRecords.filingHouseholds(ids: Array(Set(submissions.map(\.filing.householdID))), on: db)
+        // The three reads that need nothing but the submissions go to the connection at once: on
+        // PostgreSQL each then follows the one before as soon as it is answered, with no wait for
+        // this task to be scheduled in between, and the batch behind this one waits less. They
+        // read for every submission, refused or not: the refusals are decided on what they find.
+        let householdIDs = Array(Set(submissions.map(\.filing.householdID)))
+        let keyed = submissions.indices.filter { submissions[$0].idempotencyKey != nil }
+        let sentKeys = keyed.compactMap { index in submissions[index].idempotencyKey.map { (submissions[index].scope, $0) } }
+        async let householdsRead = RequestRecords.filingHouseholds(ids: householdIDs, on: db)
+        async let keysRead = RequestRecords.requestIDs(idempotencyKeys: sentKeys, on: db)
+        async let openRead = RequestRecords.openRequests(households: householdIDs, on: db)
+        let (households, known, open) = try await (householdsRead, keysRead, openRead)
         for (index, submission) in submissions.enumerated() {
             outcomes[index] = Self.refusal(of: submission, household: households[submission.filing.householdID]).map(FilingOutcome.refused)
         }
 
         // A form sent again answers with the request it created.
-        let keyed = submissions.indices.filter { outcomes[$0] == nil && submissions[$0].idempotencyKey != nil }
-        let known = try await RequestRecords.requestIDs(idempotencyKeys: keyed.compactMap { index in submissions[index].idempotencyKey.map { (submissions[index].scope, $0) } }, on: db)
-        for index in keyed {
+        for index in keyed where outcomes[index] == nil {
             guard let key = submissions[index].idempotencyKey, let id = known[IdempotencyKey(scope: submissions[index].scope, key: key)] else { continue }
             guard let stored = try await RequestRecords.request(id: id, on: db) else { throw StoreError.conflict("an idempotency key names a missing request") }
             outcomes[index] = Self.replay(stored, to: submissions[index])
@@ -36,7 +44,6 @@ final class FilingBatch: BatchedWrite {
         // One open request per household and kind: a second is offered for merging. Within the
         // batch, the first of a form sent twice or of a kind filed twice goes in; the rest follow it.
         // A form counts as sent before only once it went in: one refused leaves no key behind.
-        let open = try await RequestRecords.openRequests(households: Array(Set(submissions.indices.filter { outcomes[$0] == nil }.map { submissions[$0].filing.householdID })), on: db)
         var firstOfKey: [IdempotencyKey: Int] = [:]
         var firstOfKind: [OpenKind: Int] = [:]
         var sameKey: [(index: Int, first: Int)] = []
@@ -75,6 +82,7 @@ final class FilingBatch: BatchedWrite {
         // Open requests each person is given in this batch, so the least loaded stays least loaded.
         var given: [UserID: Int] = [:]
         var filed: [(index: Int, request: HelpRequest, household: Household, notify: [StoredTarget])] = []
+        var placesToNotify: [Int: [PlaceID]] = [:]
         for (index, found) in toFile {
             let submission = submissions[index]
             let household = found.household
@@ -94,8 +102,16 @@ final class FilingBatch: BatchedWrite {
             )
             if let owner = request.ownerUserID { given[owner, default: 0] += 1 }
             // A life-critical need is announced to the groups above the household as it is filed.
-            let targets = request.urgency == .lifeCritical ? try await NotifyRecords.targets(at: above.map(\.id), on: db) : []
-            filed.append((index, request, household, targets))
+            if request.urgency == .lifeCritical { placesToNotify[filed.count] = above.map(\.id) }
+            filed.append((index, request, household, []))
+        }
+        // The groups of every life-critical filing in the batch, read at once.
+        if !placesToNotify.isEmpty {
+            let targets = try await NotifyRecords.targets(at: Array(Set(placesToNotify.values.joined())), on: db)
+            for (position, places) in placesToNotify {
+                let above = Set(places)
+                filed[position].notify = targets.filter { above.contains($0.placeID) }
+            }
         }
 
         // In the order of the unique keys: two transactions in flight (two nodes, or two batches of
@@ -106,12 +122,15 @@ final class FilingBatch: BatchedWrite {
         let keys = zip(filed, stored).compactMap { filing, stored in
             submissions[filing.index].idempotencyKey.map { (key: $0, scope: submissions[filing.index].scope, requestID: stored.request.id) }
         }
-        try await RequestRecords.remember(idempotencyKeys: keys.sorted { ($0.scope, $0.key) < ($1.scope, $1.key) }, at: now, on: db)
-        try await JobRecords.enqueue(stored.compactMap { RequestEscalation.deadlineJob(for: $0.request) }, at: now, on: db)
-        try await AuditRecords.append(zip(filed, stored).map { filing, stored in
-            let submission = submissions[filing.index]
-            return AuditEntry(at: submission.at, actor: submission.scope, action: "request.create", entity: "request", entityID: "\(stored.request.id)", path: stored.path.rawValue, after: AuditedRequest(stored.request).json, traceID: submission.traceID)
-        }, on: db)
+        // What hangs off the new requests, in one statement on PostgreSQL: a round trip fewer per table.
+        try await db.insertRows([
+            RequestRecords.rows(idempotencyKeys: keys.sorted { ($0.scope, $0.key) < ($1.scope, $1.key) }, at: now),
+            JobRecords.rows(stored.compactMap { RequestEscalation.deadlineJob(for: $0.request) }, at: now),
+            AuditRecords.rows(zip(filed, stored).map { filing, stored in
+                let submission = submissions[filing.index]
+                return AuditEntry(at: submission.at, actor: submission.scope, action: "request.create", entity: "request", entityID: "\(stored.request.id)", path: stored.path.rawValue, after: AuditedRequest(stored.request).json, traceID: submission.traceID)
+            }),
+        ])
         for (filing, stored) in zip(filed, stored) {
             outcomes[filing.index] = .created(stored)
             if !filing.notify.isEmpty {

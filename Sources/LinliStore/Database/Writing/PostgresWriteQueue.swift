@@ -7,12 +7,11 @@ import SQLKit
 /// side; a batched write waits here, so the items that arrive together share one call and one
 /// commit.
 ///
-/// Up to `maximumInFlight` transactions run at once, each on its own connection (one unless the
-/// operator asks for more): a commit waits for the server's fsync, and a server with cores and
-/// disks to spare can take several. On two cores more did not help, as each transaction then held
-/// fewer filings for the same CPU (docs/PERFORMANCE.md, "Request intake on PostgreSQL"). When a
-/// transaction ends, the next one takes every item that arrived meanwhile, so batches grow with
-/// the load.
+/// Up to `maximumInFlight` transactions run at once, each on its own connection (two by default,
+/// `PostgresPool.standard`). A transaction spends most of its time waiting: on each round trip,
+/// on the scheduling of this node's tasks between them, and on the commit's fsync. Another
+/// transaction fills that wait. When a transaction ends, the next one takes every item that
+/// arrived meanwhile, so batches grow with the load.
 ///
 /// Two transactions in flight may hold filings of the same household and kind: the unique index
 /// makes the second wait for the first and then refuses it, exactly as between two nodes, and the
@@ -55,9 +54,7 @@ actor PostgresWriteQueue {
     private func run(_ taken: [QueuedWrite]) async {
         do {
             let outcomes = try await client.withConnection(waitingAtMost: connectionWait) { connection in
-                try await Store.transaction(on: connection.sql(queryLogLevel: nil), begin: "BEGIN") { db in
-                    try await WriteQueue.run(WriteQueue.units(taken), on: db, isInTransaction: { true })
-                }
+                try await Self.write(taken, on: connection.sql(queryLogLevel: nil))
             }
             for (queued, outcome) in outcomes { queued.continuation.resume(with: outcome) }
         } catch {
@@ -66,4 +63,39 @@ actor PostgresWriteQueue {
         inFlight -= 1
         startTransactions()
     }
+
+    /// Only batched writes queue here, so a transaction usually holds one unit: the items of one
+    /// batched write. That unit goes in without the savepoint `WriteQueue.run` would give it, two
+    /// round trips fewer, and the batch after it waits on every round trip of this one. If it
+    /// fails, its transaction is rolled back and its items are written again, one by one in a
+    /// second transaction, each in a savepoint of its own, as `WriteQueue` would have done after
+    /// rolling back to the savepoint.
+    private static func write(_ taken: [QueuedWrite], on db: any SQLDatabase) async throws -> [(QueuedWrite, Result<any Sendable, any Error>)] {
+        let units = WriteQueue.units(taken)
+        guard units.count == 1, let unit = units.first else {
+            return try await Store.transaction(on: db, begin: "BEGIN") { db in try await WriteQueue.run(units, on: db, isInTransaction: { true }) }
+        }
+        do {
+            let outputs = try await Store.transaction(on: db, begin: "BEGIN") { db in
+                do {
+                    return try await WriteQueue.perform(unit, on: db)
+                } catch {
+                    throw UnitFailed(error: error)
+                }
+            }
+            return zip(unit, outputs.map { .success($0) }).map { ($0, $1) }
+        } catch let failed as UnitFailed {
+            guard unit.count > 1 else { return [(unit[0], .failure(failed.error))] }
+            return try await Store.transaction(on: db, begin: "BEGIN") { db in
+                try await WriteQueue.run(unit.map { [$0] }, on: db, isInTransaction: { true })
+            }
+        }
+    }
+
+    /// The unit's own failure, told apart from a failure to begin or commit: after that one the
+    /// commit's fate is unknown, and writing the items again could write them twice.
+    private struct UnitFailed: Error {
+        let error: any Error
+    }
 }
+

@@ -94,7 +94,7 @@ enum WriteQueue {
     }
 
     /// One unit: a plain write, or one call of a batched write with the unit's items.
-    private static func perform(_ unit: [QueuedWrite], on db: any SQLDatabase) async throws -> [any Sendable] {
+    static func perform(_ unit: [QueuedWrite], on db: any SQLDatabase) async throws -> [any Sendable] {
         switch unit[0].work {
         case .alone(let body):
             return [try await body(db)]
