@@ -33,9 +33,12 @@ struct GuessLimitTests {
             }
             let sixth = try await client.json("/api/v1/household-sessions", method: .post, body: Self.codeBody(target.id, Self.wrongCode(5)), language: "en", from: Self.guesser)
             #expect(sixth.status == .tooManyRequests)
-            #expect(sixth.headers[.retryAfter] == "60")
+            // The real clock runs on between the fifth guess and the sixth (a second or more when
+            // the whole suite shares two cores); the exact words are pinned on a manual clock below.
+            let retryAfter = try #require(sixth.headers[.retryAfter].flatMap { Int($0) })
+            #expect((50...60).contains(retryAfter))
             let message = (try sixth.jsonObject()["error"] as? [String: Any])?["message"] as? String
-            #expect(message == "Too many attempts; try again in 1 minute")
+            #expect(message?.hasPrefix("Too many attempts; try again in ") == true)
             let right = try await client.json("/api/v1/household-sessions", method: .post, body: Self.codeBody(target.id, target.code.description), from: Self.owner)
             #expect(right.status == .created)
 

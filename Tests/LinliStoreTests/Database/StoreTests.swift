@@ -1,6 +1,7 @@
 import Foundation
 import LinliCore
 import LinliStore
+import Logging
 import LinliTestSupport
 import SQLKit
 import Testing
@@ -161,6 +162,29 @@ struct StoreTests {
             try await store.write { db in try await db.raw("INSERT INTO idle_probe (n) VALUES (3)").run() }
             let kept = try await store.read { db in try await db.raw("SELECT n FROM idle_probe ORDER BY n").all().map { try $0.decode(column: "n", as: Int.self) } }
             #expect(kept == [3])
+        }
+    }
+
+    @Test("on PostgreSQL, nodes that start at the same moment migrate the database once between them, and all start", arguments: TestEngine.available.filter { $0 == .postgres })
+    func concurrentMigrations(engine: TestEngine) async throws {
+        try await withTestStore(engine, migrate: false) { store in
+            let logger = {
+                var logger = Logger(label: "linli.test")
+                logger.logLevel = .warning
+                return logger
+            }()
+            let others = try await withThrowingTaskGroup(of: Store.self) { group in
+                for _ in 0..<3 { group.addTask { try await Store.open(store.location, logger: logger, migrate: false) } }
+                return try await group.reduce(into: [Store]()) { $0.append($1) }
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for node in [store] + others { group.addTask { try await node.migrate() } }
+                try await group.waitForAll()
+            }
+            for other in others { await other.close() }
+            #expect(try await store.schemaVersion() == Store.latestSchemaVersion)
+            let rows = try await store.read { db in try await db.raw("SELECT COUNT(*) AS n FROM schema_migrations").first()?.decode(column: "n", as: Int.self) }
+            #expect(rows == Store.latestSchemaVersion)
         }
     }
 }
