@@ -39,7 +39,8 @@ public func buildApplication(_ configuration: ServerConfiguration, services: App
 
 /// Every kind of job this server runs, by capability.
 public func jobHandlers(services: AppServices) -> [JobHandler] {
-    [RequestEscalation(services: services).deadlineHandler, NotifyService(services: services).deliveryHandler, AccessService(services: services).purgeHandler]
+    [RequestEscalation(services: services).deadlineHandler, NotifyService(services: services).deliveryHandler, AccessService(services: services).purgeHandler,
+     FinishedWorkPurge(services: services).handler]
 }
 
 public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {

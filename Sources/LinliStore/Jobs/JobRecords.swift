@@ -46,6 +46,16 @@ public enum JobRecords {
         )
     }
 
+    /// Deletes up to `limit` jobs finished before `cutoff`; returns how many. A finished job only
+    /// takes up room: what it did is in the rows it changed and in the audit log.
+    public static func deleteFinished(before cutoff: Date, limit: Int, on db: any SQLDatabase) async throws -> Int {
+        try await db.raw("""
+            DELETE FROM jobs WHERE id IN (
+              SELECT id FROM jobs WHERE done_at IS NOT NULL AND done_at < \(bind: cutoff.millisecondsSince1970) ORDER BY id LIMIT \(bind: limit)
+            ) RETURNING id
+            """).all().count
+    }
+
     /// Leases up to `limit` due jobs to `owner` until `now + lease`. A job whose lease has expired
     /// counts as due again: its worker is presumed dead.
     public static func claim(owner: String, now: Date, lease: TimeInterval, limit: Int, kinds: [String]? = nil, engine: DatabaseEngine, on db: any SQLDatabase) async throws -> [Job] {

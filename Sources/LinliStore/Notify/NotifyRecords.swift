@@ -64,6 +64,16 @@ public enum NotifyRecords {
         }
     }
 
+    /// Deletes up to `limit` notifications delivered before `cutoff`; returns how many. Dead
+    /// letters stay: someone may still have to pass on what never arrived.
+    public static func deleteDelivered(before cutoff: Date, limit: Int, on db: any SQLDatabase) async throws -> Int {
+        try await db.raw("""
+            DELETE FROM notifications WHERE id IN (
+              SELECT id FROM notifications WHERE status = 'delivered' AND delivered_at < \(bind: cutoff.millisecondsSince1970) ORDER BY id LIMIT \(bind: limit)
+            ) RETURNING id
+            """).all().count
+    }
+
     public static func notification(id: NotificationID, on db: any SQLDatabase) async throws -> StoredNotification? {
         try await db.raw("SELECT * FROM notifications WHERE id = \(bind: id)").first().flatMap(decodeNotification)
     }
