@@ -25,7 +25,7 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .customLong("postgres-connection-wait"), help: "PostgreSQL: seconds a call waits for a free connection before it is answered 503 (1-60).")
     var postgresConnectionWait: Int = 10
 
-    @Option(name: .customLong("postgres-statement-timeout"), help: "PostgreSQL: seconds a statement may run, or a transaction sit idle, before the server ends it (1-3600).")
+    @Option(name: .customLong("postgres-statement-timeout"), help: "PostgreSQL: seconds a statement may run before the server cancels it and the call is answered 503 (1-3600).")
     var postgresStatementTimeout: Int = Int(PostgresPool.standard.statementTimeout.components.seconds)
 
     func postgresPool() throws -> PostgresPool {

@@ -18,13 +18,13 @@ struct ErrorMiddleware: RouterMiddleware {
         } catch let error as StoreError where error == .busy {
             // The database had no free connection in time: a moment later it will.
             context.logger.warning("no free database connection", metadata: ["route": "\(context.endpointPath ?? "")"])
-            return render(AppError(.serviceUnavailable, "error.busy", headers: [.retryAfter: "1"]), request: request, context: context)
+            return render(Self.busy, request: request, context: context)
         } catch let error where Store.isTimeout(error) {
             // A statement ran past the pool's statement timeout and PostgreSQL cancelled it: the
             // server is overloaded or the query has gone wrong. The caller may try again; the
             // operator needs to see it.
             context.logger.error("a database statement ran past the statement timeout", metadata: ["route": "\(context.endpointPath ?? "")", "error": "\(String(reflecting: error))"])
-            return render(AppError(.serviceUnavailable, "error.busy", headers: [.retryAfter: "1"]), request: request, context: context)
+            return render(Self.busy, request: request, context: context)
         } catch let error as HTTPResponseError {
             // Framework errors such as 413 "payload too large" keep their status.
             return render(AppError(error.status, error.status.code >= 500 ? "error.internal" : Self.key(for: error.status)), request: request, context: context)
@@ -33,6 +33,9 @@ struct ErrorMiddleware: RouterMiddleware {
             return render(AppError(.internalServerError, "error.internal"), request: request, context: context)
         }
     }
+
+    /// The database is overloaded for now: the caller may send the same again in a moment.
+    static let busy = AppError(.serviceUnavailable, "error.busy", headers: [.retryAfter: "1"])
 
     static func translate(_ error: HTTPError) -> AppError {
         AppError(error.status, key(for: error.status), headers: error.headers)

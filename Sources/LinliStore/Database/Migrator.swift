@@ -67,8 +67,7 @@ struct Migrator: Sendable {
         let fragments = SQLDialectFragments(engine: store.engine)
         let engine = store.engine
         try await store.write { db in
-            if engine == .postgres { try await db.raw("SET LOCAL statement_timeout = 0").run() }
-            try await Self.excludeOtherMigrators(engine: engine, on: db)
+            try await Self.beginMigration(engine: engine, on: db)
             try await db.raw("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)").run()
         }
         let applied = try await currentVersion()
@@ -82,10 +81,7 @@ struct Migrator: Sendable {
         for migration in pending {
             let logger = store.logger
             try await store.write { db in
-                // An index built on a city's tables may take longer than the pool's statement
-                // timeout, and so may the wait for another node building it.
-                if engine == .postgres { try await db.raw("SET LOCAL statement_timeout = 0").run() }
-                try await Self.excludeOtherMigrators(engine: engine, on: db)
+                try await Self.beginMigration(engine: engine, on: db)
                 // Another node started at the same moment may have applied it since `applied` was read.
                 if try await db.raw("SELECT version FROM schema_migrations WHERE version = \(bind: migration.version)").first() != nil { return }
                 logger.info("applying migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
@@ -99,14 +95,18 @@ struct Migrator: Sendable {
         }
     }
 
-    /// Makes the other nodes' migrations wait for the end of this transaction. Nodes of one
-    /// deployment that start together would otherwise apply the same migration side by side, and
-    /// all but one would fail (PostgreSQL's `CREATE TABLE IF NOT EXISTS` is not safe against a
-    /// concurrent one either). On SQLite the write transaction already excludes every other writer.
-    /// The lock is the schema's: deployments in other schemas of the same database (and the
-    /// tests, a schema each) migrate without waiting for one another.
-    static func excludeOtherMigrators(engine: DatabaseEngine, on db: any SQLDatabase) async throws {
+    /// What a migration's transaction does first on PostgreSQL (on SQLite the write transaction
+    /// already excludes every other writer, and there is no statement timeout):
+    /// - lifts the pool's statement timeout: an index built on a city's tables may take longer,
+    ///   and so may the wait for another node building it;
+    /// - makes the other nodes' migrations wait for the end of this transaction. Nodes of one
+    ///   deployment that start together would otherwise apply the same migration side by side, and
+    ///   all but one would fail (`CREATE TABLE IF NOT EXISTS` is not safe against a concurrent one
+    ///   either). The lock is the schema's: deployments in other schemas of the same database (and
+    ///   the tests, a schema each) migrate without waiting for one another.
+    static func beginMigration(engine: DatabaseEngine, on db: any SQLDatabase) async throws {
         guard engine == .postgres else { return }
+        try await db.raw("SET LOCAL statement_timeout = 0").run()
         try await db.raw("SELECT pg_advisory_xact_lock(\(bind: migrationLockClass), hashtext(current_schema()))").run()
     }
 

@@ -37,13 +37,15 @@ public struct PostgresPool: Sendable, Equatable {
         self.connections = min(max(connections, Self.connectionRange.lowerBound), Self.connectionRange.upperBound)
         self.batchTransactions = min(max(batchTransactions, 1), self.connections - 1)
         self.connectionWait = connectionWait
-        self.statementTimeout = statementTimeout
+        let range = Duration.seconds(Self.statementTimeoutRange.lowerBound)...Duration.seconds(Self.statementTimeoutRange.upperBound)
+        self.statementTimeout = min(max(statementTimeout, range.lowerBound), range.upperBound)
     }
 
-    /// The timeout in PostgreSQL's unit, milliseconds, at least 1 (0 would mean none).
+    /// The timeout in PostgreSQL's unit, milliseconds (bounded by `statementTimeoutRange`, so
+    /// never 0, which would mean none).
     var statementTimeoutMilliseconds: Int64 {
         let (seconds, attoseconds) = statementTimeout.components
-        return max(1, seconds.multipliedReportingOverflow(by: 1000).overflow ? Int64.max : seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 }
 

@@ -345,8 +345,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case schemaTooNew(database: Int, known: Int)
     case notFound
     case conflict(String)
-    /// No connection came free in time (PostgreSQL's pool is exhausted), or a statement ran past
-    /// the pool's statement timeout: try again in a moment.
+    /// No connection came free in time (PostgreSQL's pool is exhausted): try again in a moment.
     case busy
 
     public var description: String {

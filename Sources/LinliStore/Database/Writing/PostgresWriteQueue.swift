@@ -105,4 +105,3 @@ actor PostgresWriteQueue {
         let error: any Error
     }
 }
-
