@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3" ..< "5.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         .target(
@@ -58,13 +59,19 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
-            plugins: ["EmbedOpenAPI"]
+            exclude: ["Views/Assets"],
+            plugins: ["EmbedOpenAPI", "EmbedPageAssets"]
         ),
         // docs/openapi.json, compiled into LinliServer as `OpenAPIDocument.text` at build time, so
         // the document has one source and the binary needs no resource bundle beside it.
         .plugin(name: "EmbedOpenAPI", capability: .buildTool(), dependencies: ["OpenAPIEmbedder"]),
         .executableTarget(name: "OpenAPIEmbedder", path: "Plugins/OpenAPIEmbedder"),
+        // Sources/LinliServer/Views/Assets (the page templates and the stylesheet), compiled into
+        // LinliServer as `PageAssets.files`, for the same reason: one binary, nothing beside it.
+        .plugin(name: "EmbedPageAssets", capability: .buildTool(), dependencies: ["PageAssetEmbedder"]),
+        .executableTarget(name: "PageAssetEmbedder", path: "Plugins/PageAssetEmbedder"),
         .executableTarget(
             name: "linli",
             dependencies: [

@@ -5,7 +5,7 @@ extension Catalogue {
         "access.login.submit": .init("登录", "Sign in"),
         "access.login.failed": .init("手机号或密码不正确", "Wrong phone number or password"),
         "access.code.title": .init("居民用户码", "Household code"),
-        "access.code.explain": .init("请输入门上通知单上的户号和用户码，即可查看和办理本户的事项。", "Enter the household number and code from the notice on your door to see and do your household's things."),
+        "access.code.explain": .init("请输入门上通知单上的户号和用户码，即可查看和办理本户的事项。", "Enter the household number and code from the notice on your door to see your household's requests and file new ones."),
         "access.code.link": .init("我是居民，用户码登录", "I am a resident: use my household code"),
         "access.code.submit": .init("进入", "Open"),
         "access.code.failed": .init("户号或用户码不正确", "Wrong household number or code"),

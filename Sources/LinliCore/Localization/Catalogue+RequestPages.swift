@@ -44,7 +44,7 @@ extension Catalogue {
         "chain_list.import.paste": .init("把群里的接龙整段粘贴到这里", "Paste the whole chain message from the group here"),
         "chain_list.import.check": .init("检查", "Check"),
         "chain_list.import.confirm": .init("为匹配的行提交诉求", "File requests for the matched lines"),
-        "chain_list.import.summary": .init("{matched} 行已对应到住户，{unmatched} 行需要人工处理", "{matched} lines matched a household; {unmatched} need a person"),
+        "chain_list.import.summary": .init("{matched} 行已对应到住户，{unmatched} 行需要人工处理", "{matched} lines matched a household; {unmatched} need checking by hand"),
         "chain_list.import.line": .init("接龙内容", "Line"),
         "chain_list.import.filed": .init("已提交 {count} 条诉求，{refused} 条未提交（如已有同类未办结诉求）", "{count} requests filed; {refused} not filed (e.g. an open request of that kind exists)"),
         "chain_list.match.none": .init("找不到这户", "No such household here"),

@@ -35,6 +35,11 @@ extension Catalogue {
         "requests.transition.reassign": .init("转派", "Reassigned"),
         "requests.transition.change_urgency": .init("调整紧急程度", "Urgency changed"),
         "requests.transition.escalate": .init("超时上报", "Escalated after a missed deadline"),
+        "requests.transition.comment": .init("补充说明", "Note added"),
+        "requests.transition.confirm": .init("居民确认已办好", "Confirmed done by the household"),
+        "requests.rule.comment_needs_note": .init("请先写下要补充的内容", "Write what you want to add first"),
+        "requests.rule.confirm_only_household": .init("只有居民本户可以确认已办好", "Only the household can confirm the work is done"),
+        "requests.rule.confirm_requires_done": .init("只有已办好的诉求才能确认", "Only a request marked done can be confirmed"),
 
         "requests.missed.accept_by": .init("超过接单时限", "Not accepted in time"),
         "requests.missed.done_by": .init("超过办结时限", "Not done in time"),

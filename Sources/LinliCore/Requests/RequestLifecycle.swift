@@ -22,6 +22,10 @@ public struct RequestTransition: Sendable, Hashable, Codable {
         case reopen, reassign
         case changeUrgency = "change_urgency"
         case escalate
+        /// A note added to an open request (the household adds what it forgot); nothing else changes.
+        case comment
+        /// The household says the done work really met its need.
+        case confirm
 
         public var catalogueKey: String { "requests.transition.\(rawValue)" }
     }
@@ -73,15 +77,19 @@ public struct RequestRuleError: Error, Sendable, Hashable {
         case urgencyUnchanged = "urgency_unchanged"
         case urgencyChangeNeedsReason = "urgency_change_needs_reason"
         case escalationStale = "escalation_stale"
+        case commentNeedsNote = "comment_needs_note"
+        case confirmOnlyHousehold = "confirm_only_household"
+        case confirmRequiresDone = "confirm_requires_done"
 
         /// The field of the form or JSON body the rule concerns.
         public var field: String {
             switch self {
             case .acceptRequiresNew, .startRequiresAccepted, .completeRequiresWork, .alreadyClosed,
-                 .reopenRequiresClosed, .closedCannotBeReassigned, .closedUrgencyFixed: "status"
+                 .reopenRequiresClosed, .closedCannotBeReassigned, .closedUrgencyFixed, .confirmRequiresDone: "status"
             case .cancelNeedsReason, .unableNeedsReason, .resolvedElsewhereNeedsReason,
                  .reassignNeedsReason, .urgencyChangeNeedsReason: "reason"
-            case .notOwnHousehold, .reopenOnlyHousehold: "household"
+            case .commentNeedsNote: "note"
+            case .notOwnHousehold, .reopenOnlyHousehold, .confirmOnlyHousehold: "household"
             case .reopenWindowPassed: "closed_at"
             case .alreadyOwner: "owner"
             case .urgencyUnchanged: "urgency"
@@ -103,17 +111,35 @@ public struct RequestRuleError: Error, Sendable, Hashable {
 extension HelpRequest {
     /// A named person takes it. Only a new request can be accepted, so the second of two people
     /// tapping "accept" at once is told someone else has it.
-    public func accept(by user: UserID, at now: Date) throws(RequestRuleError) -> RequestChange {
+    public func accept(by user: UserID, note: String? = nil, at now: Date) throws(RequestRuleError) -> RequestChange {
         guard status == .new else { throw RequestRuleError(.acceptRequiresNew) }
         var next = self
         next.ownerUserID = user
-        return moved(to: next, .accepted, kind: .accept, by: .user(id: user), at: now, note: nil)
+        return moved(to: next, .accepted, kind: .accept, by: .user(id: user), at: now, note: Self.trimmed(note))
     }
 
     /// The person is on their way (a medicine runner leaving for the hospital).
-    public func start(by user: UserID, at now: Date) throws(RequestRuleError) -> RequestChange {
+    public func start(by user: UserID, note: String? = nil, at now: Date) throws(RequestRuleError) -> RequestChange {
         guard status == .accepted else { throw RequestRuleError(.startRequiresAccepted) }
-        return moved(to: self, .inProgress, kind: .start, by: .user(id: user), at: now, note: nil)
+        return moved(to: self, .inProgress, kind: .start, by: .user(id: user), at: now, note: Self.trimmed(note))
+    }
+
+    /// Adds a note to an open request: what the household forgot to say, what the volunteer found.
+    /// Nothing else changes, so no deadline moves.
+    public func comment(by actor: RequestActor, note: String?, at now: Date) throws(RequestRuleError) -> RequestChange {
+        guard status.isOpen else { throw RequestRuleError(.alreadyClosed) }
+        try checkHousehold(actor)
+        guard let note = Self.trimmed(note) else { throw RequestRuleError(.commentNeedsNote) }
+        return moved(to: self, status, kind: .comment, by: actor, at: now, note: note)
+    }
+
+    /// The household confirms that the work marked done met its need. Only the household can say
+    /// so, and only of done work; it stays done.
+    public func confirm(by actor: RequestActor, note: String? = nil, at now: Date) throws(RequestRuleError) -> RequestChange {
+        guard case .household = actor else { throw RequestRuleError(.confirmOnlyHousehold) }
+        try checkHousehold(actor)
+        guard status == .done else { throw RequestRuleError(.confirmRequiresDone) }
+        return moved(to: self, status, kind: .confirm, by: actor, at: now, note: Self.trimmed(note))
     }
 
     /// The need is met. A volunteer marks it, or the household confirms it from its own page.

@@ -14,7 +14,7 @@ struct AccessPages {
 
     func addRoutes(to router: Router<LinliRequestContext>) {
         router.get("login") { request, context in
-            loginPage(context: context, next: request.uri.queryParameters["next"].map(String.init), error: nil, phone: nil)
+            try loginPage(context: context, next: request.uri.queryParameters["next"].map(String.init), error: nil, phone: nil)
         }
         router.post("login") { request, context -> Response in
             let form = try await request.decodeForm(as: LoginForm.self, context: context)
@@ -22,12 +22,13 @@ struct AccessPages {
             do {
                 let (_, opened) = try await access.login(phone: form.phone, password: form.password, remoteIP: context.remoteIP, kind: .web)
                 return redirect(to: Self.safeNext(form.next), cookies: [sessionCookie(opened)])
-            } catch let error as AppError where error.status != .tooManyRequests {
-                return loginPage(context: context, next: form.next, error: error, phone: form.phone)
+            } catch let error as AppError {
+                // Refusals, a wait among them, come back on the form itself with what was typed.
+                return try loginPage(context: context, next: form.next, error: error, phone: form.phone)
             }
         }
         router.get("code") { _, context in
-            codePage(context: context, error: nil, householdID: nil)
+            try codePage(context: context, error: nil, householdID: nil)
         }
         router.post("code") { request, context -> Response in
             let form = try await request.decodeForm(as: CodeForm.self, context: context)
@@ -35,8 +36,8 @@ struct AccessPages {
             do {
                 let (_, opened) = try await access.openHousehold(householdID: form.household_id, code: form.code, remoteIP: context.remoteIP)
                 return redirect(to: "/my-household", cookies: [sessionCookie(opened)])
-            } catch let error as AppError where error.status != .tooManyRequests {
-                return codePage(context: context, error: error, householdID: form.household_id)
+            } catch let error as AppError {
+                return try codePage(context: context, error: error, householdID: form.household_id)
             }
         }
         router.post("logout") { request, context -> Response in
@@ -70,38 +71,39 @@ struct AccessPages {
         return next
     }
 
-    private func loginPage(context: LinliRequestContext, next: String?, error: AppError?, phone: String?) -> Response {
-        Page(title: Catalogue.text("access.login.title", context.language), context: context) {
-            """
-            \(error.map { "<p class=\"error\" role=\"alert\">\(escape($0.message(in: context.language)))</p>" } ?? "")
-            <form method="post" action="/login">
-            \(context.csrfField)
-            <input type="hidden" name="next" value="\(escape(Self.safeNext(next)))">
-            <label for="phone">\(context.t("field.phone"))</label>
-            <input id="phone" name="phone" type="tel" autocomplete="username" required value="\(escape(phone ?? ""))">
-            <label for="password">\(context.t("field.password"))</label>
-            <input id="password" name="password" type="password" autocomplete="current-password" required>
-            <p><button type="submit" id="login-submit">\(context.t("access.login.submit"))</button></p>
-            </form>
-            <p><a href="/code">\(context.t("access.code.link"))</a></p>
-            """
-        }.response(status: error == nil ? .ok : error?.status ?? .ok)
+    struct LoginContent {
+        var next: String
+        var phone: FormField
+        var password: FormField
+        var whom: String?
     }
 
-    private func codePage(context: LinliRequestContext, error: AppError?, householdID: String?) -> Response {
-        Page(title: Catalogue.text("access.code.title", context.language), context: context) {
-            """
-            <p class="muted">\(context.t("access.code.explain"))</p>
-            \(error.map { "<p class=\"error\" role=\"alert\">\(escape($0.message(in: context.language)))</p>" } ?? "")
-            <form method="post" action="/code">
-            \(context.csrfField)
-            <label for="household_id">\(context.t("field.household_id"))</label>
-            <input id="household_id" name="household_id" inputmode="numeric" required value="\(escape(householdID ?? ""))">
-            <label for="code">\(context.t("field.code"))</label>
-            <input id="code" name="code" autocomplete="off" autocapitalize="characters" required>
-            <p><button type="submit">\(context.t("access.code.submit"))</button></p>
-            </form>
-            """
-        }.response(status: error == nil ? .ok : error?.status ?? .ok)
+    private func loginPage(context: LinliRequestContext, next: String?, error: AppError?, phone: String?) throws -> Response {
+        let errors = FormErrors(error, language: context.language, fields: ["phone", "password"], defaultField: "phone")
+        let content = LoginContent(
+            next: Self.safeNext(next),
+            phone: FormField("phone", label: context.text("field.phone"), error: errors.message(for: "phone"), value: phone, type: "tel", autocomplete: "username", maxlength: 40, required: true),
+            password: FormField("password", label: context.text("field.password"), error: errors.message(for: "password"), type: "password", autocomplete: "current-password", maxlength: 200, required: true),
+            whom: error == nil ? nil : context.text("access.login.whom_to_ask")
+        )
+        return try PageView(template: "access/login", title: context.text("access.login.title"), content: content, errors: errors.messages)
+            .response(context, status: error?.status ?? .ok, headers: error?.headers ?? [:])
+    }
+
+    struct CodeContent {
+        var householdID: FormField
+        var code: FormField
+        var whom: String?
+    }
+
+    private func codePage(context: LinliRequestContext, error: AppError?, householdID: String?) throws -> Response {
+        let errors = FormErrors(error, language: context.language, fields: ["household_id", "code"], defaultField: "code")
+        let content = CodeContent(
+            householdID: FormField("household_id", label: context.text("field.household_id"), hint: context.text("access.code.household_hint"), error: errors.message(for: "household_id"), value: householdID, inputmode: "numeric", autocomplete: "off", maxlength: 20, required: true),
+            code: FormField("code", label: context.text("field.code"), hint: context.text("access.code.code_hint"), error: errors.message(for: "code"), autocomplete: "off", maxlength: 40, required: true),
+            whom: error == nil ? nil : context.text("access.code.whom_to_ask")
+        )
+        return try PageView(template: "access/code", title: context.text("access.code.title"), content: content, errors: errors.messages)
+            .response(context, status: error?.status ?? .ok, headers: error?.headers ?? [:])
     }
 }

@@ -53,6 +53,9 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: ClientAddressMiddleware(trustedProxies: services.trustedProxies))
     router.add(middleware: AuthenticationMiddleware(services: services))
+    // Again inside authentication, so an error page knows who is signed in and shows their
+    // header; the outer one answers errors of the middlewares before it.
+    router.add(middleware: ErrorMiddleware())
 
     OperationsRoutes(services: services).addRoutes(to: router)
     router.get("openapi.json") { _, _ -> Response in
@@ -73,5 +76,6 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     ChainListPages(services: services).addRoutes(to: router)
     BoardPage(services: services).addRoutes(to: router)
     NotifyPages(services: services).addRoutes(to: router)
+    DesignPage().addRoutes(to: router)
     return router
 }

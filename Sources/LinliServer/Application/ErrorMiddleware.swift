@@ -3,6 +3,13 @@ import Hummingbird
 import LinliCore
 import LinliStore
 
+struct ErrorContent {
+    var message: String
+    var whatNext: String?
+    var homeHref: String
+    var homeLabel: String
+}
+
 /// Turns every error into a localized answer: JSON under /api, an HTML page elsewhere. Bad input
 /// is a 4xx naming the field; anything unexpected is logged and answered with a plain 500.
 struct ErrorMiddleware: RouterMiddleware {
@@ -68,8 +75,26 @@ struct ErrorMiddleware: RouterMiddleware {
             let target = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
             return Response(status: .seeOther, headers: [.location: "/login?next=" + (target.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")])
         }
-        return Page(title: Catalogue.text("error.title", context.language), context: context) {
-            "<p class=\"error\" role=\"alert\">\(escape(message))</p><p><a href=\"/\">\(escape(Catalogue.text("nav.home", context.language)))</a></p>"
-        }.response(status: error.status, extraHeaders: headers)
+        var whatNext: String?
+        switch error.status {
+        case .forbidden, .notFound: whatNext = context.text(context.isHousehold ? "error.next.household" : "error.next.ask")
+        case .tooManyRequests, .serviceUnavailable: whatNext = context.text("error.next.wait")
+        default: whatNext = nil
+        }
+        let home: String
+        switch context.caller {
+        case .household: home = "/my-household"
+        case .user: home = "/"
+        case .anonymous: home = "/login"
+        }
+        let content = ErrorContent(message: message, whatNext: whatNext, homeHref: home, homeLabel: context.text(context.isHousehold ? "nav.my_household" : "nav.home"))
+        headers[.cacheControl] = "no-store"
+        do {
+            return try PageView(template: "error", title: context.text("error.title"), content: content).response(context, status: error.status, headers: headers)
+        } catch {
+            // The error page itself failed to render: plain words still reach the person.
+            headers[.contentType] = "text/plain; charset=utf-8"
+            return Response(status: .internalServerError, headers: headers, body: .init(byteBuffer: ByteBuffer(string: message)))
+        }
     }
 }

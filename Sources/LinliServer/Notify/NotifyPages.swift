@@ -8,20 +8,18 @@ import LinliStore
 struct NotifyPages {
     let services: AppServices
 
+    struct Row { var id: String; var title: String; var attempts: String; var lastError: String; var created: String }
+    struct Content { var tabs: [Link]; var rows: [Row]; var isEmpty: Bool }
+
     func addRoutes(to router: Router<LinliRequestContext>) {
         router.get("admin/notifications") { request, context -> Response in
             let list = try await NotifyAPI.outbox(request: request, context: context, store: services.store)
             let rows = list.map { item in
-                "<tr><td>\(item.id)</td><td>\(escape(item.message.title))</td><td>\(item.attempts)</td><td>\(escape(item.lastError ?? ""))</td><td>\(escape(RequestPages.timestamp(item.createdAt)))</td></tr>"
-            }.joined()
-            let tabs = ["dead", "pending", "delivered"].map { "<a href=\"/admin/notifications?status=\($0)\">\(context.t("notify.outbox.\($0)"))</a>" }.joined(separator: " · ")
-            return Page(title: Catalogue.text("notify.outbox.title", context.language), context: context) {
-                """
-                <p>\(tabs)</p>
-                <table id="notifications"><thead><tr><th>#</th><th>\(context.t("notify.outbox.message"))</th><th>\(context.t("notify.outbox.attempts"))</th><th>\(context.t("notify.outbox.last_error"))</th><th>\(context.t("notify.outbox.created"))</th></tr></thead>
-                <tbody>\(rows.isEmpty ? "<tr><td colspan=\"5\">\(context.t("list.empty"))</td></tr>" : rows)</tbody></table>
-                """
-            }.response()
+                Row(id: "\(item.id)", title: item.message.title, attempts: "\(item.attempts)", lastError: item.lastError ?? "", created: PageTime.dateTime(item.createdAt, context.language))
+            }
+            let current = request.uri.queryParameters["status"].map(String.init) ?? "dead"
+            let tabs = ["dead", "pending", "delivered"].map { Link(href: "/admin/notifications?status=\($0)", label: context.text("notify.outbox.\($0)"), current: $0 == current) }
+            return try PageView(template: "notify/outbox", title: context.text("notify.outbox.title"), content: Content(tabs: tabs, rows: rows, isEmpty: rows.isEmpty)).response(context)
         }
     }
 }

@@ -3,11 +3,11 @@ import Hummingbird
 import LinliCore
 import LinliStore
 
-/// `/board`: the committee's view of requests in its places, with an SVG chart drawn here on the
-/// server: pages run no script (see `SecurityHeadersMiddleware`), so no chart library could.
+/// `/board`: the committee's view of requests in its places, every count a link to its list, with
+/// an SVG chart drawn here on the server: pages run no script (see `SecurityHeadersMiddleware`), so
+/// no chart library could.
 struct BoardPage {
     let services: AppServices
-    static let shanghai = TimeZone(identifier: "Asia/Shanghai") ?? .current
 
     func addRoutes(to router: Router<LinliRequestContext>) {
         router.get("board") { request, context -> Response in
@@ -15,7 +15,7 @@ struct BoardPage {
             let (within, _, _) = try DirectoryAPI.paging(Query(request: request))
             let scopes = identity.grants.scopes(for: .viewDirectory)
             let now = services.now()
-            let since = now.addingTimeInterval(-15 * 24 * 3600)
+            let since = now.addingTimeInterval(-Self.windowDays * 24 * 3600)
             let (place, rows) = try await services.store.read { db -> (Place?, [BoardRow]) in
                 var place: Place?
                 var effective = scopes
@@ -28,53 +28,79 @@ struct BoardPage {
             }
             let board = RequestBoard(
                 lines: rows.map { RequestBoard.Line(status: $0.status, urgency: $0.urgency, createdAt: $0.createdAt, closedAt: $0.closedAt, acceptBy: $0.acceptBy, doneBy: $0.doneBy) },
-                now: now, timeZone: Self.shanghai
+                now: now, timeZone: PageTime.shanghai
             )
-            let statusCells = RequestStatus.allCases.map { "<tr><td>\(context.t($0.catalogueKey))</td><td class=\"count\" data-status=\"\($0.rawValue)\">\(board.byStatus[$0] ?? 0)</td></tr>" }.joined()
-            let urgencyCells = Urgency.allCases.reversed().map { "<tr><td>\(context.t($0.catalogueKey))</td><td class=\"count\">\(board.openByUrgency[$0] ?? 0)</td></tr>" }.joined()
-            let title = Catalogue.text("requests.board.title", context.language, ["place": place?.name ?? Catalogue.text("requests.board.all_places", context.language)])
-            return Page(title: title, context: context) {
-                """
-                <p><strong>\(context.t("requests.board.overdue"))：<span id="overdue">\(board.overdue)</span></strong></p>
-                <h2>\(context.t("requests.board.by_status"))</h2><table>\(statusCells)</table>
-                <h2>\(context.t("requests.board.open_by_urgency"))</h2><table>\(urgencyCells)</table>
-                <h2>\(context.t("requests.board.chart"))</h2>
-                \(Self.chart(board.days, context: context))
-                """
-            }.response()
+            // Every count links to the list it counts: the same places, the same window.
+            let placeQuery = within.map { "&place=\($0)" } ?? ""
+            let statuses = RequestStatus.allCases.map { status in
+                DirectoryPages.CountLink(href: "/requests?status=\(status.rawValue)&recent=1" + placeQuery, label: context.text(status.catalogueKey), count: board.byStatus[status] ?? 0, alert: false)
+            }
+            let urgencies = Urgency.allCases.reversed().map { urgency in
+                DirectoryPages.CountLink(href: "/requests?urgency=\(urgency.rawValue)&open=1" + placeQuery, label: context.text(urgency.catalogueKey), count: board.openByUrgency[urgency] ?? 0, alert: urgency == .lifeCritical && (board.openByUrgency[urgency] ?? 0) > 0)
+            }
+            let overdue = DirectoryPages.CountLink(href: "/requests?overdue=1" + placeQuery, label: context.text("requests.board.overdue"), count: board.overdue, alert: board.overdue > 0)
+            let title = context.text("requests.board.title", ["place": place?.name ?? context.text("requests.board.all_places")])
+            let content = Content(overdue: [overdue], statuses: statuses, urgencies: urgencies, chart: Self.chart(board.days, language: context.language), days: board.days.map { day in
+                DayRow(day: PageTime.day(day.start, context.language), filed: "\(day.filed)", median: day.medianHoursToDone.map { String(format: "%.1f", $0) } ?? "–")
+            })
+            return try PageView(template: "requests/board", title: title, content: content).response(context)
         }
     }
 
-    /// Bars: requests filed per day; line: median hours to done, on its own scale.
-    static func chart(_ days: [RequestBoard.Day], context: LinliRequestContext) -> String {
-        let (width, height, left, bottom) = (640.0, 220.0, 36.0, 28.0)
-        let plotHeight = height - bottom - 12
-        let step = (width - left - 12) / Double(max(days.count, 1))
+    /// The board counts what is open, and what was filed or closed in this many days.
+    static let windowDays: Double = 15
+
+    struct Content {
+        var overdue: [DirectoryPages.CountLink]
+        var statuses: [DirectoryPages.CountLink]
+        var urgencies: [DirectoryPages.CountLink]
+        var chart: Chart
+        var days: [DayRow]
+    }
+
+    struct DayRow { var day: String; var filed: String; var median: String }
+
+    /// The chart as numbers the template draws: bars of requests filed per day, and the line of
+    /// median hours to done on its own scale, with a label every few days so they never overlap.
+    struct Chart {
+        var bars: [Bar]
+        var labels: [Label]
+        var line: String?
+        var dots: [Dot]
+        var maxFiled: String
+        var maxHours: String
+        var axisY: String
+        var hasLine: Bool
+    }
+
+    struct Bar { var x: String; var y: String; var width: String; var height: String; var title: String }
+    struct Label { var x: String; var y: String; var text: String }
+    struct Dot { var x: String; var y: String }
+
+    static func chart(_ days: [RequestBoard.Day], language: Language) -> Chart {
+        let (width, height, left, bottom, top) = (640.0, 240.0, 40.0, 30.0, 16.0)
+        let plotHeight = height - bottom - top
+        let step = (width - left - 40) / Double(max(days.count, 1))
         let maxFiled = Double(max(days.map(\.filed).max() ?? 0, 1))
         let maxHours = max(days.compactMap(\.medianHoursToDone).max() ?? 0, 1)
-        var formatter = Date.FormatStyle(date: .numeric, time: .omitted).month(.twoDigits).day(.twoDigits)
-        formatter.timeZone = shanghai
-        var bars = ""
-        var points: [String] = []
+        // At most seven labels: 14 dates in 600 px on a phone run into each other.
+        let every = max(1, Int((Double(days.count) / 7).rounded(.up)))
+        var bars: [Bar] = [], labels: [Label] = [], dots: [Dot] = [], points: [String] = []
         for (index, day) in days.enumerated() {
             let x = left + Double(index) * step
             let barHeight = plotHeight * Double(day.filed) / maxFiled
-            bars += "<rect x=\"\(fmt(x + step * 0.15))\" y=\"\(fmt(12 + plotHeight - barHeight))\" width=\"\(fmt(step * 0.7))\" height=\"\(fmt(barHeight))\" fill=\"#4a7bd0\"><title>\(day.filed)</title></rect>"
-            bars += "<text x=\"\(fmt(x + step / 2))\" y=\"\(fmt(height - 10))\" font-size=\"10\" text-anchor=\"middle\">\(day.start.formatted(formatter))</text>"
+            bars.append(Bar(x: fmt(x + step * 0.15), y: fmt(top + plotHeight - barHeight), width: fmt(step * 0.7), height: fmt(barHeight), title: "\(PageTime.day(day.start, language)): \(day.filed)"))
+            if (days.count - 1 - index) % every == 0 {
+                labels.append(Label(x: fmt(x + step / 2), y: fmt(height - 10), text: PageTime.day(day.start, language)))
+            }
             if let hours = day.medianHoursToDone {
-                points.append("\(fmt(x + step / 2)),\(fmt(12 + plotHeight - plotHeight * hours / maxHours))")
+                let point = (fmt(x + step / 2), fmt(top + plotHeight - plotHeight * hours / maxHours))
+                points.append("\(point.0),\(point.1)")
+                dots.append(Dot(x: point.0, y: point.1))
             }
         }
-        let line = points.isEmpty ? "" : "<polyline points=\"\(points.joined(separator: " "))\" fill=\"none\" stroke=\"#d0602a\" stroke-width=\"2\"/>"
-        return """
-        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-label="\(context.t("requests.board.chart"))" style="max-width:100%;height:auto">
-        <line x1="\(fmt(left))" y1="\(fmt(12 + plotHeight))" x2="\(fmt(width - 12))" y2="\(fmt(12 + plotHeight))" stroke="#999"/>
-        <text x="2" y="20" font-size="10" fill="#4a7bd0">\(Int(maxFiled))</text>
-        <text x="\(fmt(width - 60))" y="20" font-size="10" fill="#d0602a">\(fmt(maxHours)) h</text>
-        \(bars)\(line)
-        </svg>
-        <p class="muted"><span style="color:#4a7bd0">■</span> \(context.t("requests.board.legend_filed")) <span style="color:#d0602a">—</span> \(context.t("requests.board.legend_median"))</p>
-        """
+        return Chart(bars: bars, labels: labels, line: points.count > 1 ? points.joined(separator: " ") : nil, dots: dots, maxFiled: "\(Int(maxFiled))",
+                     maxHours: fmt(maxHours) + " h", axisY: fmt(top + plotHeight), hasLine: !dots.isEmpty)
     }
 
     static func fmt(_ value: Double) -> String { String(format: "%.1f", value) }

@@ -14,6 +14,7 @@ struct RequestActions {
         case resolvedElsewhere = "resolved_elsewhere"
         case reopen, reassign
         case changeUrgency = "change_urgency"
+        case comment, confirm
     }
 
     /// What some actions need besides a note: the new owner, the new urgency.
@@ -74,8 +75,10 @@ struct RequestActions {
         case (.changeUrgency, .user(let user)):
             guard let urgency = details.urgency else { throw RequestRuleError(.urgencyUnchanged) }
             return try request.changeUrgency(to: urgency, by: user, reason: note ?? "", policy: policy, at: now)
-        case (.accept, .user(let user)): return try request.accept(by: user, at: now)
-        case (.start, .user(let user)): return try request.start(by: user, at: now)
+        case (.accept, .user(let user)): return try request.accept(by: user, note: note, at: now)
+        case (.start, .user(let user)): return try request.start(by: user, note: note, at: now)
+        case (.comment, _): return try request.comment(by: actor, note: note, at: now)
+        case (.confirm, _): return try request.confirm(by: actor, note: note, at: now)
         case (.done, _): return try request.complete(by: actor, note: note, at: now)
         case (.cancel, _): return try request.cancel(by: actor, reason: note, at: now)
         case (.unable, .user(let user)): return try request.markUnable(by: user, reason: note ?? "", at: now)

@@ -401,3 +401,75 @@ extension RequestRecords {
         )
     }
 }
+
+/// What a request list shows: requests under some places, narrowed by what people filter on.
+public struct RequestFilter: Sendable, Hashable {
+    /// Empty: every status.
+    public var statuses: [RequestStatus] = []
+    public var urgency: Urgency?
+    public var category: RequestCategory?
+    /// Only requests past their deadline at this time (new ones past accept-by, taken ones past done-by).
+    public var overdueAt: Date?
+    /// Only requests that are open, or were filed or closed since then: the board's window, so a
+    /// count on the board and the list it links to agree.
+    public var recentSince: Date?
+
+    public init(statuses: [RequestStatus] = [], urgency: Urgency? = nil, category: RequestCategory? = nil, overdueAt: Date? = nil, recentSince: Date? = nil) {
+        self.statuses = statuses
+        self.urgency = urgency
+        self.category = category
+        self.overdueAt = overdueAt
+        self.recentSince = recentSince
+    }
+}
+
+/// How many requests under some places need someone now.
+public struct RequestCounts: Sendable, Hashable {
+    public var open: Int
+    public var new: Int
+    public var overdue: Int
+    public var lifeCritical: Int
+    public var urgent: Int
+}
+
+extension RequestRecords {
+    static let openStatuses: [any Encodable & Sendable] = RequestStatus.allCases.filter(\.isOpen).map(\.rawValue)
+
+    static func overdueCondition(at now: Date) -> SQLQueryString {
+        let at = now.millisecondsSince1970
+        return "((r.status = 'new' AND r.accept_by < \(bind: at)) OR (r.status IN ('accepted', 'in_progress') AND r.done_by < \(bind: at)))"
+    }
+
+    /// Requests under `scopes` that pass `filter`: open before closed, then overdue first, then
+    /// life-critical before urgent before normal, then the nearest deadline; newest closed first.
+    public static func list(scopes: [PlacePath], filter: RequestFilter, now: Date, limit: Int, offset: Int, on db: any SQLDatabase) async throws -> [RequestListItem] {
+        var sql = listColumns + " WHERE " + scopeCondition(column: "r.path", scopes: scopes.map(\.rawValue))
+        if !filter.statuses.isEmpty {
+            let statuses: [any Encodable & Sendable] = filter.statuses.map(\.rawValue)
+            sql += " AND r.status IN (\(binds: statuses))"
+        }
+        if let urgency = filter.urgency { sql += " AND r.urgency = \(bind: urgency.rawValue)" }
+        if let category = filter.category { sql += " AND r.category = \(bind: category.rawValue)" }
+        if let at = filter.overdueAt { sql += " AND " + overdueCondition(at: at) }
+        if let since = filter.recentSince?.millisecondsSince1970 {
+            sql += " AND (r.status IN (\(binds: openStatuses)) OR r.created_at >= \(bind: since) OR r.closed_at >= \(bind: since))"
+        }
+        sql += " ORDER BY CASE WHEN r.status IN (\(binds: openStatuses)) THEN 0 ELSE 1 END, CASE WHEN " + overdueCondition(at: now) + " THEN 0 ELSE 1 END"
+        sql += ", CASE r.urgency WHEN 'life_critical' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END"
+        sql += ", CASE WHEN r.status = 'new' THEN r.accept_by WHEN r.status IN ('accepted', 'in_progress') THEN r.done_by ELSE -COALESCE(r.closed_at, 0) END, r.id"
+        sql += " LIMIT \(bind: limit) OFFSET \(bind: offset)"
+        return try await db.raw(sql).all().map(decodeItem)
+    }
+
+    /// Open requests under `scopes`: all, new, overdue at `now`, life-critical, urgent.
+    public static func counts(scopes: [PlacePath], now: Date, on db: any SQLDatabase) async throws -> RequestCounts {
+        var sql: SQLQueryString = "SELECT COUNT(*) AS open, COALESCE(SUM(CASE WHEN r.status = 'new' THEN 1 ELSE 0 END), 0) AS fresh, COALESCE(SUM(CASE WHEN " + overdueCondition(at: now) + " THEN 1 ELSE 0 END), 0) AS overdue"
+        sql += ", COALESCE(SUM(CASE WHEN r.urgency = 'life_critical' THEN 1 ELSE 0 END), 0) AS life_critical, COALESCE(SUM(CASE WHEN r.urgency = 'urgent' THEN 1 ELSE 0 END), 0) AS urgent"
+        sql += " FROM requests r WHERE r.status IN (\(binds: openStatuses)) AND " + scopeCondition(column: "r.path", scopes: scopes.map(\.rawValue))
+        guard let row = try await db.raw(sql).first() else { return RequestCounts(open: 0, new: 0, overdue: 0, lifeCritical: 0, urgent: 0) }
+        return RequestCounts(
+            open: try row.decode(column: "open", as: Int.self), new: try row.decode(column: "fresh", as: Int.self), overdue: try row.decode(column: "overdue", as: Int.self),
+            lifeCritical: try row.decode(column: "life_critical", as: Int.self), urgent: try row.decode(column: "urgent", as: Int.self)
+        )
+    }
+}

@@ -28,6 +28,7 @@ struct ScopeTests {
         (.get, "/requests/{id}", false),
         (.post, "/requests/{id}/act", false),
         (.get, "/households/{id}", false),
+        (.get, "/households/{id}/code", false),
         (.post, "/households/{id}/code", false),
         (.get, "/places/{id}", false),
         (.get, "/places/{id}/register", false),

@@ -12,7 +12,7 @@ struct RegisterPages {
         router.get("places/:id/register") { _, context -> Response in
             let identity = try context.requireUser()
             let place = try await register.requirePlace(try context.parameters.id(), capability: .manageRegister, identity: identity)
-            return page(place: place, identity: identity, context: context, report: nil, messages: [])
+            return try page(place: place, identity: identity, context: context, report: nil, messages: [])
         }
         router.post("places/:id/register") { request, context -> Response in
             let identity = try context.requireUser()
@@ -24,7 +24,7 @@ struct RegisterPages {
             guard let file = form.file("file"), !file.data.isEmpty else { throw AppError.required("file") }
             let report = try await register.importFile(file.data, fileName: file.fileName, placeID: id, partial: form.value("partial") == "on", identity: identity, traceID: context.traceID)
             let place = try await register.requirePlace(id, capability: .manageRegister, identity: identity)
-            return page(place: place, identity: identity, context: context, report: report, messages: report.issues.map { $0.message(in: context.language) })
+            return try page(place: place, identity: identity, context: context, report: report, messages: report.issues.map { $0.message(in: context.language) })
         }
         router.get("places/:id/register/download") { request, context -> Response in
             let identity = try context.requireUser()
@@ -36,33 +36,20 @@ struct RegisterPages {
         }
     }
 
-    private func page(place: Place, identity: UserIdentity, context: LinliRequestContext, report: RegisterImportReport?, messages: [String]) -> Response {
-        let canUnmask = identity.grants.allows(.exportUnmasked, at: place.path)
-        var result = ""
-        if let report {
-            if report.rejected {
-                result = "<p class=\"error\" role=\"alert\">\(context.t("register.result.rejected"))</p>"
-            } else {
-                result = "<p role=\"status\">\(context.t("register.result.applied", ["households": "\(report.householdsCreated)", "created": "\(report.residentsCreated)", "updated": "\(report.residentsUpdated)", "unchanged": "\(report.unchanged)"]))</p>"
-            }
-            if !messages.isEmpty {
-                result += "<ul class=\"error\">" + messages.map { "<li>\(escape($0))</li>" }.joined() + "</ul>"
-            }
+    struct Content {
+        var placeID: PlaceID
+        var rejected: Bool
+        var applied: String?
+        var messages: [String]
+        var hasMessages: Bool
+        var canUnmask: Bool
+    }
+
+    private func page(place: Place, identity: UserIdentity, context: LinliRequestContext, report: RegisterImportReport?, messages: [String]) throws -> Response {
+        let applied = report.flatMap { report in
+            report.rejected ? nil : context.text("register.result.applied", ["households": "\(report.householdsCreated)", "created": "\(report.residentsCreated)", "updated": "\(report.residentsUpdated)", "unchanged": "\(report.unchanged)"])
         }
-        return Page(title: Catalogue.text("register.page_title", context.language, ["place": place.name]), context: context) {
-            """
-            \(result)
-            <form method="post" action="/places/\(place.id)/register" enctype="multipart/form-data">
-            \(context.csrfField)
-            <label for="file">\(context.t("register.upload_label"))</label>
-            <input id="file" type="file" name="file" accept=".xlsx,.csv" required>
-            <label><input type="checkbox" name="partial"> \(context.t("register.partial_label"))</label>
-            <p><button type="submit">\(context.t("register.upload_submit"))</button></p>
-            </form>
-            <h2>\(context.t("register.download_title"))</h2>
-            <p><a href="/places/\(place.id)/register/download?format=xlsx">XLSX</a> · <a href="/places/\(place.id)/register/download?format=csv">CSV</a>
-            \(canUnmask ? " · <a href=\"/places/\(place.id)/register/download?format=xlsx&amp;unmasked=true\">\(context.t("register.download_unmasked"))</a>" : "")</p>
-            """
-        }.response()
+        let content = Content(placeID: place.id, rejected: report?.rejected ?? false, applied: applied, messages: messages, hasMessages: !messages.isEmpty, canUnmask: identity.grants.allows(.exportUnmasked, at: place.path))
+        return try PageView(template: "directory/register", title: context.text("register.page_title", ["place": place.name]), content: content, banner: applied).response(context)
     }
 }

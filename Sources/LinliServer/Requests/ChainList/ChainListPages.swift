@@ -20,55 +20,69 @@ struct ChainListPages {
         router.get("places/:id/chain-list") { _, context -> Response in
             let identity = try context.requireUser()
             let place = try await importer.place(try context.parameters.id(), identity: identity)
-            return page(place: place, message: "", category: .dailySupplies, rows: nil, outcome: nil, context: context)
+            return try page(place: place, message: "", category: .dailySupplies, rows: nil, outcome: nil, error: nil, context: context)
         }
         router.post("places/:id/chain-list") { request, context -> Response in
             let identity = try context.requireUser()
             let id: PlaceID = try context.parameters.id()
-            _ = try await importer.place(id, identity: identity)
+            let place = try await importer.place(id, identity: identity)
             let form = try await request.decodeForm(as: Form.self, context: context)
             try context.verifyCSRF(form._csrf)
             let message = form.message ?? ""
-            guard !message.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw AppError.required("message") }
-            guard let category = RequestCategory(rawValue: form.category ?? "") else { throw AppError.invalid("category") }
-            let (place, rows) = try await importer.match(message, under: id, identity: identity)
-            var outcome: String?
+            let category = RequestCategory(rawValue: form.category ?? "") ?? .dailySupplies
+            // An empty paste or a bad choice comes back on the form, not on an error page.
+            guard !message.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                return try page(place: place, message: message, category: category, rows: nil, outcome: nil, error: AppError.required("message"), context: context).withStatus(.badRequest)
+            }
+            let rows: [ChainListImport.Row]
+            do {
+                (_, rows) = try await importer.match(message, under: id, identity: identity)
+            } catch let error as AppError where error.status == .badRequest {
+                return try page(place: place, message: message, category: category, rows: nil, outcome: nil, error: error, context: context).withStatus(.badRequest)
+            }
             if form.confirm == "yes" {
                 let result = try await importer.file(rows, message: message, category: category, identity: identity, traceID: context.traceID)
-                outcome = Catalogue.text("chain_list.import.filed", context.language, ["count": "\(result.filed)", "refused": "\(result.refused.count)"])
+                let outcome = context.text("chain_list.import.filed", ["count": "\(result.filed)", "refused": "\(result.refused.count)"])
+                // Filed: the form is emptied, so a second press cannot file the same list again
+                // by mistake; the lines stay on the page.
+                return try page(place: place, message: "", category: category, rows: rows, outcome: outcome, error: nil, context: context)
             }
-            return page(place: place, message: message, category: category, rows: rows, outcome: outcome, context: context)
+            return try page(place: place, message: message, category: category, rows: rows, outcome: nil, error: nil, context: context)
         }
     }
 
-    private func page(place: Place, message: String, category: RequestCategory, rows: [ChainListImport.Row]?, outcome: String?, context: LinliRequestContext) -> Response {
-        let options = RequestCategory.allCases.map { "<option value=\"\($0.rawValue)\"\($0 == category ? " selected" : "")>\(context.t($0.catalogueKey))</option>" }.joined()
-        var table = ""
-        if let rows {
-            let body = rows.map { row in
-                let result = row.household.map { "\(escape($0.compound)) \(escape($0.building)) \(escape($0.room))" } ?? "<span class=\"error\">\(context.t(row.problem ?? ""))</span>"
-                return "<tr\(row.household == nil ? " class=\"unmatched\"" : "")><td>\(row.line)</td><td>\(escape(row.text))</td><td>\(result)</td></tr>"
-            }.joined()
-            let matched = rows.count { $0.household != nil }
-            table = """
-            <p role="status">\(context.t("chain_list.import.summary", ["matched": "\(matched)", "unmatched": "\(rows.count - matched)"]))</p>
-            <table id="chain-list-lines"><thead><tr><th>#</th><th>\(context.t("chain_list.import.line"))</th><th>\(context.t("field.household"))</th></tr></thead><tbody>\(body)</tbody></table>
-            """
-        }
-        return Page(title: Catalogue.text("chain_list.import.title", context.language, ["place": place.name]), context: context) {
-            """
-            \(outcome.map { "<p role=\"status\" id=\"chain-list-outcome\">\(escape($0))</p>" } ?? "")
-            <form method="post" action="/places/\(place.id)/chain-list">
-            \(context.csrfField)
-            <label for="message">\(context.t("chain_list.import.paste"))</label>
-            <textarea id="message" name="message" rows="10" style="width:100%">\(escape(message))</textarea>
-            <label for="category">\(context.t("field.category"))</label>
-            <select id="category" name="category">\(options)</select>
-            <p><button type="submit">\(context.t("chain_list.import.check"))</button>
-            \(rows == nil ? "" : "<button type=\"submit\" name=\"confirm\" value=\"yes\">\(context.t("chain_list.import.confirm"))</button>")</p>
-            </form>
-            \(table)
-            """
-        }.response()
+    struct Line {
+        var line: Int
+        var text: String
+        var household: String?
+        var problem: String?
+    }
+
+    struct Content {
+        var placeID: PlaceID
+        var message: FormField
+        var category: FormField
+        var checked: Bool
+        var canConfirm: Bool
+        var summary: String?
+        var lines: [Line]
+    }
+
+    private func page(place: Place, message: String, category: RequestCategory, rows: [ChainListImport.Row]?, outcome: String?, error: AppError?, context: LinliRequestContext) throws -> Response {
+        let errors = FormErrors(error, language: context.language, fields: ["message", "category"], defaultField: "message")
+        let options = RequestCategory.allCases.map { FormField.Option(value: $0.rawValue, label: context.text($0.catalogueKey), selected: $0 == category) }
+        let matched = rows?.count { $0.household != nil } ?? 0
+        let content = Content(
+            placeID: place.id,
+            message: FormField("message", label: context.text("chain_list.import.paste"), hint: context.text("chain_list.import.hint"), error: errors.message(for: "message"), value: message, maxlength: 20_000, required: true, rows: 10),
+            category: FormField("category", label: context.text("field.category"), error: errors.message(for: "category"), options: options),
+            checked: rows != nil, canConfirm: rows != nil && outcome == nil && matched > 0,
+            summary: rows.map { rows in context.text("chain_list.import.summary", ["matched": "\(matched)", "unmatched": "\(rows.count - matched)"]) },
+            lines: (rows ?? []).map { row in
+                Line(line: row.line, text: row.text, household: row.household.map { "\($0.compound) \($0.building) \($0.room)" }, problem: row.problem.map { context.text($0) })
+            }
+        )
+        return try PageView(template: "requests/chain-list", title: context.text("chain_list.import.title", ["place": place.name]), content: content, banner: outcome, errors: errors.messages)
+            .response(context)
     }
 }

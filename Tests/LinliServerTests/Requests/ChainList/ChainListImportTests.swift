@@ -27,7 +27,8 @@ struct ChainListImportTests {
             let before = try await app.store.read { db in try await db.raw("SELECT COUNT(*) AS n FROM requests").first()?.decode(column: "n", as: Int.self) }
             #expect(before == 0, "checking files nothing")
             let confirmed = try await lead.post("/places/\(compound)/chain-list", form: ["_csrf": csrf, "message": Self.message, "category": "food", "confirm": "yes"], client: client)
-            #expect(confirmed.text.contains("id=\"chain-list-outcome\""))
+            #expect(confirmed.text.contains("id=\"banner\""), "filing says what it filed")
+            #expect(confirmed.text.contains("></textarea>"), "the filed paste leaves the form empty, so a second press files nothing by mistake")
             let again = try await lead.post("/places/\(compound)/chain-list", form: ["_csrf": csrf, "message": Self.message, "category": "food", "confirm": "yes"], client: client)
             #expect(again.status == .ok)
             let requests = try await app.store.read { db in try await db.raw("SELECT channel, description FROM requests ORDER BY id").all() }
