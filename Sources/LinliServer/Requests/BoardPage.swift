@@ -78,13 +78,13 @@ struct BoardPage {
     struct Dot { var x: String; var y: String }
 
     static func chart(_ days: [RequestBoard.Day], language: Language) -> Chart {
-        let (width, height, left, bottom, top) = (640.0, 240.0, 40.0, 30.0, 16.0)
+        let (width, height, left, bottom, top) = (640.0, 240.0, 40.0, 34.0, 24.0)
         let plotHeight = height - bottom - top
         let step = (width - left - 40) / Double(max(days.count, 1))
         let maxFiled = Double(max(days.map(\.filed).max() ?? 0, 1))
         let maxHours = max(days.compactMap(\.medianHoursToDone).max() ?? 0, 1)
-        // At most seven labels: 14 dates in 600 px on a phone run into each other.
-        let every = max(1, Int((Double(days.count) / 7).rounded(.up)))
+        // At most five labels: 14 dates across a phone's width run into each other.
+        let every = max(1, Int((Double(days.count) / 5).rounded(.up)))
         var bars: [Bar] = [], labels: [Label] = [], dots: [Dot] = [], points: [String] = []
         for (index, day) in days.enumerated() {
             let x = left + Double(index) * step
