@@ -40,7 +40,8 @@ struct RequestPages {
             let form = try await request.decodeForm(as: FileForm.self, context: context)
             try context.verifyCSRF(form._csrf)
             do {
-                guard let categoryText = form.category, let category = RequestCategory(rawValue: categoryText) else { throw AppError.invalid("category") }
+                guard let categoryText = form.category, !categoryText.isEmpty else { throw AppError.required("category") }
+                guard let category = RequestCategory(rawValue: categoryText) else { throw AppError.invalid("category") }
                 let householdID = try form.household_id.map { text in
                     guard let id = PlaceID(text.trimmingCharacters(in: .whitespaces)) else { throw AppError.invalid("household_id") }
                     return id
