@@ -190,7 +190,7 @@ struct RequestPages {
             household = FormField("household_id", label: context.text("field.household_id"), hint: context.text("requests.new.household_hint"), error: errors.message(for: "household_id"),
                                   value: form.household_id, inputmode: "numeric", maxlength: 20, required: true)
         }
-        let options = [FormField.Option(value: "", label: context.text("requests.new.choose_category"), selected: selected == nil)]
+        let options = [FormField.Option(value: "", label: context.text("form.choose"), selected: selected == nil)]
             + RequestCategory.allCases.map { FormField.Option(value: $0.rawValue, label: context.text($0.catalogueKey), selected: $0 == selected) }
         let duplicate = error?.key == "requests.duplicate" ? error?.arguments["id"].flatMap(HelpRequestID.init) : nil
         let content = NewContent(

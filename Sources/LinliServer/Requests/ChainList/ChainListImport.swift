@@ -17,6 +17,26 @@ struct ChainListImport: Sendable {
         var household: HouseholdLabel?
         /// Why the line files nothing: a parser reason, or no / several households.
         var problem: String?
+        /// The households the line could mean, when it means several (two compounds each have a
+        /// 1号楼 101): a person picks one.
+        var candidates: [HouseholdLabel] = []
+    }
+
+    /// The most households a line offers to pick from; a line matching more says too little.
+    static let maximumCandidates = 20
+
+    /// Applies the households a person picked (`"l" + line number → household id`: a key of digits
+    /// alone would read as an array index in a form) for lines that
+    /// matched several; a pick that is not one of the line's candidates is ignored.
+    static func resolve(_ rows: [Row], picks: [String: String]) -> [Row] {
+        rows.map { row in
+            guard row.household == nil, !row.candidates.isEmpty, let picked = picks["l\(row.line)"].flatMap({ PlaceID($0) }),
+                  let household = row.candidates.first(where: { $0.id == picked }) else { return row }
+            var resolved = row
+            resolved.household = household
+            resolved.problem = nil
+            return resolved
+        }
     }
 
     /// The place, if the caller's roles cover it (404 otherwise).
@@ -48,7 +68,9 @@ struct ChainListImport: Sendable {
                         rows.append(Row(line: entry.line, text: text, household: nil, problem: "chain_list.match.other_compound"))
                     case 1: rows.append(Row(line: entry.line, text: text, household: found[0], problem: nil))
                     case 0: rows.append(Row(line: entry.line, text: text, household: nil, problem: "chain_list.match.none"))
-                    default: rows.append(Row(line: entry.line, text: text, household: nil, problem: "chain_list.match.several"))
+                    default:
+                        let candidates = found.count <= Self.maximumCandidates ? found : []
+                        rows.append(Row(line: entry.line, text: text, household: nil, problem: "chain_list.match.several", candidates: candidates))
                     }
                 }
             }

@@ -14,6 +14,8 @@ struct ChainListPages {
         var message: String?
         var category: String?
         var confirm: String?
+        /// The household picked for each line that matched several, by line number.
+        var pick: [String: String]?
     }
 
     func addRoutes(to router: Router<LinliRequestContext>) {
@@ -34,13 +36,15 @@ struct ChainListPages {
             guard !message.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 return try page(place: place, message: message, category: category, rows: nil, outcome: nil, error: AppError.required("message"), context: context).withStatus(.badRequest)
             }
-            let rows: [ChainListImport.Row]
+            var rows: [ChainListImport.Row]
             do {
                 (_, rows) = try await importer.match(message, under: id, identity: identity)
+                rows = ChainListImport.resolve(rows, picks: form.pick ?? [:])
             } catch let error as AppError where error.status == .badRequest {
                 return try page(place: place, message: message, category: category, rows: nil, outcome: nil, error: error, context: context).withStatus(.badRequest)
             }
-            if form.confirm == "yes" {
+            // Nothing matched, nothing to file: a forged or repeated press gets the check again.
+            if form.confirm == "yes", rows.contains(where: { $0.household != nil }) {
                 let result = try await importer.file(rows, message: message, category: category, identity: identity, traceID: context.traceID)
                 let outcome = context.text("chain_list.import.filed", ["count": "\(result.filed)", "refused": "\(result.refused.count)"])
                 // Filed: the form is emptied, so a second press cannot file the same list again
@@ -56,6 +60,7 @@ struct ChainListPages {
         var text: String
         var household: String?
         var problem: String?
+        var pick: FormField?
     }
 
     struct Content {
@@ -79,7 +84,9 @@ struct ChainListPages {
             checked: rows != nil, canConfirm: rows != nil && outcome == nil && matched > 0,
             summary: rows.map { rows in context.text("chain_list.import.summary", ["matched": "\(matched)", "unmatched": "\(rows.count - matched)"]) },
             lines: (rows ?? []).map { row in
-                Line(line: row.line, text: row.text, household: row.household.map { "\($0.compound) \($0.building) \($0.room)" }, problem: row.problem.map { context.text($0) })
+                Line(line: row.line, text: row.text, household: row.household.map { "\($0.compound) \($0.building) \($0.room)" }, problem: row.problem.map { context.text($0) },
+                     pick: row.candidates.isEmpty ? nil : FormField("pick[l\(row.line)]", label: context.text("chain_list.import.pick"), options: [FormField.Option(value: "", label: context.text("form.choose"), selected: row.household == nil)]
+                        + row.candidates.map { FormField.Option(value: "\($0.id)", label: "\($0.compound) \($0.building) \($0.room)", selected: $0.id == row.household?.id) }))
             }
         )
         return try PageView(template: "requests/chain-list", title: context.text("chain_list.import.title", ["place": place.name]), content: content, banner: outcome, errors: errors.messages)

@@ -41,6 +41,18 @@ struct ChainListImportTests {
             let committeeForm = try await staff.get("/places/\(committee)/chain-list", client: client)
             let wide = try await staff.post("/places/\(committee)/chain-list", form: ["_csrf": try Browser.csrfToken(in: committeeForm), "message": "1. 1-101 王 1袋", "category": "food"], client: client)
             #expect(wide.text.contains(Catalogue.text("chain_list.match.several", .zhHans)))
+            // The person picks one of the households the line could mean, and it files for that one.
+            let options = wide.text.components(separatedBy: "name=\"pick[l1]\"").dropFirst().first?.components(separatedBy: "</select>").first ?? ""
+            let candidates = options.components(separatedBy: "<option value=\"").dropFirst().compactMap { Int64($0.prefix { $0 != "\"" }) }
+            #expect(candidates.count == 2, "both compounds' 1号楼 101 are offered")
+            let picked = try #require(candidates.last)
+            let filed = try await staff.post("/places/\(committee)/chain-list", form: ["_csrf": try Browser.csrfToken(in: wide), "message": "1. 1-101 王 1袋", "category": "food", "pick[l1]": "\(picked)", "confirm": "yes"], client: client)
+            #expect(filed.status == .ok && filed.text.contains("id=\"banner\""))
+            let household = try await app.store.read { db in try await db.raw("SELECT household_id FROM requests WHERE description = '1. 1-101 王 1袋'").first()?.decode(column: "household_id", as: Int64.self) }
+            #expect(household == picked, "the request is filed for the household the person picked")
+            // A pick that is not one of the line's candidates files nothing.
+            let forged = try await staff.post("/places/\(committee)/chain-list", form: ["_csrf": try Browser.csrfToken(in: wide), "message": "2. 1-101 赵 1袋", "category": "food", "pick[l2]": "1", "confirm": "yes"], client: client)
+            #expect(forged.status == .ok && !forged.text.contains("id=\"banner\""), "nothing to file, so nothing filed")
         }
     }
 
