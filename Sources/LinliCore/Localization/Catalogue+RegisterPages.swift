@@ -3,7 +3,10 @@ extension Catalogue {
     static let registerPages: [String: CatalogueEntry] = [
         "register.link": .init("户籍底册（导入/导出）", "Household register (import/export)"),
         "register.page_title": .init("{place}：户籍底册", "{place}: household register"),
-        "register.upload_label": .init("上传底册（Excel .xlsx 或 .csv，表头如 楼号、室号、姓名、电话、出生年份、备注）", "Upload the register (Excel .xlsx or .csv with headers such as 楼号, 室号, 姓名, 电话, 出生年份, 备注)"),
+        "register.upload_label": .init("上传底册（Excel .xlsx 或 .csv）", "Upload the register (Excel .xlsx or .csv)"),
+        "register.upload_hint": .init("第一行是表头，例如：", "The first row holds the column headers, in Chinese as in the file, e.g.:"),
+        // The headers a register file must have: the file's own words, the same in both languages.
+        "register.headers": .init("楼号、室号、姓名、电话、出生年份、备注", "楼号、室号、姓名、电话、出生年份、备注"),
         "register.partial_label": .init("只导入正确的行（有问题的行不导入）", "Import only the good rows (skip rows with problems)"),
         "register.upload_submit": .init("导入", "Import"),
         "register.download_title": .init("下载底册", "Download the register"),

@@ -82,7 +82,7 @@ struct AccessPages {
         let errors = FormErrors(error, language: context.language, fields: ["phone", "password"], defaultField: "phone")
         let content = LoginContent(
             next: Self.safeNext(next),
-            phone: FormField("phone", label: context.text("field.phone"), error: errors.message(for: "phone"), value: phone, type: "tel", autocomplete: "username", maxlength: 40, required: true),
+            phone: FormField("phone", label: context.text("field.phone"), error: errors.message(for: "phone"), value: phone, inputmode: "tel", autocomplete: "username", maxlength: 40, required: true),
             password: FormField("password", label: context.text("field.password"), error: errors.message(for: "password"), type: "password", autocomplete: "current-password", maxlength: 200, required: true),
             whom: error == nil ? nil : context.text("access.login.whom_to_ask")
         )
