@@ -93,3 +93,63 @@ struct RequestPagesTests {
         #expect(!FormText.decodesToUTF8([0x61, 0x3D, 0xFF]), "a raw byte that is not UTF-8")
     }
 }
+
+@Suite("Refusals on the page, in words")
+struct RefusalPagesTests {
+    @Test("wrong household codes come back on the form, with the number kept, when to try again in words, and whom to ask", arguments: [TestEngine.sqlite])
+    func refusedCode(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app, client in
+            let target = try #require(app.demo.households.first)
+            var guesser = Browser()
+            var last: TestResponse?
+            for attempt in 0..<12 {
+                let form = try await guesser.get("/code", client: client)
+                let answer = try await guesser.post("/code", form: ["household_id": "\(target.id)", "code": GuessLimitTests.wrongCode(attempt), "_csrf": try Browser.csrfToken(in: form)], client: client)
+                #expect(answer.status == .unauthorized || answer.status == .tooManyRequests)
+                // Every refusal is the form itself, with the number kept and the error beside the field.
+                #expect(answer.text.contains("id=\"code-submit\"") && answer.text.contains("value=\"\(target.id)\"") && answer.text.contains("id=\"error-summary\""))
+                #expect(answer.text.contains(Catalogue.text("access.code.whom_to_ask", .zhHans)))
+                last = answer
+                if answer.status == .tooManyRequests { break }
+            }
+            let refused = try #require(last)
+            #expect(refused.status == .tooManyRequests, "enough wrong codes from one place make it wait")
+            #expect(refused.headers[.retryAfter] != nil)
+            #expect(refused.text.contains("分钟后再试") || refused.text.contains("秒后再试"), "the wait is said in words")
+            #expect(refused.text.firstMatch(of: /\d{3,} 秒/) == nil, "minutes, not hundreds of seconds")
+        }
+    }
+
+    @Test("a duplicate request links to the open one; a too-long description comes back typed")
+    func duplicateAndTooLong() async throws {
+        try await TestApp.run(.sqlite) { app, client in
+            let target = try #require(app.demo.households.first)
+            var resident = Browser()
+            try await resident.openHousehold(target, client: client)
+            let form = try await resident.get("/requests/new", client: client)
+            let csrf = try Browser.csrfToken(in: form)
+            let first = try await resident.post("/requests", form: ["_csrf": csrf, "category": "food", "description": "两天的菜"], client: client)
+            let location = String(try #require(first.headers[.location]).prefix { $0 != "?" })
+            let second = try await resident.post("/requests", form: ["_csrf": csrf, "category": "food", "description": "还要一袋米"], client: client)
+            #expect(second.status == .conflict)
+            #expect(second.text.contains("id=\"duplicate\"><a href=\"\(location)\""), "the refusal links to the open request")
+            #expect(second.text.contains(">还要一袋米</textarea>") && second.text.contains("<option value=\"food\" selected>"), "what was typed and chosen comes back")
+            let long = String(repeating: "药", count: 2_001) // one more than a description may hold
+            let tooLong = try await resident.post("/requests", form: ["_csrf": csrf, "category": "medicine", "description": long], client: client)
+            #expect(tooLong.status == .badRequest && tooLong.text.contains(long + "</textarea>"))
+            // The resident adds to the open request instead, and the note is in its history.
+            let detail = try await resident.get(location, client: client)
+            let added = try await resident.post(location + "/act", form: ["_csrf": try Browser.csrfToken(in: detail), "action": "comment", "note": "还要一袋米"], client: client)
+            #expect(added.status == .seeOther)
+            let after = try await resident.get(location, client: client)
+            #expect(after.text.contains("还要一袋米") && after.text.contains(Catalogue.text("requests.transition.comment", .zhHans)))
+            // Cancelling asks first and keeps the note typed; only the confirmation cancels.
+            let asked = try await resident.post(location + "/act", form: ["_csrf": try Browser.csrfToken(in: after), "action": "cancel", "note": "邻居送来了"], client: client)
+            #expect(asked.status == .ok && asked.text.contains("id=\"confirm-question\"") && asked.text.contains(">邻居送来了</textarea>"))
+            let stillOpen = try await app.store.read { db in try await RequestRecords.request(id: HelpRequestID(location.split(separator: "/").last.map(String.init) ?? "") ?? 0, on: db) }
+            #expect(stillOpen?.request.status == .new)
+            let cancelled = try await resident.post(location + "/act", form: ["_csrf": try Browser.csrfToken(in: asked), "action": "cancel", "note": "邻居送来了", "confirmed": "yes"], client: client)
+            #expect(cancelled.status == .seeOther && cancelled.headers[.location] == location + "?notice=cancel")
+        }
+    }
+}
