@@ -152,4 +152,23 @@ struct RefusalPagesTests {
             #expect(cancelled.status == .seeOther && cancelled.headers[.location] == location + "?notice=cancel")
         }
     }
+
+    @Test("an error page keeps the signed-in person's header; a resident's page has no way up to pages they cannot open")
+    func errorPagesKnowWhoIsSignedIn() async throws {
+        try await TestApp.run(.sqlite) { app, client in
+            var staff = Browser()
+            try await staff.logIn(phone: try app.account(.buildingLeader).phone, client: client)
+            let missing = try await staff.get("/households/999999", client: client)
+            #expect(missing.status == .notFound)
+            #expect(missing.text.contains("action=\"/logout\"") && missing.text.contains("href=\"/queue\""), "the signed-in header and navigation")
+            #expect(missing.text.contains("id=\"error-message\"") && missing.text.contains(Catalogue.text("error.next.ask", .zhHans)))
+            let target = try #require(app.demo.households.first)
+            var resident = Browser()
+            try await resident.openHousehold(target, client: client)
+            let own = try await resident.get("/my-household", client: client)
+            #expect(!own.text.contains("id=\"breadcrumbs\"") && !own.text.contains("href=\"/places/"))
+            let refused = try await resident.get("/households/\(target.id)", client: client)
+            #expect(refused.status == .forbidden && refused.text.contains("href=\"/my-household\""), "the way back is to the household's own page")
+        }
+    }
 }
