@@ -50,6 +50,7 @@ extension Catalogue {
         "requests.filter.overdue": .init("只看超时未办", "Overdue only"),
         "requests.filter.submit": .init("筛选", "Filter"),
         "requests.queue.explain": .init("您接的诉求和您值班团队待接的诉求，最急的在前。", "Requests you hold and those your duty teams have not given anyone yet, the most pressing first."),
+        "requests.queue.more": .init("这里是最急的 {count} 条；做完后会显示后面的。", "These are the {count} most pressing; the rest show as these are done."),
         "requests.queue.empty": .init("现在没有需要您处理的诉求。", "Nothing is waiting for you."),
         "requests.new.household_hint": .init("这户的户号（住户页面上有）", "The household's number (on its page)"),
         "requests.new.description_hint": .init("需要什么、给谁、多急，例如药名和还剩几天的量", "What is needed, for whom and how soon: e.g. the medicine's name and how many days are left"),

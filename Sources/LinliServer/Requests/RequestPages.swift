@@ -83,14 +83,15 @@ struct RequestPages {
         router.get("queue") { request, context -> Response in
             let identity = try context.requireUser()
             let dutyPlaces = identity.grants.roles.map(\.placeID)
-            let items = try await services.store.read { db in try await RequestRecords.queue(userID: identity.user.id, dutyPlaces: dutyPlaces, on: db) }
+            let items = try await services.store.read { db in try await RequestRecords.queue(userID: identity.user.id, dutyPlaces: dutyPlaces, limit: Self.listLimit, on: db) }
             let now = services.now()
             let cards = items.map { item in
                 QueueCard(card: RequestCard(item, now: now, context: context), next: Self.nextStep(for: item.stored.request.status).map { action in
                     ActionButton(action: action.rawValue, label: context.text("requests.action.\(action.rawValue)"), style: "button")
                 })
             }
-            return try PageView(template: "requests/queue", title: context.text("requests.page.queue"), content: QueueContent(cards: cards, isEmpty: cards.isEmpty), banner: noticeBanner(request, context))
+            let content = QueueContent(cards: cards, isEmpty: cards.isEmpty, more: items.count == Self.listLimit ? context.text("requests.queue.more", ["count": "\(Self.listLimit)"]) : nil)
+            return try PageView(template: "requests/queue", title: context.text("requests.page.queue"), content: content, banner: noticeBanner(request, context))
                 .response(context)
         }
     }
@@ -117,7 +118,8 @@ struct RequestPages {
         var resultCount: String
     }
 
-    static let listLimit = 50
+    /// Thirty cards keep a list page inside its 30 KB budget; the rest are a "next page" away.
+    static let listLimit = 30
 
     private func listPage(request: Request, context: LinliRequestContext, identity: UserIdentity) async throws -> Response {
         let query = Query(request: request)
@@ -386,6 +388,8 @@ struct RequestPages {
 struct QueueContent {
     var cards: [QueueCard]
     var isEmpty: Bool
+    /// Said when the queue holds more than the page shows: the most pressing come first.
+    var more: String?
 }
 
 struct QueueCard {
