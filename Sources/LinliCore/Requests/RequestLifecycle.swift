@@ -102,18 +102,20 @@ public struct RequestRuleError: Error, Sendable, Hashable {
 
 extension HelpRequest {
     /// A named person takes it. Only a new request can be accepted, so the second of two people
-    /// tapping "accept" at once is told someone else has it.
-    public func accept(by user: UserID, at now: Date) throws(RequestRuleError) -> RequestChange {
+    /// tapping "accept" at once is told someone else has it. The note, if any, tells the household
+    /// and the next shift what happens next ("下午去社区卫生服务中心配药").
+    public func accept(by user: UserID, note: String? = nil, at now: Date) throws(RequestRuleError) -> RequestChange {
         guard status == .new else { throw RequestRuleError(.acceptRequiresNew) }
         var next = self
         next.ownerUserID = user
-        return moved(to: next, .accepted, kind: .accept, by: .user(id: user), at: now, note: nil)
+        return moved(to: next, .accepted, kind: .accept, by: .user(id: user), at: now, note: Self.trimmed(note))
     }
 
-    /// The person is on their way (a medicine runner leaving for the hospital).
-    public func start(by user: UserID, at now: Date) throws(RequestRuleError) -> RequestChange {
+    /// The person is on their way (a medicine runner leaving for the hospital); the note says
+    /// where they are ("在药房排队，前面还有三十多人").
+    public func start(by user: UserID, note: String? = nil, at now: Date) throws(RequestRuleError) -> RequestChange {
         guard status == .accepted else { throw RequestRuleError(.startRequiresAccepted) }
-        return moved(to: self, .inProgress, kind: .start, by: .user(id: user), at: now, note: nil)
+        return moved(to: self, .inProgress, kind: .start, by: .user(id: user), at: now, note: Self.trimmed(note))
     }
 
     /// The need is met. A volunteer marks it, or the household confirms it from its own page.

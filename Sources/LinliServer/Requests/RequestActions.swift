@@ -74,8 +74,8 @@ struct RequestActions {
         case (.changeUrgency, .user(let user)):
             guard let urgency = details.urgency else { throw RequestRuleError(.urgencyUnchanged) }
             return try request.changeUrgency(to: urgency, by: user, reason: note ?? "", policy: policy, at: now)
-        case (.accept, .user(let user)): return try request.accept(by: user, at: now)
-        case (.start, .user(let user)): return try request.start(by: user, at: now)
+        case (.accept, .user(let user)): return try request.accept(by: user, note: note, at: now)
+        case (.start, .user(let user)): return try request.start(by: user, note: note, at: now)
         case (.done, _): return try request.complete(by: actor, note: note, at: now)
         case (.cancel, _): return try request.cancel(by: actor, reason: note, at: now)
         case (.unable, .user(let user)): return try request.markUnable(by: user, reason: note ?? "", at: now)
