@@ -23,6 +23,7 @@ struct Demo: AsyncParsableCommand {
         }
         let counts = outcome.generator.expectedCounts
         report(String(format: "demo: %@ scale, about %d households and %d residents in %.1f s", scale.rawValue, counts.households, counts.residents, outcome.seconds))
+        if let history = outcome.history { report(DemoSeeding.describe(history)) }
         DemoSeeding.printLogins(outcome.generator.accounts, households: outcome.households)
     }
 }

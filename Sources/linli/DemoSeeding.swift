@@ -25,12 +25,23 @@ enum DemoSeeding {
         let existing = try await store.read { db in try await DirectoryRecords.rootPlaces(on: db) }
         if existing.isEmpty {
             let outcome = try await self.seed(store: store, householdCodeKey: householdCodeKey, passwords: passwords, scale: scale, seed: seed)
+            if let history = outcome.history { report(describe(history)) }
             printLogins(outcome.generator.accounts, households: outcome.households)
         } else {
             let generator = DemoGenerator(scale: scale, seed: seed, referenceYear: 2022)
             report("The database already has data; demo logins (if it was seeded with demo data):")
             printLogins(generator.accounts, households: [])
         }
+    }
+
+    /// One line on what the two weeks of history hold, for the operator's terminal (English,
+    /// like the rest of the command line's reports).
+    static func describe(_ history: DemoHistorySummary) -> String {
+        let statuses = RequestStatus.allCases.map { "\(history.byStatus[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+        let urgencies = Urgency.allCases.map { "\(history.byUrgency[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+        return "demo: \(history.requests) requests over the last \(DemoHistory.days) days (\(statuses); \(urgencies)); "
+            + "\(history.overdue) overdue, \(history.escalated) escalated, \(history.reopened) reopened; "
+            + "\(history.notificationsDelivered) notifications delivered, \(history.notificationsDead) dead letters"
     }
 
     static func printLogins(_ accounts: [DemoAccount], households: [DemoSeeder.DemoHousehold]) {

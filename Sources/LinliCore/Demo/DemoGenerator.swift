@@ -37,6 +37,15 @@ public struct DemoGenerator: Sendable {
         accounts = DemoAccounts.pick(from: firstCompound)
     }
 
+    /// The first committee's rows, which are the whole compound scale at any scale, generated
+    /// again in memory for the demo's history: about a thousand households, a few milliseconds.
+    func firstCommittee() -> DemoBatch {
+        var walk = DemoWalk(seed: seed, shape: DemoScale.compound.shape, referenceYear: referenceYear)
+        var batch = DemoBatch()
+        while walk.writeNextCompound(into: &batch) {}
+        return batch
+    }
+
     public func generate(into sink: inout some DemoSink, progress: (DemoProgress) -> Void) async throws {
         var walk = DemoWalk(seed: seed, shape: scale.shape, referenceYear: referenceYear)
         var batch = DemoBatch()

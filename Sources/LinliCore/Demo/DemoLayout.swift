@@ -29,6 +29,7 @@ enum DemoLayout {
     /// Random streams are keyed by purpose so that layouts and people never share numbers.
     static let layoutStream: UInt64 = 1 << 40
     static let peopleStream: UInt64 = 2 << 40
+    static let historyStream: UInt64 = 3 << 40
 
     /// The layout of the `index`-th subdistrict of Pudong, truncated to `committeeLimit` committees.
     /// `firstRootOrdinal` numbers name roots across the district so names do not repeat.

@@ -110,7 +110,8 @@ public struct RequestRuleError: Error, Sendable, Hashable {
 
 extension HelpRequest {
     /// A named person takes it. Only a new request can be accepted, so the second of two people
-    /// tapping "accept" at once is told someone else has it.
+    /// tapping "accept" at once is told someone else has it. The note, if any, tells the household
+    /// and the next shift what happens next ("下午去社区卫生服务中心配药").
     public func accept(by user: UserID, note: String? = nil, at now: Date) throws(RequestRuleError) -> RequestChange {
         guard status == .new else { throw RequestRuleError(.acceptRequiresNew) }
         var next = self
@@ -118,7 +119,8 @@ extension HelpRequest {
         return moved(to: next, .accepted, kind: .accept, by: .user(id: user), at: now, note: Self.trimmed(note))
     }
 
-    /// The person is on their way (a medicine runner leaving for the hospital).
+    /// The person is on their way (a medicine runner leaving for the hospital); the note says
+    /// where they are ("在药房排队，前面还有三十多人").
     public func start(by user: UserID, note: String? = nil, at now: Date) throws(RequestRuleError) -> RequestChange {
         guard status == .accepted else { throw RequestRuleError(.startRequiresAccepted) }
         return moved(to: self, .inProgress, kind: .start, by: .user(id: user), at: now, note: Self.trimmed(note))

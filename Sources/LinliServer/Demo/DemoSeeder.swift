@@ -36,6 +36,8 @@ public enum DemoSeeder {
         public var generator: DemoGenerator
         /// Households of the first demo building with their fresh codes.
         public var households: [DemoHousehold]
+        /// The two weeks of requests before `now`, when they were seeded (compound scale only).
+        public var history: DemoHistorySummary?
         public var seconds: Double
     }
 
@@ -49,7 +51,14 @@ public enum DemoSeeder {
     /// Codes are stored under `householdCodeKey`, the key the server will check them with.
     /// `passwords` should be the server's: an account hashed at a lower cost is told apart from an
     /// unknown phone by how fast a wrong password is refused, until its first login re-hashes it.
-    public static func seed(store: Store, householdCodeKey: HouseholdCodeKey, scale: DemoScale, seed: UInt64 = 2022, passwords: Passwords = Passwords(), progress: @escaping (DemoProgress, TimeInterval) -> Void = { _, _ in }) async throws -> Outcome {
+    ///
+    /// At compound scale, `history` adds the two weeks of requests before `now` (`DemoHistory`),
+    /// written in the same transaction as the logins; the same seed and `now` give the same rows.
+    /// The larger scales are for benchmarks and load, which want the tables as they were.
+    public static func seed(
+        store: Store, householdCodeKey: HouseholdCodeKey, scale: DemoScale, seed: UInt64 = 2022, history: Bool = true, now: Date = Date(),
+        passwords: Passwords = Passwords(), progress: @escaping (DemoProgress, TimeInterval) -> Void = { _, _ in }
+    ) async throws -> Outcome {
         let started = Date()
         let existing = try await store.read { db in try await DirectoryRecords.rootPlaces(on: db) }
         guard existing.isEmpty else { throw DemoSeederError.databaseNotEmpty }
@@ -57,18 +66,22 @@ public enum DemoSeeder {
         var sink = StoreDemoSink(store: store)
         try await generator.generate(into: &sink) { step in progress(step, Date().timeIntervalSince(started)) }
         let hash = try await passwords.hash(password)
-        let now = Date()
-        let codes = try await store.write { db -> [DemoHousehold] in
+        let withHistory = history && scale == .compound
+        // With a history the logins were there before its first request.
+        let accountsCreated = withHistory ? DemoHistory.startsAt(now: now) : now
+        let (codes, summary) = try await store.write { db -> ([DemoHousehold], DemoHistorySummary?) in
             var codes: [DemoHousehold] = []
             var random = SystemRandomNumberGenerator()
             try await DirectoryRecords.resetIdentitySequences(engine: store.engine, on: db)
+            var users: [DemoAccount: UserID] = [:]
             for account in generator.accounts {
                 let userID: UserID
                 if let existing = try await UserRecords.user(phone: account.phone, on: db) {
                     userID = existing.id
                 } else {
-                    userID = try await UserRecords.insert(phone: account.phone, name: account.name, passwordHash: hash, at: now, on: db)
+                    userID = try await UserRecords.insert(phone: account.phone, name: account.name, passwordHash: hash, at: accountsCreated, on: db)
                 }
+                users[account] = userID
                 guard let place = try await DirectoryRecords.place(id: account.placeID, on: db) else { continue }
                 try await UserRecords.grant(account.role, at: place, to: userID, on: db)
             }
@@ -80,9 +93,11 @@ public enum DemoSeeder {
                     codes.append(DemoHousehold(id: child.place.id, code: code))
                 }
             }
-            return codes
+            guard withHistory else { return (codes, nil) }
+            let plan = DemoHistory(generator: generator, users: users, householdsWithCodes: codes.map(\.id), now: now)
+            return (codes, try await DemoHistoryWriter.write(plan, on: db))
         }
-        return Outcome(generator: generator, households: codes, seconds: Date().timeIntervalSince(started))
+        return Outcome(generator: generator, households: codes, history: summary, seconds: Date().timeIntervalSince(started))
     }
 
 }

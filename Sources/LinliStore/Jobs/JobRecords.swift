@@ -99,6 +99,30 @@ public enum JobRecords {
             """).first() != nil
     }
 
+    /// Enqueues jobs each scheduled at its own `createdAt`, in as few statements as the engine
+    /// allows; a dedupe key already taken is skipped. For history written after the fact (the
+    /// demo's two weeks), where the jobs were scheduled one by one as things happened.
+    public static func enqueue(scheduled jobs: [(kind: String, payload: String, runAt: Date, dedupeKey: String?, createdAt: Date)], on db: any SQLDatabase) async throws {
+        try await db.insertRows([RowsToInsert(
+            into: "jobs", columns: ["kind", "dedupe_key", "payload", "run_at", "created_at"],
+            rows: jobs.map { [$0.kind, $0.dedupeKey, $0.payload, $0.runAt.millisecondsSince1970, $0.createdAt.millisecondsSince1970] },
+            conflict: " ON CONFLICT (dedupe_key) DO NOTHING"
+        )])
+    }
+
+    /// Records the jobs of `kinds` that fell due before `cutoff` as run once, `delay` after they
+    /// fell due. Only for history written after the fact (the demo's two weeks), where the work
+    /// the jobs did is already in the rows: the runner itself marks each job it finishes
+    /// (`complete`).
+    public static func recordRun(dueBefore cutoff: Date, after delay: TimeInterval, kinds: [String], on db: any SQLDatabase) async throws {
+        guard !kinds.isEmpty else { return }
+        let binds: [any Encodable & Sendable] = kinds
+        try await db.raw("""
+            UPDATE jobs SET done_at = run_at + \(bind: Int64(delay * 1_000)), attempts = attempts + 1
+            WHERE done_at IS NULL AND run_at < \(bind: cutoff.millisecondsSince1970) AND kind IN (\(binds: binds))
+            """).run()
+    }
+
     /// Jobs due now and not done: the backlog `linli doctor` reports.
     public static func dueCount(now: Date, on db: any SQLDatabase) async throws -> Int {
         try await db.raw("SELECT COUNT(*) AS n FROM jobs WHERE done_at IS NULL AND run_at <= \(bind: now.millisecondsSince1970)").first()?.decode(column: "n", as: Int.self) ?? 0

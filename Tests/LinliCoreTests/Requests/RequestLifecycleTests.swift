@@ -103,6 +103,16 @@ struct RequestLifecycleTests {
         #expect(throws: RequestRuleError(.acceptRequiresNew)) { try first.request.accept(by: F.buildingLeader, at: later) }
     }
 
+    @Test("a note on accepting or starting goes into the history trimmed; a blank one is no note")
+    func acceptAndStartNotes() throws {
+        let accepted = try F.filed().accept(by: F.runner, note: " 下午去社区卫生服务中心配药 ", at: later)
+        #expect(accepted.transition.note == "下午去社区卫生服务中心配药")
+        let started = try accepted.request.start(by: F.runner, note: "在药房排队", at: later)
+        #expect(started.transition.note == "在药房排队" && started.request.status == .inProgress)
+        #expect(try F.filed().accept(by: F.runner, note: "  ", at: later).transition.note == nil)
+        #expect(try accepted.request.start(by: F.runner, at: later).transition.note == nil)
+    }
+
     @Test("unable, resolved elsewhere, a staff cancel, a reassignment and an urgency change all need a reason, and blank is no reason",
           arguments: ["", "   \n"])
     func reasonsRequired(blank: String) {

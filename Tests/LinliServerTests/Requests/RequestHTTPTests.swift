@@ -44,7 +44,7 @@ struct RequestHTTPTests {
             #expect(try early.jsonObject()["error"].flatMap { ($0 as? [String: Any])?["code"] as? String } == "requests.rule.start_requires_accepted")
 
             for action in ["accept", "start", "done"] {
-                let step = try await Self.act(id, action, token: leader, client: client)
+                let step = try await Self.act(id, action, note: action == "accept" ? "下午去配药" : nil, token: leader, client: client)
                 #expect(step.status == .ok, "\(action): \(step.text)")
             }
             let reopened = try await Self.act(id, "reopen", note: "米还没送到", token: household, client: client)
@@ -53,6 +53,8 @@ struct RequestHTTPTests {
             let history = try await client.json("/api/v1/requests/\(id)", token: leader)
             let kinds = try #require(try history.jsonObject()["transitions"] as? [[String: Any]]).compactMap { $0["kind"] as? String }
             #expect(kinds == ["accept", "start", "complete", "reopen"])
+            let notes = try #require(try history.jsonObject()["transitions"] as? [[String: Any]]).map { $0["note"] as? String }
+            #expect(notes == ["下午去配药", nil, nil, "米还没送到"])
             // Only a household can reopen, and a building leader of another building sees nothing.
             let other = try await client.token(phone: try app.account(.buildingLeader, index: 1).phone)
             #expect(try await client.json("/api/v1/requests/\(id)", token: other).status == .notFound)

@@ -81,19 +81,25 @@ struct ChainListImport: Sendable {
     /// Files one request per matched line. Each line's idempotency key comes from the message and
     /// the line, so submitting the same paste again files nothing twice.
     func file(_ rows: [Row], message: String, category: RequestCategory, identity: UserIdentity, traceID: String) async throws -> (filed: Int, refused: [(Row, String)]) {
-        let digest = SHA256.hash(data: Data(message.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
         var filed = 0
         var refused: [(Row, String)] = []
         for row in rows {
             guard let household = row.household else { continue }
             let filing = Filing(householdID: household.id, residentID: nil, category: category, description: row.text, channel: .chainListImport)
             do {
-                let result = try await RequestIntake(services: services).file(filing, by: .user(id: identity.user.id), grants: identity.grants, idempotencyKey: "chain:\(digest):\(row.line)", traceID: traceID)
+                let result = try await RequestIntake(services: services).file(filing, by: .user(id: identity.user.id), grants: identity.grants, idempotencyKey: Self.idempotencyKey(message: message, line: row.line), traceID: traceID)
                 if result.created { filed += 1 }
             } catch let error as AppError {
                 refused.append((row, error.key))
             }
         }
         return (filed, refused)
+    }
+
+    /// The key a line of a pasted message files under: the same message pasted again names the
+    /// same keys, and files nothing twice. The demo's history files its chain list under it too.
+    static func idempotencyKey(message: String, line: Int) -> String {
+        let digest = SHA256.hash(data: Data(message.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
+        return "chain:\(digest):\(line)"
     }
 }
