@@ -83,6 +83,7 @@ extension Catalogue {
         "requests.confirm.yes.unable": .init("确认无法办理", "Yes, mark unable"),
         "requests.confirm.yes.resolved_elsewhere": .init("确认已由他处解决", "Yes, resolved elsewhere"),
         "requests.confirm.no": .init("不关闭，返回", "No, go back"),
+        "requests.board.overdue_hint": .init("超时未办：过了时限还没人接或没办完，或因此已上报，且仍未办结", "Overdue: past a deadline unaccepted or unfinished, or escalated for it, and still open"),
         "requests.board.window": .init("未办结的全部，以及最近 15 天内提交或办结的", "All open requests, and those filed or closed in the last 15 days"),
         "requests.board.table": .init("每日数字", "Figures per day"),
         "requests.board.day": .init("日期", "Day"),

@@ -23,14 +23,29 @@ public struct RequestBoard: Sendable, Hashable {
         public var closedAt: Date?
         public var acceptBy: Date
         public var doneBy: Date
+        public var escalationLevel: Int
 
-        public init(status: RequestStatus, urgency: Urgency, createdAt: Date, closedAt: Date?, acceptBy: Date, doneBy: Date) {
+        public init(status: RequestStatus, urgency: Urgency, createdAt: Date, closedAt: Date?, acceptBy: Date, doneBy: Date, escalationLevel: Int = 0) {
             self.status = status
             self.urgency = urgency
             self.createdAt = createdAt
             self.closedAt = closedAt
             self.acceptBy = acceptBy
             self.doneBy = doneBy
+            self.escalationLevel = escalationLevel
+        }
+
+        public init(_ request: HelpRequest) {
+            self.init(status: request.status, urgency: request.urgency, createdAt: request.createdAt, closedAt: request.closedAt,
+                      acceptBy: request.acceptBy, doneBy: request.doneBy, escalationLevel: request.escalationLevel)
+        }
+
+        /// Open, and a deadline was missed: it is past its current one, or it was escalated for
+        /// missing one. This is what people call 超时未办. Escalation gives the next tier a fresh
+        /// deadline, so past-the-deadline alone lasts only until the escalation job runs; a request
+        /// that climbed the ladder is still late until it is done.
+        public func isLate(at now: Date) -> Bool {
+            status.isOpen && (escalationLevel > 0 || isOverdue(at: now))
         }
 
         /// Past its accept-by while new, or past its done-by while someone has it.
@@ -49,7 +64,7 @@ public struct RequestBoard: Sendable, Hashable {
         calendar.timeZone = timeZone
         byStatus = Dictionary(grouping: lines, by: \.status).mapValues(\.count)
         openByUrgency = Dictionary(grouping: lines.filter { $0.status.isOpen }, by: \.urgency).mapValues(\.count)
-        overdue = lines.count { $0.isOverdue(at: now) }
+        overdue = lines.count { $0.isLate(at: now) }
         let today = calendar.startOfDay(for: now)
         days = (0..<dayCount).reversed().compactMap { back in
             guard let start = calendar.date(byAdding: .day, value: -back, to: today),

@@ -27,7 +27,7 @@ struct BoardPage {
                 return (place, try await RequestRecords.boardRows(scopes: effective, since: since, on: db))
             }
             let board = RequestBoard(
-                lines: rows.map { RequestBoard.Line(status: $0.status, urgency: $0.urgency, createdAt: $0.createdAt, closedAt: $0.closedAt, acceptBy: $0.acceptBy, doneBy: $0.doneBy) },
+                lines: rows.map { RequestBoard.Line(status: $0.status, urgency: $0.urgency, createdAt: $0.createdAt, closedAt: $0.closedAt, acceptBy: $0.acceptBy, doneBy: $0.doneBy, escalationLevel: $0.escalationLevel) },
                 now: now, timeZone: PageTime.shanghai
             )
             // Every count links to the list it counts: the same places, the same window.

@@ -323,7 +323,7 @@ struct RequestPages {
         let back: (String, String) = context.isHousehold ? ("/my-household", context.text("requests.page.back_household")) : ("/requests", context.text("requests.page.back_list"))
         let content = DetailContent(
             id: request.id, status: .status(request.status, language), urgency: .urgency(request.urgency, language), category: context.text(request.category.catalogueKey),
-            overdue: RequestBoard.Line(status: request.status, urgency: request.urgency, createdAt: request.createdAt, closedAt: request.closedAt, acceptBy: request.acceptBy, doneBy: request.doneBy).isOverdue(at: now),
+            overdue: RequestBoard.Line(request).isLate(at: now),
             escalated: request.escalationLevel > 0 ? context.text("requests.page.escalated", ["n": "\(request.escalationLevel)"]) : nil,
             description: request.description, facts: facts, history: history, form: form, backHref: back.0, backLabel: back.1
         )
@@ -418,7 +418,7 @@ struct RequestCard {
         category = Catalogue.text(request.category.catalogueKey, language)
         urgency = request.urgency == .normal ? nil : .urgency(request.urgency, language)
         status = .status(request.status, language)
-        overdue = RequestBoard.Line(status: request.status, urgency: request.urgency, createdAt: request.createdAt, closedAt: request.closedAt, acceptBy: request.acceptBy, doneBy: request.doneBy).isOverdue(at: now)
+        overdue = RequestBoard.Line(request).isLate(at: now)
         escalated = request.escalationLevel > 0 ? Catalogue.text("requests.page.escalated", language, ["n": "\(request.escalationLevel)"]) : nil
         address = showAddress ? item.householdLabel : nil
         if request.status.isOpen {

@@ -198,13 +198,14 @@ public struct BoardRow: Sendable, Hashable {
     public var closedAt: Date?
     public var acceptBy: Date
     public var doneBy: Date
+    public var escalationLevel: Int
 }
 
 extension RequestRecords {
     /// Requests under `scopes` that are open, or were filed or closed since `since`.
     public static func boardRows(scopes: [PlacePath], since: Date, on db: any SQLDatabase) async throws -> [BoardRow] {
         let open: [any Encodable & Sendable] = RequestStatus.allCases.filter(\.isOpen).map(\.rawValue)
-        var sql: SQLQueryString = "SELECT status, urgency, created_at, closed_at, accept_by, done_by FROM requests WHERE "
+        var sql: SQLQueryString = "SELECT status, urgency, created_at, closed_at, accept_by, done_by, escalation_level FROM requests WHERE "
         sql += scopeCondition(column: "path", scopes: scopes.map(\.rawValue))
         sql += " AND (status IN (\(binds: open)) OR created_at >= \(bind: since.millisecondsSince1970) OR closed_at >= \(bind: since.millisecondsSince1970))"
         return try await db.raw(sql).all().compactMap { row in
@@ -215,7 +216,8 @@ extension RequestRecords {
                 createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)),
                 closedAt: try row.decode(column: "closed_at", as: Int64?.self).map(Date.init(millisecondsSince1970:)),
                 acceptBy: Date(millisecondsSince1970: try row.decode(column: "accept_by", as: Int64.self)),
-                doneBy: Date(millisecondsSince1970: try row.decode(column: "done_by", as: Int64.self))
+                doneBy: Date(millisecondsSince1970: try row.decode(column: "done_by", as: Int64.self)),
+                escalationLevel: try row.decode(column: "escalation_level", as: Int.self)
             )
         }
     }
@@ -408,7 +410,8 @@ public struct RequestFilter: Sendable, Hashable {
     public var statuses: [RequestStatus] = []
     public var urgency: Urgency?
     public var category: RequestCategory?
-    /// Only requests past their deadline at this time (new ones past accept-by, taken ones past done-by).
+    /// Only late requests at this time: open, and past their deadline (new ones past accept-by,
+    /// taken ones past done-by) or escalated for missing one.
     public var overdueAt: Date?
     /// Only requests that are open, or were filed or closed since then: the board's window, so a
     /// count on the board and the list it links to agree.
@@ -435,9 +438,10 @@ public struct RequestCounts: Sendable, Hashable {
 extension RequestRecords {
     static let openStatuses: [any Encodable & Sendable] = RequestStatus.allCases.filter(\.isOpen).map(\.rawValue)
 
+    /// `RequestBoard.Line.isLate`: open, and past its deadline or escalated for missing one.
     static func overdueCondition(at now: Date) -> SQLQueryString {
         let at = now.millisecondsSince1970
-        return "((r.status = 'new' AND r.accept_by < \(bind: at)) OR (r.status IN ('accepted', 'in_progress') AND r.done_by < \(bind: at)))"
+        return "((r.status = 'new' AND r.accept_by < \(bind: at)) OR (r.status IN ('accepted', 'in_progress') AND r.done_by < \(bind: at)) OR (r.status IN ('new', 'accepted', 'in_progress') AND r.escalation_level > 0))"
     }
 
     /// Requests under `scopes` that pass `filter`: open before closed, then overdue first, then

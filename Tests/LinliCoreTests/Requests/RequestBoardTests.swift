@@ -13,6 +13,18 @@ struct RequestBoardTests {
         return RequestBoard.Line(status: status, urgency: urgency, createdAt: created, closedAt: doneHoursAgo.map { now.addingTimeInterval(-$0 * 3600) }, acceptBy: created.addingTimeInterval(12 * 3600), doneBy: created.addingTimeInterval(48 * 3600))
     }
 
+    @Test("a request escalated for a missed deadline stays late until it is done, though its new deadline lies ahead")
+    func escalatedIsLate() {
+        var escalated = line(.new, filedHoursAgo: 1)
+        escalated.escalationLevel = 2
+        var escalatedDone = line(.done, filedHoursAgo: 3, doneHoursAgo: 1)
+        escalatedDone.escalationLevel = 1
+        #expect(!escalated.isOverdue(at: now) && escalated.isLate(at: now))
+        #expect(!escalatedDone.isLate(at: now))
+        #expect(!line(.new, filedHoursAgo: 1).isLate(at: now) && line(.new, filedHoursAgo: 13).isLate(at: now))
+        #expect(RequestBoard(lines: [escalated, escalatedDone, line(.new, filedHoursAgo: 13)], now: now, dayCount: 3, timeZone: shanghai).overdue == 2)
+    }
+
     @Test("counts by status and urgency, overdue requests, daily volume and the median time to done")
     func figures() {
         let lines = [
