@@ -22,7 +22,11 @@ def linli_csp():
     return re.search(r'contentSecurityPolicy = "([^"]+)"', source).group(1)
 
 
-def page(body, lang="en", title="Page", head=""):
+# Linli's policy allows no inline style, so the pages that break a check do it from a stylesheet.
+TEST_CSS = ".wide{width:600px} .scroller{overflow-x:auto} .low{color:#bbb;background:#fff}"
+
+
+def page(body, lang="en", title="Page", head='<link rel="stylesheet" href="/test.css">'):
     return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>{head}</head>'
             f'<body><main><h1>{title}</h1>{body}</main></body></html>')
@@ -32,10 +36,11 @@ FORM = '<form method="get" action="/">{}</form>'
 PAGES = {
     "/clean": (200, page('<p>Nothing wrong here: see e.g. <a href="https://example.com/a.b">example.com</a>, '
                          'write to help@linli.example, version 1.5, file register.xlsx.</p>')),
-    "/wide": (200, page('<div id="wide" style="width:600px">a very wide box</div>')),
+    "/test.css": (200, TEST_CSS),
+    "/wide": (200, page('<div id="wide" class="wide">a very wide box</div>')),
     "/long-word": (200, page('<p class="note">https://example.com/' + "a" * 200 + "</p>")),
-    "/wide-but-scrolls": (200, page('<div style="overflow-x:auto"><div style="width:600px">wide inside a scroller</div></div>')),
-    "/axe": (200, page('<p style="color:#bbb;background:#fff">low contrast text</p><button></button>'
+    "/wide-but-scrolls": (200, page('<div class="scroller"><div class="wide">wide inside a scroller</div></div>')),
+    "/axe": (200, page('<p class="low">low contrast text</p><button></button>'
                        '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">')),
     "/heavy": (200, page("<p>" + "words " * 1_700 + "</p>", head='<link rel="stylesheet" href="/big.css">')),
     "/big.css": (200, "/* " + "y" * 25_000 + " */ body{margin:0}"),

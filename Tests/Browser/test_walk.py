@@ -19,7 +19,6 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -83,6 +82,16 @@ def fits(driver, step):
     assert width <= 390, f"{step}: the page is {width} px wide at 390 px ({driver.current_url})"
 
 
+def gone(element):
+    """Whether the page that held `element` has been replaced. Chromium says so with a stale
+    element, or, mid-navigation, with "Node ... does not belong to the document"."""
+    try:
+        element.is_enabled()
+        return False
+    except (StaleElementReferenceException, WebDriverException):
+        return True
+
+
 def click(driver, selector):
     """Clicks a link or button and waits for the page it leads to: a click returns before the
     browser has loaded what a form sends back."""
@@ -96,7 +105,7 @@ def click(driver, selector):
             if attempt == 2:
                 raise
             time.sleep(0.3)
-    WebDriverWait(driver, 30).until(staleness_of(old))
+    WebDriverWait(driver, 30).until(lambda _: gone(old))
     WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 

@@ -444,8 +444,9 @@ extension RequestRecords {
         return "((r.status = 'new' AND r.accept_by < \(bind: at)) OR (r.status IN ('accepted', 'in_progress') AND r.done_by < \(bind: at)) OR (r.status IN ('new', 'accepted', 'in_progress') AND r.escalation_level > 0))"
     }
 
-    /// Requests under `scopes` that pass `filter`: open before closed, then overdue first, then
-    /// life-critical before urgent before normal, then the nearest deadline; newest closed first.
+    /// Requests under `scopes` that pass `filter`: open before closed; open ones late first, then
+    /// life-critical before urgent before normal, then the nearest deadline; closed ones newest
+    /// closed first.
     public static func list(scopes: [PlacePath], filter: RequestFilter, now: Date, limit: Int, offset: Int, on db: any SQLDatabase) async throws -> [RequestListItem] {
         var sql = listColumns + " WHERE " + scopeCondition(column: "r.path", scopes: scopes.map(\.rawValue))
         if !filter.statuses.isEmpty {
@@ -459,7 +460,8 @@ extension RequestRecords {
             sql += " AND (r.status IN (\(binds: openStatuses)) OR r.created_at >= \(bind: since) OR r.closed_at >= \(bind: since))"
         }
         sql += " ORDER BY CASE WHEN r.status IN (\(binds: openStatuses)) THEN 0 ELSE 1 END, CASE WHEN " + overdueCondition(at: now) + " THEN 0 ELSE 1 END"
-        sql += ", CASE r.urgency WHEN 'life_critical' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END"
+        // Urgency orders the open ones only: closed ones come newest closed first.
+        sql += ", CASE WHEN r.status NOT IN (\(binds: openStatuses)) THEN 0 WHEN r.urgency = 'life_critical' THEN 0 WHEN r.urgency = 'urgent' THEN 1 ELSE 2 END"
         sql += ", CASE WHEN r.status = 'new' THEN r.accept_by WHEN r.status IN ('accepted', 'in_progress') THEN r.done_by ELSE -COALESCE(r.closed_at, 0) END, r.id"
         sql += " LIMIT \(bind: limit) OFFSET \(bind: offset)"
         return try await db.raw(sql).all().map(decodeItem)

@@ -171,4 +171,38 @@ struct RefusalPagesTests {
             #expect(refused.status == .forbidden && refused.text.contains("href=\"/my-household\""), "the way back is to the household's own page")
         }
     }
+
+    @Test("the request list puts life-critical first, filters by urgency, status and overdue, and each card links to its request", arguments: TestEngine.available)
+    func listOrderAndFilters(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app, client in
+            let leader = try await client.token(phone: try app.account(.buildingLeader).phone)
+            let building = try app.account(.buildingLeader).placeID
+            func file(_ index: Int, _ category: String, _ description: String) async throws -> String {
+                let household = try await app.household(under: building, index: index)
+                let filed = try await RequestFiling.file(leader, household: household, category: category, description: description, client: client)
+                #expect(filed.status == .created)
+                return "/requests/\(try #require(try filed.jsonObject()["id"] as? Int))"
+            }
+            let normal = try await file(3, "food", "想买一袋大米")
+            let critical = try await file(4, "emergency_medical", "老人胸口疼，喘不上气")
+            var staff = Browser()
+            try await staff.logIn(phone: try app.account(.committeeStaff).phone, client: client)
+            let open = try await staff.get("/requests?open=1", client: client)
+            let criticalAt = try #require(open.text.range(of: "href=\"\(critical)\"")), normalAt = try #require(open.text.range(of: "href=\"\(normal)\""))
+            #expect(criticalAt.lowerBound < normalAt.lowerBound, "life-critical first")
+            let onlyCritical = try await staff.get("/requests?urgency=life_critical", client: client)
+            #expect(onlyCritical.text.contains("href=\"\(critical)\"") && !onlyCritical.text.contains("href=\"\(normal)\""))
+            #expect(onlyCritical.text.contains("<option value=\"life_critical\" selected>"), "the filter shows what it filters by")
+            let done = try await staff.get("/requests?status=done", client: client)
+            #expect(!done.text.contains("href=\"\(normal)\""))
+            let overdue = try await staff.get("/requests?overdue=1", client: client)
+            #expect(!overdue.text.contains("href=\"\(critical)\""), "a request just filed is not late")
+            #expect(try await staff.get("/requests?status=bogus", client: client).status == .badRequest)
+            var otherLeader = Browser()
+            try await otherLeader.logIn(phone: try app.account(.buildingLeader, index: 1).phone, client: client)
+            let theirs = try await otherLeader.get("/requests?open=1", client: client)
+            #expect(!theirs.text.contains("href=\"\(critical)\""), "another building's leader does not see it")
+            #expect(try await otherLeader.get("/requests?place=\(building)", client: client).status == .notFound)
+        }
+    }
 }
