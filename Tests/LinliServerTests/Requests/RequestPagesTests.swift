@@ -94,7 +94,7 @@ struct RequestPagesTests {
     }
 }
 
-@Suite("Refusals on the page, in words")
+@Suite("Pages: refusals in words, the request list, and the walk with the clock moved on")
 struct RefusalPagesTests {
     @Test("wrong household codes come back on the form, with the number kept, when to try again in words, and whom to ask", arguments: [TestEngine.sqlite])
     func refusedCode(engine: TestEngine) async throws {
@@ -203,6 +203,52 @@ struct RefusalPagesTests {
             let theirs = try await otherLeader.get("/requests?open=1", client: client)
             #expect(!theirs.text.contains("href=\"\(critical)\""), "another building's leader does not see it")
             #expect(try await otherLeader.get("/requests?place=\(building)", client: client).status == .notFound)
+        }
+    }
+
+    @Test("the walk with the clock moved on: a request nobody accepted in time is in the committee's overdue list and on its board until it is done", arguments: TestEngine.available)
+    func lateRequestInOverdueList(engine: TestEngine) async throws {
+        let clock = ManualClock(RequestHTTPTests.start)
+        try await TestApp.run(engine, now: { clock.now }) { app, client in
+            let target = try #require(app.demo.households.first)
+            var resident = Browser()
+            try await resident.openHousehold(target, client: client)
+            let form = try await resident.get("/requests/new", client: client)
+            let filed = try await resident.post("/requests", form: ["_csrf": try Browser.csrfToken(in: form), "category": "food", "description": "家里没菜了"], client: client)
+            let location = String(try #require(filed.headers[.location]).prefix { $0 != "?" })
+            var staff = Browser()
+            try await staff.logIn(phone: try app.account(.committeeStaff).phone, client: client)
+            #expect(try await !staff.get("/requests?overdue=1", client: client).text.contains("href=\"\(location)\""), "not late yet")
+
+            // Nobody accepts it within its 12 hours; the escalation job hands it a level up.
+            clock.advance(12 * 3600 + 60)
+            let runner = JobRunner(store: app.store, owner: "test-node", handlers: jobHandlers(services: app.services), now: { clock.now })
+            try await runner.runDueJobs()
+            let late = try await staff.get("/requests?overdue=1", client: client)
+            #expect(late.text.contains("href=\"\(location)\""), "the committee finds it in its overdue list")
+            #expect(late.text.contains(Catalogue.text("requests.page.escalated", .zhHans, ["n": "1"])))
+            let board = try await staff.get("/board", client: client)
+            #expect(board.text.contains("<span class=\"count-number\" id=\"overdue\">1</span>"))
+            let home = try await staff.get("/", client: client)
+            #expect(home.text.contains("href=\"\(location)\""), "it is on the committee's home page")
+
+            // The building leader takes it with a note and finishes it; the resident confirms.
+            var leader = Browser()
+            try await leader.logIn(phone: try app.account(.buildingLeader).phone, client: client)
+            let detail = try await leader.get(location, client: client)
+            #expect(detail.text.contains("id=\"request-address\"") && detail.text.contains("id=\"request-deadline\"") && detail.text.contains("href=\"/households/\(target.id)\""))
+            for action in ["accept", "start", "done"] {
+                let page = try await leader.get(location, client: client)
+                let answer = try await leader.post(location + "/act", form: ["_csrf": try Browser.csrfToken(in: page), "action": action, "note": "\(action) 的备注"], client: client)
+                #expect(answer.status == .seeOther && answer.headers[.location] == location + "?notice=\(action)")
+            }
+            let own = try await resident.get(location, client: client)
+            #expect(own.text.contains("accept 的备注") && own.text.contains("start 的备注"), "every note is in the history")
+            let confirmed = try await resident.post(location + "/act", form: ["_csrf": try Browser.csrfToken(in: own), "action": "confirm"], client: client)
+            #expect(confirmed.status == .seeOther)
+            let after = try await resident.get(location, client: client)
+            #expect(after.text.contains(Catalogue.text("requests.transition.confirm", .zhHans)) && !after.text.contains("value=\"confirm\""), "confirmed once")
+            #expect(try await !staff.get("/requests?overdue=1", client: client).text.contains("href=\"\(location)\""), "done, it is late no more")
         }
     }
 }
