@@ -30,6 +30,24 @@ struct LinliBinary {
         try #require(process.terminationStatus == 0, "linli \(arguments.joined(separator: " ")) exited with \(process.terminationStatus): \(errors)")
         return output
     }
+
+    /// Runs `linli arguments` with `input` on its standard input; its exit status and both outputs.
+    func run(_ arguments: [String], input: Data) throws -> (status: Int32, output: String, errors: String) {
+        let process = Process()
+        process.executableURL = url
+        process.arguments = arguments
+        let (stdin, out, err) = (Pipe(), Pipe(), Pipe())
+        process.standardInput = stdin
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        stdin.fileHandleForWriting.write(input)
+        try stdin.fileHandleForWriting.close()
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output, errors)
+    }
 }
 
 @Suite("Every change made at the command line is audited, naming the account that ran it")
