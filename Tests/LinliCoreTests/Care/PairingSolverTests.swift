@@ -142,3 +142,51 @@ struct PairingSolverTests {
         }
     }
 }
+
+@Suite("Re-pairing when helpers become unavailable")
+struct PairingRepairTests {
+    @Test("backups move up, the rest is paired again, nobody else is disturbed, pins to helpers still there survive")
+    func repairs() async {
+        let instance = zip(PairingSolverTests.instance, Gen.int(in: 0...7))
+        await propertyCheck(count: 300, input: instance) { instance, leaving in
+            let before = PairingSolver.solve(instance)
+            let gone = Set(instance.helpers.enumerated().filter { leaving & (1 << $0.offset) != 0 }.map(\.element.id))
+            let outcome = PairingRepair.repair(instance, previous: before, unavailable: gone)
+            let after = outcome.result
+            #expect(!after.primary.values.contains(where: gone.contains) && !after.backup.values.contains(where: gone.contains), "nobody is paired with a helper who left")
+            let helpers = Dictionary(uniqueKeysWithValues: instance.helpers.map { ($0.id, $0) })
+            let people = Dictionary(uniqueKeysWithValues: instance.people.map { ($0.id, $0) })
+            for person in instance.people {
+                if let primary = before.primary[person.id], !gone.contains(primary) {
+                    #expect(after.primary[person.id] == primary, "\(person.id) keeps a primary who is still there")
+                }
+            }
+            for (personID, helperID) in after.primary {
+                #expect(PairingSolver.eligible(people[personID]!, helpers[helperID]!))
+            }
+            for helper in instance.helpers where !gone.contains(helper.id) {
+                #expect(after.primary.values.filter { $0 == helper.id }.count <= PairingSolver.capacity(of: helper), "capacity holds")
+            }
+            // Whoever lost a primary and has none now: no helper with room could take them.
+            for person in instance.people where before.primary[person.id].map(gone.contains) == true && after.primary[person.id] == nil {
+                let room = instance.helpers.filter { !gone.contains($0.id) && PairingSolver.eligible(person, $0) && after.primary.values.filter { [id = $0.id] in $0 == id }.count < PairingSolver.capacity(of: $0) }
+                #expect(room.isEmpty, "\(person.id) left unpaired while a helper has room")
+            }
+            #expect(Set(outcome.moved) == Set(instance.people.map(\.id).filter { before.primary[$0] != after.primary[$0] }))
+        }
+    }
+
+    @Test("a backup with room becomes the primary")
+    func backupMovesUp() {
+        typealias Person = PairingInstance.Person
+        typealias Helper = PairingInstance.Helper
+        let instance = PairingInstance(
+            people: [Person(id: "p", compound: "c", building: "1", floor: 3)],
+            helpers: [Helper(id: "a", compound: "c", building: "1", floor: 3), Helper(id: "b", compound: "c", building: "1", floor: 5), Helper(id: "c", compound: "c", building: "1", floor: 4)]
+        )
+        let before = PairingSolver.solve(instance)
+        #expect(before.primary["p"] == "a" && before.backup["p"] == "c")
+        let after = PairingRepair.repair(instance, previous: before, unavailable: ["a"])
+        #expect(after.result.primary["p"] == "c" && after.result.backup["p"] == "b" && after.moved == ["p"])
+    }
+}
