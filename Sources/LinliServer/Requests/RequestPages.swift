@@ -301,7 +301,9 @@ struct RequestPages {
         } else if let closed = request.closedAt {
             facts.append(Fact(id: "request-closed", label: context.text("field.closed_at"), value: PageTime.dateTime(closed, language), href: nil, userData: false))
         }
-        let history = transitions.map { transition in
+        // The history starts where the request did: filed, and how.
+        let filing = HistoryLine(when: PageTime.dateTime(request.createdAt, language), what: context.text(request.channel.catalogueKey), note: nil)
+        let history = [filing] + transitions.map { transition in
             HistoryLine(when: PageTime.dateTime(transition.at, language), what: context.text(transition.kind.catalogueKey), note: transition.note)
         }
         let confirmed = transitions.contains { $0.kind == .confirm }
