@@ -412,6 +412,12 @@ struct RequestCard {
     var deadline: String
     var cardTone: String
 
+    /// A card as it is written: the design page shows cards of requests that do not exist.
+    init(id: HelpRequestID, href: String, category: String, urgency: Tag?, status: Tag, overdue: Bool, escalated: String?, address: String?, deadline: String, cardTone: String) {
+        (self.id, self.href, self.category, self.urgency, self.status) = (id, href, category, urgency, status)
+        (self.overdue, self.escalated, self.address, self.deadline, self.cardTone) = (overdue, escalated, address, deadline, cardTone)
+    }
+
     init(_ item: RequestListItem, now: Date, context: LinliRequestContext, showAddress: Bool = true) {
         let request = item.stored.request
         let language = context.language

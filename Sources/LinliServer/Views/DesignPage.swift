@@ -12,21 +12,8 @@ struct DesignPage {
         var select: FormField
         var textarea: FormField
         var counts: [DirectoryPages.CountLink]
-        var cards: [SampleCard]
+        var cards: [RequestCard]
         var facts: [RequestPages.Fact]
-    }
-
-    struct SampleCard {
-        var id: Int
-        var href = "/design"
-        var category: String
-        var urgency: Tag?
-        var status: Tag
-        var overdue: Bool
-        var escalated: String?
-        var address: String?
-        var deadline: String
-        var cardTone: String
     }
 
     func addRoutes(to router: Router<LinliRequestContext>) {
@@ -54,9 +41,9 @@ struct DesignPage {
                     DirectoryPages.CountLink(href: "/design", label: text("home.count.open"), count: 12, alert: false),
                 ],
                 cards: [
-                    SampleCard(id: 101, category: text(RequestCategory.medicine.catalogueKey), urgency: .urgency(.lifeCritical, language), status: .status(.new, language), overdue: true,
+                    RequestCard(id: 101, href: "/design", category: text(RequestCategory.medicine.catalogueKey), urgency: .urgency(.lifeCritical, language), status: .status(.new, language), overdue: true,
                                escalated: Catalogue.text("requests.page.escalated", language, ["n": "1"]), address: "3号楼 502", deadline: PageTime.span(until: Date(timeIntervalSince1970: 0), now: Date(timeIntervalSince1970: 900), language), cardTone: "overdue"),
-                    SampleCard(id: 102, category: text(RequestCategory.food.catalogueKey), urgency: nil, status: .status(.accepted, language), overdue: false, escalated: nil,
+                    RequestCard(id: 102, href: "/design", category: text(RequestCategory.food.catalogueKey), urgency: nil, status: .status(.accepted, language), overdue: false, escalated: nil,
                                address: "3号楼 1101", deadline: PageTime.span(until: Date(timeIntervalSince1970: 7500), now: Date(timeIntervalSince1970: 0), language), cardTone: "normal"),
                 ],
                 facts: [
