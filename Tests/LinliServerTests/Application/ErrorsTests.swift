@@ -73,9 +73,11 @@ struct ErrorsTests {
 
     @Test("on PostgreSQL, a call that finds every connection taken is answered 503 with Retry-After and a message, not left hanging", arguments: TestEngine.available.filter { $0 == .postgres })
     func exhaustedPoolAnswers503(engine: TestEngine) async throws {
-        // Two seconds: the holders must get their connections in time even while the whole suite
-        // runs; the call that finds none left waits as long, then is refused.
-        let tiny = PostgresPool(connections: 2, batchTransactions: 1, connectionWait: .seconds(2))
+        // Six seconds: the holders must open and get their connections in time even while the
+        // whole suite runs on two cores (two seconds once fell short in CI, the demo-history
+        // suites seeding PostgreSQL beside it); the call that finds none left waits as long,
+        // then is refused.
+        let tiny = PostgresPool(connections: 2, batchTransactions: 1, connectionWait: .seconds(6))
         try await withTestStore(engine, postgresPool: tiny) { store in
             let app = buildApplication(ServerConfiguration(), services: TestApp.services(store: store), runJobs: false)
             try await withConnectionsHeld(store, count: 2) {

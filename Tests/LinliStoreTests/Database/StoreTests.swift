@@ -62,9 +62,11 @@ struct StoreTests {
 
     @Test("on PostgreSQL, with every connection taken, a call is refused as busy after the wait instead of hanging; then it goes through", arguments: TestEngine.available.filter { $0 == .postgres })
     func exhaustedPoolIsBusy(engine: TestEngine) async throws {
-        // Two seconds: the holders must get their connections in time even while the whole suite
-        // runs; the call that finds none left waits as long, then is refused.
-        let tiny = PostgresPool(connections: 2, batchTransactions: 1, connectionWait: .seconds(2))
+        // Six seconds: the holders must open and get their connections in time even while the
+        // whole suite runs on two cores (two seconds once fell short in CI, the demo-history
+        // suites seeding PostgreSQL beside it); the call that finds none left waits as long,
+        // then is refused.
+        let tiny = PostgresPool(connections: 2, batchTransactions: 1, connectionWait: .seconds(6))
         try await withTestStore(engine, postgresPool: tiny) { store in
             try await withConnectionsHeld(store, count: 2) {
                 let started = ContinuousClock.now
