@@ -86,7 +86,7 @@ enum DemoHistoryWriter {
 
         let requests = history.requestsNow
         let overdue = requests.filter { request in
-            RequestBoard.Line(status: request.status, urgency: request.urgency, createdAt: request.createdAt, closedAt: request.closedAt, acceptBy: request.acceptBy, doneBy: request.doneBy).isOverdue(at: history.now)
+            RequestBoard.Line(request).isOverdue(at: history.now)
         }
         return DemoHistorySummary(
             requests: requests.count,

@@ -156,6 +156,8 @@ struct DirectoryPages {
         var label: String
         var count: Int
         var alert: Bool
+        /// An id for the number, where a page names it (the board's overdue count).
+        var countID: String? = nil
     }
 
     /// What needs this person now, most pressing first, with the counts that lead to each list.

@@ -38,7 +38,7 @@ struct BoardPage {
             let urgencies = Urgency.allCases.reversed().map { urgency in
                 DirectoryPages.CountLink(href: "/requests?urgency=\(urgency.rawValue)&open=1" + placeQuery, label: context.text(urgency.catalogueKey), count: board.openByUrgency[urgency] ?? 0, alert: urgency == .lifeCritical && (board.openByUrgency[urgency] ?? 0) > 0)
             }
-            let overdue = DirectoryPages.CountLink(href: "/requests?overdue=1" + placeQuery, label: context.text("requests.board.overdue"), count: board.overdue, alert: board.overdue > 0)
+            let overdue = DirectoryPages.CountLink(href: "/requests?overdue=1" + placeQuery, label: context.text("requests.board.overdue"), count: board.overdue, alert: board.overdue > 0, countID: "overdue")
             let title = context.text("requests.board.title", ["place": place?.name ?? context.text("requests.board.all_places")])
             let content = Content(overdue: [overdue], statuses: statuses, urgencies: urgencies, chart: Self.chart(board.days, language: context.language), days: board.days.map { day in
                 DayRow(day: PageTime.day(day.start, context.language), filed: "\(day.filed)", median: day.medianHoursToDone.map { String(format: "%.1f", $0) } ?? "–")
