@@ -16,6 +16,10 @@ public enum Capability: String, Sendable, CaseIterable, Codable {
     case manageUsers = "manage_users"
     /// Set a district's request deadlines and routing rules.
     case configureRequests = "configure_requests"
+    /// Keep the care register, pair helpers, set care plans and helpers' availability.
+    case manageCare = "manage_care"
+    /// Record door-to-door survey visits; a finding adds to the care register without reading it.
+    case surveyHouseholds = "survey_households"
 }
 
 extension RoleKind {
@@ -24,19 +28,19 @@ extension RoleKind {
         case .admin:
             Set(Capability.allCases)
         case .districtStaff:
-            [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked, .configureRequests]
+            [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked, .configureRequests, .manageCare, .surveyHouseholds]
         case .subdistrictStaff:
-            [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked]
+            [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked, .manageCare, .surveyHouseholds]
         case .committeeStaff:
-            [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked]
+            [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked, .manageCare, .surveyHouseholds]
         case .compoundLead:
-            [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister]
+            [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .manageCare, .surveyHouseholds]
         case .medicineRunner:
             // A runner checks each resident's prescriptions and carries their insurance cards to
             // the hospital.
             [.viewDirectory, .viewFullPhone, .viewSensitive]
         case .buildingLeader:
-            [.viewDirectory, .viewFullPhone]
+            [.viewDirectory, .viewFullPhone, .surveyHouseholds]
         case .groupBuyLeader, .informationOfficer:
             [.viewDirectory]
         }

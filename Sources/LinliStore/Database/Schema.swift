@@ -348,6 +348,115 @@ enum Schema {
                 "CREATE INDEX sessions_expires ON sessions (expires_at)",
             ]
         },
+        Migration(version: 12, name: "care") { sql in
+            [
+                // The care register: one row per vulnerable resident. Every column but the ids and
+                // the path is sensitive (read with view_sensitive or as the paired helper, audited).
+                // Lists are comma-separated raw values. `version` guards concurrent edits.
+                """
+                CREATE TABLE care_entries (
+                    id \(sql.id),
+                    resident_id BIGINT NOT NULL UNIQUE REFERENCES residents(id),
+                    household_id BIGINT NOT NULL REFERENCES households(id),
+                    categories TEXT NOT NULL,
+                    disability_kind TEXT,
+                    needs TEXT NOT NULL,
+                    risk TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    consent_note TEXT,
+                    note TEXT,
+                    last_contact_at BIGINT,
+                    pinned_helper_id BIGINT REFERENCES volunteers(id),
+                    primary_helper_id BIGINT REFERENCES volunteers(id),
+                    backup_helper_id BIGINT REFERENCES volunteers(id),
+                    path \(sql.byteText) NOT NULL,
+                    district_id BIGINT,
+                    created_at BIGINT NOT NULL,
+                    updated_at BIGINT NOT NULL,
+                    version INTEGER NOT NULL DEFAULT 1
+                )
+                """,
+                "CREATE INDEX care_entries_path ON care_entries (path)",
+                "CREATE INDEX care_entries_household ON care_entries (household_id)",
+                "CREATE INDEX care_entries_primary ON care_entries (primary_helper_id)",
+                "CREATE INDEX care_entries_backup ON care_entries (backup_helper_id)",
+                // Helpers are volunteers. Where they live decides the distance to the people they
+                // help (a volunteer who is a resident lives at their household; the others count
+                // as living at the place they reported to), and they log in with their phone.
+                "ALTER TABLE volunteers ADD COLUMN availability TEXT NOT NULL DEFAULT 'available'",
+                "ALTER TABLE volunteers ADD COLUMN care_capacity INTEGER",
+                "CREATE INDEX volunteers_phone ON volunteers (phone)",
+                // A building's position on its compound's plan, in whole metres, for the distance
+                // between buildings.
+                "ALTER TABLE places ADD COLUMN plan_x INTEGER",
+                "ALTER TABLE places ADD COLUMN plan_y INTEGER",
+                """
+                CREATE TABLE survey_campaigns (
+                    id \(sql.id),
+                    name TEXT NOT NULL,
+                    place_id BIGINT NOT NULL REFERENCES places(id),
+                    path \(sql.byteText) NOT NULL,
+                    district_id BIGINT,
+                    starts_at BIGINT NOT NULL,
+                    ends_at BIGINT NOT NULL,
+                    closed_at BIGINT,
+                    closed_reason TEXT,
+                    created_by BIGINT NOT NULL REFERENCES users(id),
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX survey_campaigns_path ON survey_campaigns (path)",
+                // A household without a row has not been surveyed yet; rows appear as the
+                // surveyors go, so a campaign over 11,000 households costs nothing to open.
+                """
+                CREATE TABLE survey_visits (
+                    campaign_id BIGINT NOT NULL REFERENCES survey_campaigns(id),
+                    household_id BIGINT NOT NULL REFERENCES households(id),
+                    building_id BIGINT NOT NULL REFERENCES places(id),
+                    status TEXT NOT NULL,
+                    note TEXT,
+                    surveyor_user_id BIGINT REFERENCES users(id),
+                    updated_at BIGINT NOT NULL,
+                    idempotency_key TEXT,
+                    PRIMARY KEY (campaign_id, household_id)
+                )
+                """,
+                "CREATE INDEX survey_visits_building ON survey_visits (campaign_id, building_id, status)",
+                "CREATE INDEX survey_visits_surveyor ON survey_visits (campaign_id, surveyor_user_id)",
+                """
+                CREATE TABLE care_plan_items (
+                    id \(sql.id),
+                    entry_id BIGINT NOT NULL REFERENCES care_entries(id),
+                    kind TEXT NOT NULL,
+                    label TEXT,
+                    weekdays TEXT NOT NULL,
+                    due_minute INTEGER NOT NULL,
+                    on_day TEXT,
+                    active INTEGER NOT NULL DEFAULT 1,
+                    path \(sql.byteText) NOT NULL
+                )
+                """,
+                "CREATE INDEX care_plan_items_entry ON care_plan_items (entry_id)",
+                // One row per due occurrence, made ahead of time by a job; the unique key makes
+                // making them again harmless.
+                """
+                CREATE TABLE care_checkins (
+                    id \(sql.id),
+                    item_id BIGINT NOT NULL REFERENCES care_plan_items(id),
+                    entry_id BIGINT NOT NULL REFERENCES care_entries(id),
+                    due_at BIGINT NOT NULL,
+                    done_at BIGINT,
+                    done_by TEXT,
+                    note TEXT,
+                    escalation_level INTEGER NOT NULL DEFAULT 0,
+                    path \(sql.byteText) NOT NULL,
+                    UNIQUE (item_id, due_at)
+                )
+                """,
+                "CREATE INDEX care_checkins_entry ON care_checkins (entry_id, due_at)",
+                "CREATE INDEX care_checkins_open ON care_checkins (due_at) WHERE done_at IS NULL",
+            ]
+        },
     ]
 
     /// From this version on, household codes are stored keyed (see `HouseholdCodeKey`).
