@@ -18,13 +18,18 @@ public enum UrgencyTrigger: String, Sendable, Hashable, Codable, CaseIterable {
     // Less than life-critical, more than normal.
     case emergencyCategory = "emergency_category"
     case medicineRunningOut = "medicine_running_out"
+    // From the care register's entry alone: a treatment the words above do not name, and the
+    // risk a worker judged after seeing the person.
+    case criticalTreatment = "critical_treatment"
+    case criticalRisk = "critical_risk"
+    case highRisk = "high_risk"
 
     public var catalogueKey: String { "requests.reason.\(rawValue)" }
 
     /// The urgency the trigger asks for when the request itself names it.
     public var urgency: Urgency {
         switch self {
-        case .emergencyCategory, .medicineRunningOut: .urgent
+        case .emergencyCategory, .medicineRunningOut, .highRisk: .urgent
         default: .lifeCritical
         }
     }
@@ -32,7 +37,7 @@ public enum UrgencyTrigger: String, Sendable, Hashable, Codable, CaseIterable {
     /// A treatment the care register can record about a resident, as opposed to a sign of now.
     var isTreatment: Bool {
         switch self {
-        case .dialysis, .chemotherapy, .insulin, .pregnancy, .psychiatricMedicine: true
+        case .dialysis, .chemotherapy, .insulin, .pregnancy, .psychiatricMedicine, .criticalTreatment: true
         default: false
         }
     }
@@ -67,6 +72,17 @@ public struct UrgencyProposal: Sendable, Hashable, Codable {
     public var findings: [UrgencyFinding]
 }
 
+/// What the care register's entry says about a resident, as urgency reads it.
+public struct CareUrgencyFacts: Sendable, Hashable {
+    public var categories: [CareCategory]
+    public var risk: CareRisk
+
+    public init(categories: [CareCategory], risk: CareRisk) {
+        self.categories = categories
+        self.risk = risk
+    }
+}
+
 /// Proposes an urgency from what the household wrote and what the care register knows about
 /// the resident. It errs towards urgent: a volunteer lowering a wrong
 /// "life-critical" costs a minute, a dialysis ride proposed as "normal" may cost a life.
@@ -80,8 +96,13 @@ public enum UrgencyRules {
     /// not wait two days, but neither should they jump ahead of someone's chest pain. Acute signs
     /// are read from the description only: "中风后遗症" in the register is an old stroke, not one
     /// happening now.
-    public static func propose(category: RequestCategory, description: String, careNotes: [String?] = []) -> UrgencyProposal {
-        propose(category: category, described: described(category: category, description: description), careNotes: careNotes)
+    ///
+    /// `care` are the household's entries on the care register: a treatment category
+    /// (dialysis, chemotherapy, other critical treatment, pregnancy) counts as the same treatment
+    /// in the notes would; risk critical proposes life-critical whatever the need, risk high
+    /// urgent.
+    public static func propose(category: RequestCategory, description: String, careNotes: [String?] = [], care: [CareUrgencyFacts] = []) -> UrgencyProposal {
+        propose(category: category, described: described(category: category, description: description), careNotes: careNotes, care: care)
     }
 
     /// What the description alone says, read as the form arrives, before the care register is.
@@ -93,19 +114,37 @@ public enum UrgencyRules {
     }
 
     /// The proposal from the description's findings (`described`) and the care register.
-    public static func propose(category: RequestCategory, described: [UrgencyFinding], careNotes: [String?]) -> UrgencyProposal {
+    public static func propose(category: RequestCategory, described: [UrgencyFinding], careNotes: [String?], care: [CareUrgencyFacts] = []) -> UrgencyProposal {
         var findings = described
         let notes = SearchText(careNotes.compactMap { $0 }.joined(separator: "\n"))
         let servesTreatment = [.medicine, .emergencyMedical, .transport].contains(category)
-        for trigger in UrgencyTrigger.allCases where trigger.isTreatment && !notes.utf8.isEmpty && Self.matches(trigger, in: notes, category: category) {
+        let registered = Set(care.flatMap(\.categories).compactMap(Self.treatment))
+        for trigger in UrgencyTrigger.allCases where trigger.isTreatment
+            && (registered.contains(trigger) || (!notes.utf8.isEmpty && Self.matches(trigger, in: notes, category: category))) {
             guard !findings.contains(where: { $0.trigger == trigger }) else { continue }
             findings.append(UrgencyFinding(trigger: trigger, source: .careRegister, urgency: servesTreatment ? .lifeCritical : .urgent))
+        }
+        if let risk = care.map(\.risk).max(), risk >= .high {
+            findings.append(risk == .critical
+                ? UrgencyFinding(trigger: .criticalRisk, source: .careRegister, urgency: .lifeCritical)
+                : UrgencyFinding(trigger: .highRisk, source: .careRegister, urgency: .urgent))
         }
         if category == .emergencyMedical {
             findings.append(UrgencyFinding(trigger: .emergencyCategory, source: .category, urgency: .urgent))
         }
         findings.sort { $0.urgency > $1.urgency }
         return UrgencyProposal(urgency: findings.map(\.urgency).max() ?? .normal, findings: findings)
+    }
+
+    /// The treatment trigger a register category stands for.
+    private static func treatment(_ category: CareCategory) -> UrgencyTrigger? {
+        switch category {
+        case .dialysis: .dialysis
+        case .chemotherapy: .chemotherapy
+        case .otherCriticalTreatment: .criticalTreatment
+        case .pregnant: .pregnancy
+        default: nil
+        }
     }
 
     // MARK: - Matching
@@ -124,7 +163,7 @@ public enum UrgencyRules {
             // "吃完了" is about rice. Also "只剩两天的药", "还剩3天": the last days of a prescription.
             let words = (keywords[trigger] ?? []) + (category == .medicine ? medicineRunningOutInMedicineRequest : [])
             return containsAny(words, in: text, negatable: false) || (text.contains(remaining) && text.string.contains(/[只还]剩[0-9一二两三四五六七八九十半]+[天顿日]/))
-        case .emergencyCategory:
+        case .emergencyCategory, .criticalTreatment, .criticalRisk, .highRisk:
             return false
         default:
             return containsAny(keywords[trigger] ?? [], in: text, negatable: !trigger.isTreatment)

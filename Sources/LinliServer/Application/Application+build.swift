@@ -68,6 +68,7 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     RequestAPI(services: services).addRoutes(to: api)
     NotifyAPI(services: services).addRoutes(to: api)
     RequestPolicyAPI(services: services).addRoutes(to: api)
+    CareRegisterAPI(services: services).addRoutes(to: api)
 
     AccessPages(services: services).addRoutes(to: router)
     DirectoryPages(services: services).addRoutes(to: router)
@@ -76,6 +77,7 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     ChainListPages(services: services).addRoutes(to: router)
     BoardPage(services: services).addRoutes(to: router)
     NotifyPages(services: services).addRoutes(to: router)
+    CareRegisterPages(services: services).addRoutes(to: router)
     DesignPage().addRoutes(to: router)
     return router
 }

@@ -74,7 +74,8 @@ struct DirectoryPages {
             let view = try await directory.household(id: id, identity: identity, traceID: context.traceID)
             let canRotate = identity.grants.allows(.manageRegister, at: PlacePath(rawValue: view.path))
             let requests = try await services.store.read { db in try await RequestRecords.forHousehold(id, on: db) }
-            return try Self.householdPage(view, context: context, requests: requests, now: services.now(), rotate: canRotate, newRequestHref: "/requests/new?household=\(id)", banner: noticeBanner(request, context))
+            let care = try await CareRegisterService(services: services).householdLinks(householdID: id, path: PlacePath(rawValue: view.path), identity: identity, language: context.language)
+            return try Self.householdPage(view, context: context, requests: requests, now: services.now(), rotate: canRotate, newRequestHref: "/requests/new?household=\(id)", banner: noticeBanner(request, context), care: care)
         }
         router.get("households/:id/code") { _, context -> Response in
             // Rotating a code locks the household out until it has the new one: ask first.
@@ -227,6 +228,8 @@ struct DirectoryPages {
         var note: String
         var healthNote: String?
         var disabilityNote: String?
+        /// The resident's care register entry, or the form to add them (`CareRegisterService.householdLinks`).
+        var care: Link?
     }
 
     struct HouseholdContent {
@@ -241,7 +244,7 @@ struct DirectoryPages {
         var isStaff: Bool
     }
 
-    static func householdPage(_ view: HouseholdDetailView, context: LinliRequestContext, requests: [RequestListItem], now: Date, rotate: Bool, newRequestHref: String, banner: String?) throws -> Response {
+    static func householdPage(_ view: HouseholdDetailView, context: LinliRequestContext, requests: [RequestListItem], now: Date, rotate: Bool, newRequestHref: String, banner: String?, care: [ResidentID: Link] = [:]) throws -> Response {
         // A household signed in with its code has no business on the place pages above it.
         let crumbs = context.isHousehold ? [] : view.places.filter { $0.level != .household }.map { Link(href: "/places/\($0.id)", label: $0.name) }
         let residents = view.residents.map { resident in
@@ -249,7 +252,8 @@ struct DirectoryPages {
                 name: resident.name, phone: resident.phone ?? "",
                 phoneHref: resident.phoneMasked || context.isHousehold ? nil : resident.phone.map { "tel:" + $0.filter { $0.isNumber || $0 == "+" } },
                 birthYear: resident.birthYear.map(String.init) ?? "", note: resident.note ?? "",
-                healthNote: view.sensitiveVisible ? resident.healthNote ?? "" : nil, disabilityNote: view.sensitiveVisible ? resident.disabilityNote ?? "" : nil
+                healthNote: view.sensitiveVisible ? resident.healthNote ?? "" : nil, disabilityNote: view.sensitiveVisible ? resident.disabilityNote ?? "" : nil,
+                care: care[resident.id]
             )
         }
         let cards = RequestPages.householdCards(requests, now: now, context: context)

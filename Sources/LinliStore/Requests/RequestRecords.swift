@@ -231,6 +231,9 @@ public struct FilingHousehold: Sendable {
     /// Health and disability notes, which the urgency rules read (a dialysis patient's request is
     /// life-critical whatever it says).
     public var careNotes: [String?]
+    /// The residents' entries on the care register: a dialysis patient registered there is
+    /// proposed life-critical even without a health note.
+    public var care: [CareUrgencyFacts] = []
 }
 
 /// The places above households and the people routing may choose among there.
@@ -255,8 +258,9 @@ extension RequestRecords {
         guard !ids.isEmpty else { return [:] }
         let binds: [any Encodable & Sendable] = ids
         let rows = try await db.raw("""
-            SELECT h.id, h.building_id, h.room, h.path, h.district_id, r.id AS resident_id, r.health_note, r.disability_note
-            FROM households h LEFT JOIN residents r ON r.household_id = h.id
+            SELECT h.id, h.building_id, h.room, h.path, h.district_id, r.id AS resident_id, r.health_note, r.disability_note,
+                   c.categories AS care_categories, c.risk AS care_risk
+            FROM households h LEFT JOIN residents r ON r.household_id = h.id LEFT JOIN care_entries c ON c.resident_id = r.id
             WHERE h.id IN (\(binds: binds))
             """).all()
         var found: [PlaceID: FilingHousehold] = [:]
@@ -267,6 +271,9 @@ extension RequestRecords {
             found[id]?.residentIDs.append(residentID)
             found[id]?.careNotes.append(try row.decode(column: "health_note", as: String?.self))
             found[id]?.careNotes.append(try row.decode(column: "disability_note", as: String?.self))
+            if let categories = try row.decode(column: "care_categories", as: String?.self), let risk = try row.decode(column: "care_risk", as: String?.self) {
+                found[id]?.care.append(CareUrgencyFacts(categories: CareRecords.split(categories).compactMap(CareCategory.init(rawValue:)), risk: CareRisk(rawValue: risk) ?? .medium))
+            }
         }
         return found
     }

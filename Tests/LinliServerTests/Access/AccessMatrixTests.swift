@@ -55,6 +55,8 @@ struct AccessMatrixTests {
         case district
         /// A household id in the body (filing a request).
         case fileRequest
+        /// A care register entry: one in each household the caller aims at (`addCareEntryTargets`).
+        case careEntry
     }
 
     enum Rule: Sendable {
@@ -500,6 +502,8 @@ struct AccessMatrixTests {
                     .district: districts + [Aim(.missing, missing)],
                 ]))
             }
+
+            callers = try await AccessMatrixTests.addCareEntryTargets(to: callers, store: store)
 
             let residents = try await store.read { db in
                 var table: [Int64: StoredResident] = [:]

@@ -36,6 +36,14 @@ struct ScopeTests {
         (.get, "/places/{id}/register/download", false),
         (.get, "/places/{id}/codes", false),
         (.post, "/places/{id}/codes", false),
+        // Care register entries: an id that is no entry in the leader's places answers 404 too.
+        (.get, "/api/v1/care/entries/{id}", true),
+        (.put, "/api/v1/care/entries/{id}", true),
+        (.post, "/api/v1/care/entries/{id}/contacts", true),
+        (.get, "/care/register/{id}", false),
+        (.get, "/care/register/{id}/edit", false),
+        (.post, "/care/register/{id}/edit", false),
+        (.post, "/care/register/{id}/contact", false),
     ]
 
     @Test("every route that takes a place or household id is in the scope table")

@@ -87,7 +87,7 @@ final class FilingBatch: BatchedWrite {
             let submission = submissions[index]
             let household = found.household
             let districtPolicy = policy(for: household)
-            let proposal = UrgencyRules.propose(category: submission.filing.category, described: submission.described, careNotes: found.careNotes)
+            let proposal = UrgencyRules.propose(category: submission.filing.category, described: submission.described, careNotes: found.careNotes, care: found.care)
             let (above, candidates) = places.above(household.path)
             let loaded = candidates.map { candidate in
                 var candidate = candidate
