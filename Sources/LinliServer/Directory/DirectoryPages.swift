@@ -39,6 +39,9 @@ struct DirectoryPages {
                     Link(href: "/places/\(id)/chain-list", label: context.text("chain_list.import.link")),
                 ]
             }
+            if inside, identity.grants.allows(.viewSensitive, at: path) {
+                tools.append(Link(href: "/care/register?place=\(id)", label: context.text("care.register.title")))
+            }
             if managesRegister {
                 tools += [Link(href: "/places/\(id)/register", label: context.text("register.link")), Link(href: "/places/\(id)/codes", label: context.text("directory.codes.link"))]
             }

@@ -156,7 +156,9 @@ struct CareRegisterPages {
             [FormField.Option(value: "", label: context.text("requests.filter.any"), selected: selected == nil)]
                 + values.map { FormField.Option(value: $0.0, label: $0.1, selected: $0.0 == selected) }
         }
-        let carePlaces = try await register.carePlaces(identity: identity)
+        var carePlaces = try await register.carePlaces(identity: identity)
+        // A place chosen from the place pages stays chosen when the filters are sent again.
+        if let place, !carePlaces.contains(where: { $0.id == place.id }) { carePlaces.insert(place, at: 0) }
         var filters = [
             FormField("category", label: context.text("care.register.field.categories"), options: options(CareCategory.allCases.map { ($0.rawValue, context.text($0.catalogueKey)) }, selected: parameters.category?.rawValue)),
             FormField("risk", label: context.text("care.register.field.risk"), options: options(CareRisk.allCases.reversed().map { ($0.rawValue, context.text($0.catalogueKey)) }, selected: parameters.risk?.rawValue)),
@@ -180,7 +182,7 @@ struct CareRegisterPages {
         let placeQuery = parameters.place.map { "?place=\($0)" } ?? ""
         let joiner = placeQuery.isEmpty ? "?" : "&"
         let canManage = place.map { identity.grants.allows(.manageCare, at: $0.path) } ?? !identity.grants.scopes(for: .manageCare).isEmpty
-        let canUnmask = place.map { identity.grants.allows(.exportUnmasked, at: $0.path) } ?? (!identity.grants.scopes(for: .exportUnmasked).isEmpty && carePlaces.count == 1)
+        let canUnmask = (place ?? carePlaces.first).map { identity.grants.allows(.exportUnmasked, at: $0.path) } ?? false
         let countLinks = [CountLink(href: "/care/register\(placeQuery)", count: "\(counts.total)", label: context.text("care.register.count.total"), alert: false, countID: "care-count-total")]
             + CareRisk.allCases.reversed().filter { $0 >= .high }.map { risk in
                 CountLink(href: "/care/register\(placeQuery)\(joiner)risk=\(risk.rawValue)", count: "\(counts.risks[risk] ?? 0)", label: context.text(risk.catalogueKey),
