@@ -55,6 +55,8 @@ struct AccessMatrixTests {
         case district
         /// A household id in the body (filing a request).
         case fileRequest
+        /// A survey campaign over the place a `.place` aim names (AccessMatrixTests+Care).
+        case surveyCampaign
     }
 
     enum Rule: Sendable {
@@ -501,6 +503,7 @@ struct AccessMatrixTests {
                 ]))
             }
 
+            callers = try await AccessMatrixTests.addSurveyCampaigns(to: callers, app: app)
             let residents = try await store.read { db in
                 var table: [Int64: StoredResident] = [:]
                 for row in try await db.raw("SELECT id, phone, health_note, disability_note FROM residents WHERE household_id IN (\(bind: insideHousehold), \(bind: ownHousehold))").all() {
