@@ -55,7 +55,8 @@ public struct CatalogueEntry: Sendable {
 /// (`Catalogue+Directory.swift`, ...); `all` merges them and a test checks keys never collide.
 public enum Catalogue {
     public static let sections: [[String: CatalogueEntry]] = [
-        common, access, directory, register, registerPages, spreadsheet, demo, requests, requestPages, chainList, notify, pages, careRegister,
+        common, access, directory, register, registerPages, spreadsheet, demo, requests, requestPages, chainList, notify, pages,
+        careRegister, careSurveys,
     ]
 
     public static let all: [String: CatalogueEntry] = sections.reduce(into: [:]) { merged, section in

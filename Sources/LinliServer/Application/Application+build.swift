@@ -67,6 +67,7 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     RegisterAPI(services: services).addRoutes(to: api)
     RequestAPI(services: services).addRoutes(to: api)
     NotifyAPI(services: services).addRoutes(to: api)
+    SurveyAPI(services: services).addRoutes(to: api)
     RequestPolicyAPI(services: services).addRoutes(to: api)
     CareRegisterAPI(services: services).addRoutes(to: api)
 
@@ -78,6 +79,7 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     BoardPage(services: services).addRoutes(to: router)
     NotifyPages(services: services).addRoutes(to: router)
     CareRegisterPages(services: services).addRoutes(to: router)
+    SurveyPages(services: services).addRoutes(to: router)
     DesignPage().addRoutes(to: router)
     return router
 }

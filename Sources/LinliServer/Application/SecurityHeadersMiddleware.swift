@@ -1,15 +1,16 @@
 import HTTPTypes
 import Hummingbird
 
-/// Headers every answer carries. Pages run no script and load nothing from elsewhere, so the
-/// policy allows only the site's own stylesheet: no inline style or script, so text that slipped
+/// Headers every answer carries. Pages load nothing from elsewhere, so the policy allows only the
+/// site's own stylesheet and scripts (the offline queue and its service worker, which post back to
+/// the site itself): no inline style or script, so text that slipped
 /// into a page unescaped still could not run or restyle it; no other site may frame them (a framed form can be
 /// clicked through by a page the person never meant to act on); and browsers must not guess a
 /// type other than the one declared (an upload served back must never run as a page).
 struct SecurityHeadersMiddleware: RouterMiddleware {
     typealias Context = LinliRequestContext
 
-    static let contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    static let contentSecurityPolicy = "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; worker-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)

@@ -97,6 +97,7 @@ public enum DemoSeeder {
             let plan = DemoHistory(generator: generator, users: users, householdsWithCodes: codes.map(\.id), now: now)
             let summary = try await DemoHistoryWriter.write(plan, on: db)
             try await DemoCareRegister.write(generator: generator, now: now, on: db)
+            try await DemoCareSurvey.write(generator: generator, users: users, now: now, on: db)
             return (codes, summary)
         }
         return Outcome(generator: generator, households: codes, history: summary, seconds: Date().timeIntervalSince(started))

@@ -186,6 +186,9 @@ struct DirectoryPages {
         if identity.grants.roles.contains(where: { $0.role == .admin }) {
             tools.append(Link(href: "/admin/notifications", label: context.text("nav.notifications")))
         }
+        if !identity.grants.scopes(for: .surveyHouseholds).isEmpty {
+            tools.append(Link(href: "/care/surveys", label: context.text("care.survey.link")))
+        }
         tools.append(Link(href: "/design", label: context.text("nav.design")))
         let cards = urgent.map { RequestCard($0, now: now, context: context) }
         let content = HomeContent(

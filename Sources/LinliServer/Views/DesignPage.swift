@@ -20,9 +20,20 @@ struct DesignPage {
         router.get("assets/:file") { _, context -> Response in
             // Only the current name is served: an old page asking for an old name gets 404 and
             // reloads with the new one, instead of a year-long cache holding the wrong bytes.
-            guard context.parameters.get("file").map({ "/assets/" + $0 }) == PageAssets.stylesheetPath else { throw AppError.notFound }
+            let path = context.parameters.get("file").map { "/assets/" + $0 }
+            if path == PageAssets.offlineScriptPath {
+                return Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "public, max-age=31536000, immutable"],
+                                body: .init(byteBuffer: ByteBuffer(string: PageAssets.offlineScript)))
+            }
+            guard path == PageAssets.stylesheetPath else { throw AppError.notFound }
             return Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=31536000, immutable"],
                             body: .init(byteBuffer: ByteBuffer(string: PageAssets.stylesheet)))
+        }
+        // The service worker must be at the root for its scope to be the whole site, and must not
+        // be kept by caches: a fixed one reaches phones at their next page load.
+        router.get("sw.js") { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "no-cache"],
+                     body: .init(byteBuffer: ByteBuffer(string: PageAssets.serviceWorker)))
         }
         router.get("design") { _, context -> Response in
             let language = context.language

@@ -59,4 +59,17 @@ enum PageAssets {
         let digest = SHA256.hash(data: Data(stylesheet.utf8)).map { String(format: "%02x", $0) }.joined()
         return "/assets/linli.\(digest.prefix(12)).css"
     }()
+
+    /// The script that queues `form[data-offline]` submissions without signal and replays them
+    /// (`offline.js`), under a digest of its bytes like the stylesheet.
+    /// Comment lines and indentation are dropped, as the stylesheet's are: bytes count on a slow network.
+    static let offlineScript: String = (files["offline.js"] ?? "").split(separator: "\n")
+        .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("//") }.joined(separator: "\n")
+    static let offlineScriptPath: String = {
+        let digest = SHA256.hash(data: Data(offlineScript.utf8)).map { String(format: "%02x", $0) }.joined()
+        return "/assets/offline.\(digest.prefix(12)).js"
+    }()
+
+    /// The service worker, served at `/sw.js` so that its scope is the whole site.
+    static let serviceWorker: String = files["sw.js"] ?? ""
 }

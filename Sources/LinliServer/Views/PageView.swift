@@ -41,9 +41,13 @@ struct PageView<Content> {
     var banner: String?
     /// A refused form's errors, shown at the top with a link to each field, and beside each field.
     var errors: [FieldMessage] = []
+    /// The page has forms that must work without signal (`form[data-offline]`): it loads the
+    /// offline script, which also registers the service worker, and shows the queue of what waits.
+    var offline = false
 
     func render(_ context: LinliRequestContext) throws -> String {
-        let chrome = Chrome(context: context, title: title, breadcrumbs: breadcrumbs, banner: banner, errors: errors)
+        var chrome = Chrome(context: context, title: title, breadcrumbs: breadcrumbs, banner: banner, errors: errors)
+        if offline { chrome.offlineScript = PageAssets.offlineScriptPath }
         let scope = PageScope(text: TextLookup(language: context.language, key: ""), chrome: chrome, content: content)
         guard let html = PageAssets.templates.render(scope, withTemplate: template) else { throw PageError.missingTemplate(template) }
         return html
@@ -92,6 +96,8 @@ struct Chrome {
     // Stored, not computed: templates read values through `Mirror`, which sees stored ones only.
     var hasBreadcrumbs: Bool
     var hasErrors: Bool
+    /// The offline script's address, on pages with forms that work without signal.
+    var offlineScript: String?
 
     init(context: LinliRequestContext, title: String, breadcrumbs: [Link], banner: String?, errors: [FieldMessage]) {
         let language = context.language

@@ -457,6 +457,27 @@ enum Schema {
                 "CREATE INDEX care_checkins_open ON care_checkins (due_at) WHERE done_at IS NULL",
             ]
         },
+        Migration(version: 14, name: "survey visit history") { sql in
+            [
+                // Every visit recorded, not only the latest: a household found nobody home and then
+                // visited again shows both. The key a form carried makes a replay of the same
+                // submission (a phone coming back into signal) find its row instead of adding one.
+                """
+                CREATE TABLE survey_visit_history (
+                    id \(sql.id),
+                    campaign_id BIGINT NOT NULL REFERENCES survey_campaigns(id),
+                    household_id BIGINT NOT NULL REFERENCES households(id),
+                    status TEXT NOT NULL,
+                    note TEXT,
+                    surveyor_user_id BIGINT REFERENCES users(id),
+                    at BIGINT NOT NULL,
+                    idempotency_key TEXT
+                )
+                """,
+                "CREATE INDEX survey_visit_history_household ON survey_visit_history (campaign_id, household_id, id)",
+                "CREATE UNIQUE INDEX survey_visit_history_key ON survey_visit_history (campaign_id, idempotency_key)",
+            ]
+        },
     ]
 
     /// From this version on, household codes are stored keyed (see `HouseholdCodeKey`).

@@ -57,6 +57,8 @@ struct AccessMatrixTests {
         case fileRequest
         /// A care register entry: one in each household the caller aims at (`addCareEntryTargets`).
         case careEntry
+        /// A survey campaign over the place a `.place` aim names (AccessMatrixTests+Care).
+        case surveyCampaign
     }
 
     enum Rule: Sendable {
@@ -505,6 +507,7 @@ struct AccessMatrixTests {
 
             callers = try await AccessMatrixTests.addCareEntryTargets(to: callers, store: store)
 
+            callers = try await AccessMatrixTests.addSurveyCampaigns(to: callers, app: app)
             let residents = try await store.read { db in
                 var table: [Int64: StoredResident] = [:]
                 for row in try await db.raw("SELECT id, phone, health_note, disability_note FROM residents WHERE household_id IN (\(bind: insideHousehold), \(bind: ownHousehold))").all() {

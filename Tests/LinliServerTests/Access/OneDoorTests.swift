@@ -97,7 +97,7 @@ struct OneDoorTests {
         }
     }
 
-    @Test("every answer forbids framing and type sniffing; pages run no script")
+    @Test("every answer forbids framing and type sniffing; pages run no inline or foreign script")
     func securityHeaders() async throws {
         try await TestApp.run(.sqlite) { _, client in
             for path in ["/login", "/api/v1/me", "/no-such-page", "/health"] {
@@ -105,7 +105,8 @@ struct OneDoorTests {
                 #expect(response.headers[.xContentTypeOptions] == "nosniff", "\(path)")
                 let policy = response.headers[.contentSecurityPolicy] ?? ""
                 #expect(policy.contains("frame-ancestors 'none'"), "\(path): \(policy)")
-                #expect(policy.contains("default-src 'none'") && !policy.contains("script-src"), "\(path): no script may run")
+                // Only the site's own script files run (the offline queue): nothing inline, nothing from elsewhere.
+                #expect(policy.contains("default-src 'none'") && policy.contains("script-src 'self';") && !policy.contains("unsafe-inline") && !policy.contains("unsafe-eval"), "\(path): only the site's own scripts may run")
                 #expect(response.headers[HTTPField.Name("X-Frame-Options")!] == "DENY", "\(path)")
             }
         }
