@@ -1,6 +1,7 @@
 /// Minimum-cost flow by successive shortest paths with Johnson potentials: each augmentation is
-/// a shortest path on reduced costs (Dijkstra), so after every augmentation the flow is the
-/// cheapest of its value, and the last is the cheapest among the largest. Costs on the arcs added
+/// a shortest path on reduced costs (Dijkstra finds their length, then every path of that length
+/// is sent along), so after every augmentation the flow is the cheapest of its value, and the
+/// last is the cheapest among the largest. Costs on the arcs added
 /// are never negative, which lets the potentials start at zero.
 ///
 /// Arcs live in flat arrays (arc `a` and its residual twin `a ^ 1`), and each Dijkstra stops when
@@ -49,13 +50,92 @@ struct MinCostFlow {
     /// The flow on an arc `addArc` returned: what its twin carries back.
     func flow(on arc: Int) -> Int { capacity[arc ^ 1] }
 
+    /// Per-search state of `augmentAlongShortestPaths`, kept to avoid reallocating it.
+    private var nextArc: [Int] = []
+    private var phaseOf: [Int] = []
+    private var onPath: [Bool] = []
+    private var dead: [Bool] = []
+    private var phase = 0
+
+    /// After the potentials are updated, the shortest paths are exactly the source–sink paths of
+    /// arcs with room and a zero reduced cost: every reduced cost is non-negative, and a path's
+    /// reduced costs add up to its length minus the sink's distance. Sending along all of them
+    /// before the next Dijkstra (a depth-first search that remembers dead ends and each node's
+    /// next arc) makes one search serve many people instead of one. Reverse arcs of a path get a
+    /// zero reduced cost, so the potentials stay valid.
+    private mutating func augmentAlongShortestPaths(source: Int, sink: Int) -> (flow: Int, cost: Int64) {
+        let count = head.count
+        if nextArc.count != count {
+            nextArc = Array(repeating: -1, count: count)
+            phaseOf = Array(repeating: -1, count: count)
+            onPath = Array(repeating: false, count: count)
+            dead = Array(repeating: false, count: count)
+        }
+        phase += 1
+        var flow = 0
+        var total: Int64 = 0
+        var path: [Int] = []
+        var stack: [Int] = [source]
+        phaseOf[source] = phase
+        nextArc[source] = head[source]
+        dead[source] = false
+        onPath[source] = true
+        while let node = stack.last {
+            if node == sink {
+                var bottleneck = Int.max
+                for arc in path { bottleneck = min(bottleneck, capacity[arc]) }
+                for arc in path {
+                    capacity[arc] -= bottleneck
+                    capacity[arc ^ 1] += bottleneck
+                    total += Int64(bottleneck) * cost[arc]
+                }
+                flow += bottleneck
+                for node in stack { onPath[node] = false }
+                stack.removeAll(keepingCapacity: true)
+                stack.append(source)
+                path.removeAll(keepingCapacity: true)
+                onPath[source] = true
+                continue
+            }
+            var advanced = false
+            while nextArc[node] >= 0 {
+                let arc = nextArc[node]
+                let to = target[arc]
+                if capacity[arc] > 0, cost[arc] + potential[node] - potential[to] == 0 {
+                    if phaseOf[to] != phase {
+                        phaseOf[to] = phase
+                        nextArc[to] = head[to]
+                        dead[to] = false
+                    }
+                    if !dead[to], !onPath[to] {
+                        onPath[to] = true
+                        stack.append(to)
+                        path.append(arc)
+                        advanced = true
+                        break
+                    }
+                }
+                nextArc[node] = next[arc]
+            }
+            guard !advanced else { continue }
+            // Nothing onward from here in this phase (a node skipped for being on the path is
+            // found again by the next Dijkstra, so marking too much only costs a search).
+            dead[node] = true
+            onPath[node] = false
+            stack.removeLast()
+            if !path.isEmpty { path.removeLast() }
+            if stack.isEmpty { break }
+        }
+        for node in stack { onPath[node] = false }
+        return (flow, total)
+    }
+
     /// Sends as much as can go from `source` to `sink` at the least cost; returns (flow, cost).
     mutating func solve(source: Int, sink: Int) -> (flow: Int, cost: Int64) {
         let count = head.count
         let unreached = Int64.max
         var distance = [Int64](repeating: unreached, count: count)
         var settled = [Bool](repeating: false, count: count)
-        var previous = [Int](repeating: -1, count: count)
         var touched: [Int] = []
         var order: [Int] = []
         var heap = MinHeap()
@@ -89,7 +169,6 @@ struct MinCostFlow {
                         if candidate < distance[to] {
                             if distance[to] == unreached { touched.append(to) }
                             distance[to] = candidate
-                            previous[to] = arc
                             heap.push(candidate, to)
                         }
                     }
@@ -105,22 +184,9 @@ struct MinCostFlow {
                 for node in order { reachable[node] = true }
                 break
             }
-            var node = sink
-            var bottleneck = Int.max
-            while node != source {
-                let arc = previous[node]
-                bottleneck = min(bottleneck, capacity[arc])
-                node = target[arc ^ 1]
-            }
-            node = sink
-            while node != source {
-                let arc = previous[node]
-                capacity[arc] -= bottleneck
-                capacity[arc ^ 1] += bottleneck
-                total += Int64(bottleneck) * cost[arc]
-                node = target[arc ^ 1]
-            }
-            flow += bottleneck
+            let sent = augmentAlongShortestPaths(source: source, sink: sink)
+            flow += sent.flow
+            total += sent.cost
         }
         return (flow, total)
     }

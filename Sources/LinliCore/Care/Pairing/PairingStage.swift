@@ -16,6 +16,10 @@ extension PairingSolver {
 
         init(people: [PairingInstance.Person], helpers: [PairingInstance.Helper], distance: Distance, pins: Bool) {
             used = Array(repeating: 0, count: helpers.count)
+            guard pins, people.contains(where: { $0.pinned != nil }) else {
+                free = people
+                return
+            }
             let helperIndex = Dictionary(helpers.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
             for person in people {
                 if pins, let pinned = person.pinned, let index = helperIndex[pinned] {
@@ -118,19 +122,29 @@ struct CandidateArcs {
             var compound: String
             var skills: Set<String>
         }
-        let skills = helpers.map { Set($0.skills ?? []) }
+        var skillSets: [Set<String>]?
         var lists: [Needs: Int] = [:]
         var eligibleLists: [[Int]] = []
+        // Most people need nothing: they share the first list without hashing anything.
+        let compound = people.first?.compound ?? ""
+        eligibleLists.append(helpers.indices.filter { room[$0] > 0 && helpers[$0].compound == compound })
         eligibleList = people.map { person in
+            if person.compound == compound, person.needs?.isEmpty ?? true { return 0 }
             let needs = Needs(compound: person.compound, skills: Set(person.needs ?? []))
             if let known = lists[needs] { return known }
+            let skills = skillSets ?? helpers.map { Set($0.skills ?? []) }
+            skillSets = skills
             lists[needs] = eligibleLists.count
             eligibleLists.append(helpers.indices.filter { room[$0] > 0 && helpers[$0].compound == needs.compound && needs.skills.isSubset(of: skills[$0]) })
             return eligibleLists.count - 1
         }
         self.eligibleLists = eligibleLists
-        let helperIndex = Dictionary(helpers.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
-        self.excluded = people.map { excluded[$0.id].flatMap { helperIndex[$0] } }
+        if excluded.isEmpty {
+            self.excluded = Array(repeating: nil, count: people.count)
+        } else {
+            let helperIndex = Dictionary(helpers.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+            self.excluded = people.map { excluded[$0.id].flatMap { helperIndex[$0] } }
+        }
     }
 
     /// The distance between person `p` and helper `h`, as `PairingSolver.Distance` computes it.
