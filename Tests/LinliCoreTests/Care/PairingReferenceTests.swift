@@ -19,7 +19,7 @@ struct PairingReferenceTests {
 
     static let skills = ["medical", "sign_language", "dialect", "driver"]
 
-    /// Medium instances: 30–120 people in one to three compounds of up to six buildings, floors
+    /// Medium instances: 30–100 people in one to three compounds of up to six buildings, floors
     /// 1–30, most buildings placed, needs and skills, capacities 0–5 or the default, a few pins.
     static func instance(seed: UInt64) -> PairingInstance {
         var random = Random(state: seed)
@@ -33,14 +33,14 @@ struct PairingReferenceTests {
                 buildings.append(.init(compound: "c\(c)", building: "b\(b)", x: placed ? Double(random.int(0...400)) : nil, y: placed ? Double(random.int(0...400)) : nil))
             }
         }
-        let helpers = (0..<random.int(15...90)).map { index in
+        let helpers = (0..<random.int(15...70)).map { index in
             let c = random.int(0...(compounds - 1))
             return Helper(
                 id: "h\(index)", compound: "c\(c)", building: "b\(random.int(0...(buildingCount[c] - 1)))", floor: random.int(1...30),
                 skills: skills.filter { _ in random.chance(30) }, capacity: random.chance(60) ? nil : random.int(0...5)
             )
         }
-        let people = (0..<random.int(30...120)).map { index in
+        let people = (0..<random.int(30...100)).map { index in
             let c = random.int(0...(compounds - 1))
             let needs = random.chance(70) ? [] : skills.filter { _ in random.chance(25) }
             let sameCompound = helpers.filter { $0.compound == "c\(c)" }
