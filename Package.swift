@@ -91,6 +91,8 @@ let package = Package(
                 .product(name: "SQLKit", package: "sql-kit"),
             ]
         ),
+        // Care pairing at district scale against OR-Tools (scripts/bench/care-pairing).
+        .executableTarget(name: "linli-bench-care", dependencies: ["LinliCore"]),
         .testTarget(
             name: "LinliCoreTests",
             dependencies: [

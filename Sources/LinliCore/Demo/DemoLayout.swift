@@ -43,10 +43,12 @@ enum DemoLayout {
 
         var committees: [CommitteeLayout] = []
         committees.reserveCapacity(count)
+        var firstRoot = ""
         while committees.count < count {
             let isShowcase = index == 0 && committees.isEmpty
             let root = isShowcase ? DemoNames.showcaseRoot : DemoNames.root(firstRootOrdinal)
             firstRootOrdinal += 1
+            if committees.isEmpty { firstRoot = root }
             // 联洋 has three committees, so the showcase reads "联洋第一居委会" like the real one.
             let sharing = min(isShowcase ? 3 : rootSizePick.pick(&random) + 1, count - committees.count)
             var suffixUses = Array(repeating: 0, count: CompoundKind.allCases.count)
@@ -67,7 +69,26 @@ enum DemoLayout {
                 committees.append(CommitteeLayout(name: name, compounds: compounds))
             }
         }
+        if index == DemoShape.largestCompoundSubdistrict, !committees.isEmpty {
+            committees[0].compounds.append(largestCompound(root: firstRoot, seed: seed))
+        }
         return SubdistrictLayout(name: entry.name, committees: committees)
+    }
+
+    /// Shanghai's largest compound, 中远两湾城: about 11,000 households in some 96 towers. Only the
+    /// district scale reaches its subdistrict, so the smaller scales stay as they were; its own
+    /// random stream leaves every other building of the district unchanged.
+    static func largestCompound(root: String, seed: UInt64) -> CompoundLayout {
+        var random = DemoRandom(seed: seed, stream: layoutStream | (1 << 32))
+        var buildings: [BuildingLayout] = []
+        var households = 0
+        while households < DemoShape.largestCompoundHouseholds {
+            let kind = BuildingKind.tower
+            let building = BuildingLayout(floors: random.int(in: kind.floors), flatsPerFloor: random.int(in: kind.flatsPerFloor))
+            buildings.append(building)
+            households += building.households
+        }
+        return CompoundLayout(name: root + "城", buildings: buildings)
     }
 
     private static func compound(root: String, kind: CompoundKind, buildingCount: Int?, suffixUses: inout [Int], random: inout DemoRandom) -> CompoundLayout {

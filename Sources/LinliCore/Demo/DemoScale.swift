@@ -40,6 +40,10 @@ public struct DemoShape: Sendable, Hashable {
     static let committeesPerOtherSubdistrict: ClosedRange<Int> = 28...44
     /// Compounds per committee, weights for 1, 2, 3, 4 compounds (mean ≈ 2.3).
     static let compoundsPerCommitteeWeights = [20, 40, 30, 10]
+    /// The second subdistrict, which only the district scale has, holds a compound as large as
+    /// Shanghai's largest (中远两湾城, about 11,000 households).
+    static let largestCompoundSubdistrict = 1
+    static let largestCompoundHouseholds = 11_000
     /// Committees sharing a name root ("联洋第一居委会", "联洋第二居委会"), weights for 1, 2, 3.
     static let committeesPerNameRootWeights = [70, 20, 10]
 

@@ -17,12 +17,24 @@ public enum PairingRepair {
 
     public static func repair(_ instance: PairingInstance, previous: PairingResult, unavailable: Set<String>) -> Outcome {
         let helpers = instance.helpers.filter { !unavailable.contains($0.id) }
-        let capacity = Dictionary(helpers.map { ($0.id, PairingSolver.capacity(of: $0)) }, uniquingKeysWith: { first, _ in first })
+        let available = Dictionary(helpers.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        // A compound nobody left keeps its pairing as it was: its people and helpers are
+        // unchanged, so the previous pairing still answers it, and solving it again would cost
+        // the time of a first pairing for nothing. A pair that no longer fits (a helper who left,
+        // or is not in the compound) sends the compound through the steps above.
+        var affected = Set(instance.helpers.filter { unavailable.contains($0.id) }.map(\.compound))
+        for person in instance.people where !affected.contains(person.compound) {
+            for helperID in [previous.primary[person.id], previous.backup[person.id], person.pinned].compactMap({ $0 }) where available[helperID]?.compound != person.compound {
+                affected.insert(person.compound)
+            }
+        }
+        let capacity = available.mapValues { PairingSolver.capacity(of: $0) }
         var taken: [String: Int] = [:]
-        var people = instance.people.map { person -> PairingInstance.Person in
+        var people: [PairingInstance.Person] = []
+        for person in instance.people where affected.contains(person.compound) {
             var person = person
             if let pin = person.pinned, unavailable.contains(pin) { person.pinned = nil }
-            return person
+            people.append(person)
         }
         // Kept first: pinned people and those whose primary stays.
         for index in people.indices {
@@ -42,7 +54,17 @@ public enum PairingRepair {
             people[index].pinned = backup
             taken[backup, default: 0] += 1
         }
-        let result = PairingSolver.solve(PairingInstance(buildings: instance.buildings, people: people, helpers: helpers))
+        var result = PairingSolver.solve(PairingInstance(buildings: instance.buildings, people: people, helpers: helpers.filter { affected.contains($0.compound) }))
+        let kept = instance.people.filter { !affected.contains($0.compound) }
+        let distance = PairingSolver.Distance(instance)
+        for person in kept {
+            result.primary[person.id] = previous.primary[person.id]
+            result.backup[person.id] = previous.backup[person.id]
+        }
+        // Every pair of a kept compound is to an available helper of it (checked above).
+        result.cost.primary += PairingSolver.cost(of: previous.primary, people: kept, helpers: available, distance: distance) ?? 0
+        result.cost.backup += PairingSolver.cost(of: previous.backup, people: kept, helpers: available, distance: distance) ?? 0
+        result.unpaired = instance.people.map(\.id).filter { result.primary[$0] == nil }
         let moved = instance.people.map(\.id).filter { previous.primary[$0] != result.primary[$0] }
         return Outcome(result: result, moved: moved)
     }

@@ -20,26 +20,61 @@ import Foundation
 /// → sink through one arc per load slot (cost 4 × (k − 1)). Load costs grow with k, so the
 /// cheapest flow fills a helper's slots in order, and successive shortest paths give the cheapest
 /// among the largest flows: as many as possible, then the least total.
+///
+/// At district scale a compound has hundreds of people and helpers, so the flow starts with each
+/// person's few cheapest arcs only, and the solution is then checked against every arc left out
+/// (`CandidateArcs`): the final potentials prove it optimal for the whole graph or name the arcs
+/// that must come in, and the flow is solved again with them. Compounds are independent and are
+/// solved side by side.
 public enum PairingSolver {
     /// Solves `instance`; the caller has checked `instance.problem()` (a bad number would be
     /// clamped, never trapped on, but the answer would not be the one asked for).
     public static func solve(_ instance: PairingInstance) -> PairingResult {
+        solve(instance, stage: stage)
+    }
+
+    typealias Stage = @Sendable (_ people: [PairingInstance.Person], _ helpers: [PairingInstance.Helper], _ distance: Distance, _ excluded: [String: String], _ pins: Bool)
+        -> (pairs: [String: String], cost: Int64)
+
+    static func solve(_ instance: PairingInstance, stage: Stage) -> PairingResult {
         let distance = Distance(instance)
+        let helpersByCompound = Dictionary(grouping: instance.helpers, by: \.compound)
+        let compounds = Dictionary(grouping: instance.people, by: \.compound).sorted { $0.key < $1.key }
+        let solved = ConcurrentMap.map(compounds, weight: { $0.value.count }) { compound, people in
+            let helpers = helpersByCompound[compound] ?? []
+            let first = stage(people, helpers, distance, [:], true)
+            let second = stage(people, helpers, distance, first.pairs, false)
+            return (first, second)
+        }
         var primary: [String: String] = [:]
         var backup: [String: String] = [:]
         var cost = PairingResult.Cost(primary: 0, backup: 0)
-        let helpersByCompound = Dictionary(grouping: instance.helpers, by: \.compound)
-        for (compound, people) in Dictionary(grouping: instance.people, by: \.compound).sorted(by: { $0.key < $1.key }) {
-            let helpers = helpersByCompound[compound] ?? []
-            let first = stage(people: people, helpers: helpers, distance: distance, excluded: [:], pins: true)
+        for (first, second) in solved {
             primary.merge(first.pairs) { current, _ in current }
             cost.primary += first.cost
-            let second = stage(people: people, helpers: helpers, distance: distance, excluded: first.pairs, pins: false)
             backup.merge(second.pairs) { current, _ in current }
             cost.backup += second.cost
         }
         let unpaired = instance.people.map(\.id).filter { primary[$0] == nil }
         return PairingResult(primary: primary, backup: backup, unpaired: unpaired, cost: cost)
+    }
+
+    /// What one stage's pairs cost: each pair's distance, and 4 × (0 + 1 + … + (n − 1)) for a
+    /// helper who takes n. Nil when a pair names a helper not in `helpers`.
+    public static func cost(of pairs: [String: String], people: [PairingInstance.Person], helpers: [String: PairingInstance.Helper], distance: Distance) -> Int64? {
+        var taken: [String: Int] = [:]
+        var total: Int64 = 0
+        for person in people {
+            guard let helperID = pairs[person.id] else { continue }
+            guard let helper = helpers[helperID] else { return nil }
+            taken[helperID, default: 0] += 1
+            total += distance(person, helper)
+        }
+        for n in taken.values {
+            let n64 = Int64(n)
+            total += 2 * n64 * (n64 - 1)
+        }
+        return total
     }
 
     /// Whether `helper` may take `person` at all: same compound, every needed skill.
@@ -74,66 +109,27 @@ public enum PairingSolver {
         }
 
         public func callAsFunction(_ person: PairingInstance.Person, _ helper: PairingInstance.Helper) -> Int64 {
-            if person.building == helper.building {
-                let floors = PairingInstance.floors
-                let a = min(max(person.floor, floors.lowerBound), floors.upperBound), b = min(max(helper.floor, floors.lowerBound), floors.upperBound)
-                return Int64(abs(a - b))
-            }
-            guard let from = positions[BuildingKey(compound: person.compound, building: person.building)],
-                  let to = positions[BuildingKey(compound: helper.compound, building: helper.building)] else { return 30 }
+            if person.building == helper.building { return Self.floors(person.floor, helper.floor) }
+            return Self.across(position(person.compound, person.building), position(helper.compound, helper.building))
+        }
+
+        func position(_ compound: String, _ building: String) -> (Double, Double)? {
+            positions[BuildingKey(compound: compound, building: building)]
+        }
+
+        /// Within one building: the difference of the floors, clamped to the bounds.
+        static func floors(_ a: Int, _ b: Int) -> Int64 {
+            let bounds = PairingInstance.floors
+            return Int64(abs(min(max(a, bounds.lowerBound), bounds.upperBound) - min(max(b, bounds.lowerBound), bounds.upperBound)))
+        }
+
+        /// Between two buildings of a compound.
+        static func across(_ from: (Double, Double)?, _ to: (Double, Double)?) -> Int64 {
+            guard let from, let to else { return 30 }
             let metres = ((from.0 - to.0) * (from.0 - to.0) + (from.1 - to.1) * (from.1 - to.1)).squareRoot()
             // Coordinates are bounded (±1,000,000 m), so this fits; a value out of bounds is clamped.
-            let tens = (min(metres, 3_000_000) / 10).rounded(.up)
+            let tens = (min(metres.isNaN ? 3_000_000 : metres, 3_000_000) / 10).rounded(.up)
             return 20 + Int64(tens)
         }
-    }
-
-    /// One stage in one compound. `excluded` forbids each person their primary (the backup stage);
-    /// with `pins`, pinned people keep their helper and fill that helper's first load slots.
-    static func stage(people: [PairingInstance.Person], helpers: [PairingInstance.Helper], distance: Distance, excluded: [String: String], pins: Bool)
-        -> (pairs: [String: String], cost: Int64) {
-        var pairs: [String: String] = [:]
-        var cost: Int64 = 0
-        var used: [String: Int] = [:]
-        let helperIndex = Dictionary(helpers.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
-        var free: [PairingInstance.Person] = []
-        for person in people {
-            if pins, let pinned = person.pinned, let index = helperIndex[pinned] {
-                let helper = helpers[index]
-                let slot = used[helper.id, default: 0] + 1
-                pairs[person.id] = helper.id
-                used[helper.id] = slot
-                cost += distance(person, helper) + loadCost(slot)
-            } else {
-                free.append(person)
-            }
-        }
-        // Nodes: 0 source, 1 sink, then people, then helpers.
-        let source = 0, sink = 1
-        var flow = MinCostFlow(nodes: 2 + free.count + helpers.count)
-        var candidates: [[(helper: Int, arc: (node: Int, index: Int))]] = Array(repeating: [], count: free.count)
-        for (p, person) in free.enumerated() {
-            flow.addArc(from: source, to: 2 + p, capacity: 1, cost: 0)
-            for (h, helper) in helpers.enumerated() where eligible(person, helper) && excluded[person.id] != helper.id {
-                let arc = flow.addArc(from: 2 + p, to: 2 + free.count + h, capacity: 1, cost: distance(person, helper))
-                candidates[p].append((h, arc))
-            }
-        }
-        for (h, helper) in helpers.enumerated() {
-            let taken = used[helper.id, default: 0]
-            let capacity = capacity(of: helper)
-            guard taken < capacity else { continue }
-            for k in (taken + 1)...capacity {
-                flow.addArc(from: 2 + free.count + h, to: sink, capacity: 1, cost: loadCost(k))
-            }
-        }
-        let solved = flow.solve(source: source, sink: sink)
-        cost += solved.cost
-        for (p, person) in free.enumerated() {
-            if let chosen = candidates[p].first(where: { flow.flow(on: $0.arc) > 0 }) {
-                pairs[person.id] = helpers[chosen.helper].id
-            }
-        }
-        return (pairs, cost)
     }
 }
