@@ -180,3 +180,35 @@ def test_visits_wait_without_signal_and_are_sent_once(server):
         assert coverage["total"]["done"] == 2 and coverage["total"]["nobody_home"] == 1
     finally:
         driver.quit()
+
+
+def test_survey_pages_pass_the_page_checks(server):
+    """The crawl of every page stops at 40 a role, before the walk: the survey's own pages, at
+    phone size, in both languages, as the committee (a building with its heaviest page of
+    forms) and the building leader."""
+    from pagecheck import check_page
+    require_chinese_font()
+    logins, _ = parse_logins(open(server.log_path, encoding="utf-8").read())
+    leader = next(login for login in logins if login.role == "building_leader")
+    committee = next(login for login in logins if login.role == "committee_staff")
+    token = api(server.base, "/api/v1/auth/token", body={"phone": committee.phone, "password": PASSWORD})["token"]
+    demo = api(server.base, "/api/v1/care/surveys", token=token)["campaigns"][-1]["id"]
+    visits = api(server.base, f"/api/v1/care/surveys/{demo}/visits", token=token)["visits"]
+    paths = [f"/care/surveys/{demo}", f"/care/surveys/{demo}/buildings/{leader.place}", f"/care/surveys/{demo}/buildings/{leader.place}?order=up&page=2",
+             f"/care/surveys/{demo}/households/{visits[0]['household_id']}", "/care/surveys/new"]
+    problems = []
+    driver = make_driver(phone=True)
+    try:
+        for login in [committee, leader]:
+            for language in ["zh-Hans", "en"]:
+                driver.delete_all_cookies()
+                driver.get(f"{server.base}/language/{language}?next=/")
+                sign_in(driver, server.base, login)
+                for path in paths:
+                    if login is leader and path.endswith("/new"):
+                        continue
+                    driver.get(server.base + path)
+                    problems += [f"{login.role} {language} {path}: {problem}" for problem in check_page(driver, f"survey-{login.role}-{language}", language=language, user_data=[login.name])]
+    finally:
+        driver.quit()
+    assert not problems, "\n".join(problems)

@@ -44,6 +44,16 @@ struct ScopeTests {
         (.get, "/care/register/{id}/edit", false),
         (.post, "/care/register/{id}/edit", false),
         (.post, "/care/register/{id}/contact", false),
+        // Survey campaigns: a household's id names no campaign the leader may see.
+        (.get, "/api/v1/care/surveys/{id}", true),
+        (.get, "/api/v1/care/surveys/{id}/visits", true),
+        (.post, "/api/v1/care/surveys/{id}/visits", true),
+        (.post, "/api/v1/care/surveys/{id}/close", true),
+        (.get, "/care/surveys/{id}", false),
+        (.post, "/care/surveys/{id}/close", false),
+        (.get, "/care/surveys/{id}/buildings/{building}", false),
+        (.get, "/care/surveys/{id}/households/{household}", false),
+        (.post, "/care/surveys/{id}/households/{household}", false),
     ]
 
     @Test("every route that takes a place or household id is in the scope table")
