@@ -77,7 +77,7 @@ struct DirectoryPages {
             let view = try await directory.household(id: id, identity: identity, traceID: context.traceID)
             let canRotate = identity.grants.allows(.manageRegister, at: PlacePath(rawValue: view.path))
             let requests = try await services.store.read { db in try await RequestRecords.forHousehold(id, on: db) }
-            let care = try await CareRegisterService(services: services).householdLinks(householdID: id, path: PlacePath(rawValue: view.path), identity: identity, language: context.language)
+            let care = try await CareRegisterService(services: services).householdLinks(householdID: id, path: PlacePath(rawValue: view.path), identity: identity, language: context.language, traceID: context.traceID)
             return try Self.householdPage(view, context: context, requests: requests, now: services.now(), rotate: canRotate, newRequestHref: "/requests/new?household=\(id)", banner: noticeBanner(request, context), care: care)
         }
         router.get("households/:id/code") { _, context -> Response in

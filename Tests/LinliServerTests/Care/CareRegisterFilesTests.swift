@@ -162,6 +162,8 @@ struct CareRegisterFilesTests {
             let filtered = try await browser.get("/care/register?category=dialysis", client: client)
             #expect(!filtered.text.contains("/care/register/\(id)\""))
             #expect(try await browser.get("/households/\(household)", client: client).text.contains("/care/register/\(id)"))
+            // Seeing that someone is on the register is a read too.
+            #expect(try await CareRegisterKit.auditCount(app, action: "care_entry.read_link", entityID: id) == 1)
 
             // Record a contact: no longer overdue.
             let contacted = try await browser.post("/care/register/\(id)/contact", form: ["_csrf": try Browser.csrfToken(in: detail)], client: client)

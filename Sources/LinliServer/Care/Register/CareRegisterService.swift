@@ -106,9 +106,10 @@ struct CareRegisterService: Sendable {
     }
 
     /// For the household page: a link to each resident's entry, or to the form adding them for
-    /// those who keep the register. Only roles that may read the register see either (whether
-    /// someone is on it is itself sensitive); the link reads nothing of the entry.
-    func householdLinks(householdID: PlaceID, path: PlacePath, identity: UserIdentity, language: Language) async throws -> [ResidentID: Link] {
+    /// those who keep the register. Only roles that may read the register see either, and a link
+    /// to an entry is an audited read (`care_entry.read_link`): that someone is on the register
+    /// is itself sensitive.
+    func householdLinks(householdID: PlaceID, path: PlacePath, identity: UserIdentity, language: Language, traceID: String) async throws -> [ResidentID: Link] {
         guard identity.grants.allows(.viewSensitive, at: path) else { return [:] }
         let (entries, residents) = try await services.store.read { db in
             (try await CareRecords.entries(householdID: householdID, on: db), try await HouseholdRecords.detail(id: householdID, on: db)?.residents ?? [])
@@ -122,6 +123,7 @@ struct CareRegisterService: Sendable {
                 links[resident.id] = Link(href: "/care/register/new?resident=\(resident.id)", label: Catalogue.text("care.register.household.add", language))
             }
         }
+        try await services.audit(entries.map { read($0, action: "care_entry.read_link", identity: identity, at: services.now(), traceID: traceID) })
         return links
     }
 
