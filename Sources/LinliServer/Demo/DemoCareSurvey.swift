@@ -48,12 +48,15 @@ enum DemoCareSurvey {
         }
     }
 
+    /// What the survey's findings say; the register's own demo entries never say it.
+    static let findingNote = "摸排发现：家人被转运隔离，老人独自在家"
+
     /// The household's first resident goes onto the register as found by the survey, unless they are on it already.
     static func register(household: Household, at: Date, on db: any SQLDatabase) async throws {
         guard let resident = try await db.raw("SELECT id FROM residents WHERE household_id = \(bind: household.id) ORDER BY id LIMIT 1").first()
             .map({ try $0.decode(column: "id", as: ResidentID.self) }),
               try await CareRecords.entry(residentID: resident, on: db) == nil else { return }
         _ = try await CareRecords.insert(CareEntry(id: CareEntryID(0), residentID: resident, householdID: household.id, categories: [.temporarilyAlone], needs: [], risk: .high, source: .survey,
-                                                   note: "摸排发现：家人被转运隔离，老人独自在家", lastContactAt: at, path: household.path, districtID: household.districtID, createdAt: at, updatedAt: at), on: db)
+                                                   note: findingNote, lastContactAt: at, path: household.path, districtID: household.districtID, createdAt: at, updatedAt: at), on: db)
     }
 }
