@@ -40,7 +40,7 @@ public func buildApplication(_ configuration: ServerConfiguration, services: App
 /// Every kind of job this server runs, by capability.
 public func jobHandlers(services: AppServices) -> [JobHandler] {
     [RequestEscalation(services: services).deadlineHandler, NotifyService(services: services).deliveryHandler, AccessService(services: services).purgeHandler,
-     FinishedWorkPurge(services: services).handler]
+     FinishedWorkPurge(services: services).handler, CareCheckIns(services: services).makeHandler, CareCheckIns(services: services).dueHandler]
 }
 
 public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
@@ -68,6 +68,7 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     RequestAPI(services: services).addRoutes(to: api)
     NotifyAPI(services: services).addRoutes(to: api)
     RequestPolicyAPI(services: services).addRoutes(to: api)
+    CareAPI(services: services).addRoutes(to: api)
 
     AccessPages(services: services).addRoutes(to: router)
     DirectoryPages(services: services).addRoutes(to: router)
@@ -76,6 +77,7 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     ChainListPages(services: services).addRoutes(to: router)
     BoardPage(services: services).addRoutes(to: router)
     NotifyPages(services: services).addRoutes(to: router)
+    CarePages(services: services).addRoutes(to: router)
     DesignPage().addRoutes(to: router)
     return router
 }

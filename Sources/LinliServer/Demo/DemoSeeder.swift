@@ -95,7 +95,9 @@ public enum DemoSeeder {
             }
             guard withHistory else { return (codes, nil) }
             let plan = DemoHistory(generator: generator, users: users, householdsWithCodes: codes.map(\.id), now: now)
-            return (codes, try await DemoHistoryWriter.write(plan, on: db))
+            let history = try await DemoHistoryWriter.write(plan, on: db)
+            try await DemoCarePairing.write(generator: generator, now: now, on: db)
+            return (codes, history)
         }
         return Outcome(generator: generator, households: codes, history: summary, seconds: Date().timeIntervalSince(started))
     }
