@@ -41,6 +41,7 @@ struct CareAPI {
         router.post("care/checkins/:id/done") { request, context -> CheckInView in
             let identity = try context.requireUser()
             let id: CareCheckInID = try context.parameters.id()
+            try await CareCheckIns(services: services).requireTickable(id, identity: identity)
             let body = try await request.decodeJSON(as: DoneBody.self, context: context)
             try Self.checkKey(body.idempotency_key)
             let ticked = try await CareCheckIns(services: services).tick(id, note: body.note, identity: identity, traceID: context.traceID)

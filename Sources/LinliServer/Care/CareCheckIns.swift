@@ -117,12 +117,7 @@ struct CareCheckIns {
         let now = services.now()
         let actor = "user:\(identity.user.id)"
         return try await services.store.write { db in
-            guard let line = try await CarePlanRecords.checkIn(id: id, on: db), let entry = try await CareRecords.entry(id: line.checkIn.entryID, on: db) else { throw AppError.notFound }
-            let own = try await Self.isHelper(of: entry, identity: identity, on: db)
-            if !own {
-                guard identity.grants.allows(.viewSensitive, at: entry.path) || identity.grants.allows(.manageCare, at: entry.path) else { throw AppError.notFound }
-                guard identity.grants.allows(.manageCare, at: entry.path) else { throw AppError.forbidden }
-            }
+            let (line, entry) = try await Self.tickable(id, identity: identity, on: db)
             guard try await CarePlanRecords.markDone(id, by: actor, note: note, at: now, on: db) else { return Ticked(line: line, changed: false) }
             try await CarePlanRecords.setLastContact(entryID: entry.id, at: now, on: db)
             try await AuditRecords.append([AuditEntry(at: now, actor: actor, action: "care.checkin.done", entity: "care_checkin", entityID: "\(id)", path: line.checkIn.path.rawValue, traceID: traceID)], on: db)
@@ -132,6 +127,20 @@ struct CareCheckIns {
             done.checkIn.note = note
             return Ticked(line: done, changed: true)
         }
+    }
+
+    /// A check-in the caller may tick off, with its person; 404 or 403 otherwise (see `tick`).
+    static func tickable(_ id: CareCheckInID, identity: UserIdentity, on db: any SQLDatabase) async throws -> (CheckInLine, CareEntry) {
+        guard let line = try await CarePlanRecords.checkIn(id: id, on: db), let entry = try await CareRecords.entry(id: line.checkIn.entryID, on: db) else { throw AppError.notFound }
+        if try await isHelper(of: entry, identity: identity, on: db) { return (line, entry) }
+        guard identity.grants.allows(.viewSensitive, at: entry.path) || identity.grants.allows(.manageCare, at: entry.path) else { throw AppError.notFound }
+        guard identity.grants.allows(.manageCare, at: entry.path) else { throw AppError.forbidden }
+        return (line, entry)
+    }
+
+    /// Checks who may tick before what they sent is read, so nobody learns of check-ins outside their reach.
+    func requireTickable(_ id: CareCheckInID, identity: UserIdentity) async throws {
+        _ = try await services.store.read { db in try await Self.tickable(id, identity: identity, on: db) }
     }
 
     /// Whether the signed-in user is the person's primary or backup helper (the volunteer with

@@ -27,7 +27,13 @@ struct CarePersonView {
         self.address = address
         needs = entry.needs.isEmpty ? nil : entry.needs.map { Catalogue.all["care.pairing.skill.\($0)"] != nil ? Catalogue.text("care.pairing.skill.\($0)", language) : $0 }.joined(separator: "、")
         categories = entry.categories.map { Catalogue.all["care.pairing.category.\($0.rawValue)"] != nil ? Catalogue.text("care.pairing.category.\($0.rawValue)", language) : $0.rawValue }.joined(separator: "、")
-        risk = Tag("care.pairing.risk.\(entry.risk.rawValue)", tone: "risk-\(entry.risk.rawValue)", language)
+        // The request urgencies' colours: red for critical and high risk, amber for medium.
+        let tone = switch entry.risk {
+        case .critical, .high: "life_critical"
+        case .medium: "urgent"
+        case .low: "normal"
+        }
+        risk = Tag("care.pairing.risk.\(entry.risk.rawValue)", tone: tone, language)
         let days = CareContact.daysSince(entry.lastContactAt, now: now)
         contact = days.map { Catalogue.text("care.pairing.contact.days", language, ["n": "\($0)"]) } ?? Catalogue.text("care.pairing.contact.never", language)
         contactOverdue = CareContact.isOverdue(entry.lastContactAt, now: now)

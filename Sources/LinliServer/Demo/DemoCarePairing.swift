@@ -70,8 +70,8 @@ enum DemoCarePairing {
             if index % 2 == 0 { items.append(CarePlanItem(id: 0, entryID: person.entry.id, kind: .meal, weekdays: [], dueMinute: 11 * 60 + 30, path: person.entry.path)) }
             if person.entry.categories.contains(.dialysis) { items.append(CarePlanItem(id: 0, entryID: person.entry.id, kind: .dialysisRide, weekdays: [1, 3, 5], dueMinute: 7 * 60, path: person.entry.path)) }
             if index == 0 {
-                // A visit due two hours ago that nobody ticked off: the overdue check-in on the dashboard.
-                let minute = Int(((now.timeIntervalSince1970 - 2 * 3600 + CareSchedule.utcOffset) / 60).rounded(.down)) % 1440
+                // A visit due an hour ago that nobody ticked off: the overdue check-in on the dashboard.
+                let minute = Int(((now.timeIntervalSince1970 - 3600 + CareSchedule.utcOffset) / 60).rounded(.down)) % 1440
                 items.append(CarePlanItem(id: 0, entryID: person.entry.id, kind: .other, label: "上门看看", weekdays: [], dueMinute: minute, path: person.entry.path))
             }
             if index == 2 { items.append(CarePlanItem(id: 0, entryID: person.entry.id, kind: .medicineRefill, label: "胰岛素", weekdays: [], dueMinute: 14 * 60, onDay: CareSchedule.dayText(today + 2), path: person.entry.path)) }
@@ -79,13 +79,17 @@ enum DemoCarePairing {
                 let stored = try await CarePlanRecords.insert(item, on: db)
                 for due in CareSchedule.dueTimes(of: stored, from: CareSchedule.start(ofLocalDay: today - 1), to: now) {
                     guard let id = try await CarePlanRecords.addCheckIn(item: stored, dueAt: due, on: db) else { continue }
-                    // Everything is done but the visit of two hours ago.
-                    if item.kind != .other || due < now.addingTimeInterval(-3 * 3600) {
+                    // Everything is done but the visit of an hour ago, whose primary and backup
+                    // were alerted; the compound's leads are next, an hour from now.
+                    if item.kind != .other || due < now.addingTimeInterval(-2 * 3600) {
                         _ = try await CarePlanRecords.markDone(id, by: "demo", note: nil, at: due.addingTimeInterval(20 * 60), on: db)
                         try await CarePlanRecords.setLastContact(entryID: person.entry.id, at: due.addingTimeInterval(20 * 60), on: db)
                     } else {
-                        let job = CareCheckIns.dueJob(id, level: 0, at: due)
-                        try await JobRecords.enqueue(kind: job.kind, payload: job.payload, runAt: job.runAt, dedupeKey: job.dedupeKey, at: now, on: db)
+                        for level in 0..<2 { _ = try await CarePlanRecords.raise(id, from: level, on: db) }
+                        if let next = CareCheckInEscalation.nextStep(dueAt: due, level: 2) {
+                            let job = CareCheckIns.dueJob(id, level: 2, at: next.at)
+                            try await JobRecords.enqueue(kind: job.kind, payload: job.payload, runAt: job.runAt, dedupeKey: job.dedupeKey, at: now, on: db)
+                        }
                     }
                 }
                 _ = try await CareCheckIns.makeCheckIns(for: stored, from: now, to: now.addingTimeInterval(CareCheckIns.lookAhead), at: now, on: db)

@@ -26,7 +26,7 @@ extension AccessMatrixTests {
         ("POST /api/v1/care/plans", [
             Probe(label: "plan without a person", uri: "/api/v1/care/plans", target: .none, rule: .anyUser, allowed: .badRequest, body: #"{"kind":"call","due":"09:00"}"#, field: "entry_id"),
             Probe(label: "plan for a missing person", uri: "/api/v1/care/plans", target: .none, rule: .capability(.manageCare, wayDown: false), allowed: .created,
-                  body: #"{"entry_id":\(missing),"kind":"call","due":"09:00"}"#),
+                  body: #"{"entry_id":\#(missing),"kind":"call","due":"09:00"}"#),
         ]),
     ]
 }
