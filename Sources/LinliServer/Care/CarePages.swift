@@ -111,7 +111,7 @@ struct CarePages {
         var hasAreas: Bool
     }
 
-    struct OverdueRow { var person: String; var address: String; var what: String; var when: String; var escalated: String? }
+    struct OverdueRow { var person: String; var address: String; var what: String; var when: String; var escalated: String?; var contact: String; var contactOverdue: Bool }
     struct CompoundRow { var id: PlaceID; var name: String }
     struct HelperRow { var href: String; var name: String; var phone: String; var load: String; var availability: Tag }
 
@@ -159,7 +159,9 @@ struct CarePages {
             return OverdueRow(
                 person: person.residentName, address: addresses[person.entry.householdID] ?? "", what: line.label ?? context.text("care.plan.kind.\(line.kind.rawValue)"),
                 when: PageTime.span(until: line.checkIn.dueAt, now: now, language),
-                escalated: line.checkIn.escalationLevel > 1 ? context.text("care.checkin.escalated", ["n": "\(line.checkIn.escalationLevel - 1)"]) : nil
+                escalated: line.checkIn.escalationLevel > 1 ? context.text("care.checkin.escalated", ["n": "\(line.checkIn.escalationLevel - 1)"]) : nil,
+                contact: CareContact.daysSince(person.entry.lastContactAt, now: now).map { context.text("care.pairing.contact.days", ["n": "\($0)"]) } ?? context.text("care.pairing.contact.never"),
+                contactOverdue: CareContact.isOverdue(person.entry.lastContactAt, now: now)
             )
         }
         try await services.auditCareReads(overdueLines.compactMap { byID[$0.checkIn.entryID]?.entry }, identity: identity, view: "dashboard", traceID: context.traceID)
