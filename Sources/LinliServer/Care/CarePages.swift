@@ -196,7 +196,8 @@ struct CarePages {
         var more: String?
     }
 
-    static let helpersLimit = 200
+    /// Fifty rows keep the page inside its 30 KB budget; those who need a look come first.
+    static let helpersLimit = 50
 
     private func helpersPage(request: Request, context: LinliRequestContext, identity: UserIdentity) async throws -> Response {
         let requested = try Query(request: request).placeID()
