@@ -40,7 +40,7 @@ public func buildApplication(_ configuration: ServerConfiguration, services: App
 /// Every kind of job this server runs, by capability.
 public func jobHandlers(services: AppServices) -> [JobHandler] {
     [RequestEscalation(services: services).deadlineHandler, NotifyService(services: services).deliveryHandler, AccessService(services: services).purgeHandler,
-     FinishedWorkPurge(services: services).handler]
+     FinishedWorkPurge(services: services).handler, CareCheckIns(services: services).makeHandler, CareCheckIns(services: services).dueHandler]
 }
 
 public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
@@ -70,6 +70,7 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     SurveyAPI(services: services).addRoutes(to: api)
     RequestPolicyAPI(services: services).addRoutes(to: api)
     CareRegisterAPI(services: services).addRoutes(to: api)
+    CareAPI(services: services).addRoutes(to: api)
 
     AccessPages(services: services).addRoutes(to: router)
     DirectoryPages(services: services).addRoutes(to: router)
@@ -80,6 +81,7 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     NotifyPages(services: services).addRoutes(to: router)
     CareRegisterPages(services: services).addRoutes(to: router)
     SurveyPages(services: services).addRoutes(to: router)
+    CarePages(services: services).addRoutes(to: router)
     DesignPage().addRoutes(to: router)
     return router
 }

@@ -67,6 +67,9 @@ public enum DemoSeeder {
         try await generator.generate(into: &sink) { step in progress(step, Date().timeIntervalSince(started)) }
         let hash = try await passwords.hash(password)
         let withHistory = history && scale == .compound
+        // Care's demo needs the care tables: a test that seeds an older schema gets none.
+        let schema = try await store.schemaVersion() ?? 0
+        let withCare = withHistory && schema >= 12
         // With a history the logins were there before its first request.
         let accountsCreated = withHistory ? DemoHistory.startsAt(now: now) : now
         let (codes, summary) = try await store.write { db -> ([DemoHousehold], DemoHistorySummary?) in
@@ -96,8 +99,11 @@ public enum DemoSeeder {
             guard withHistory else { return (codes, nil) }
             let plan = DemoHistory(generator: generator, users: users, householdsWithCodes: codes.map(\.id), now: now)
             let summary = try await DemoHistoryWriter.write(plan, on: db)
-            try await DemoCareRegister.write(generator: generator, now: now, on: db)
-            try await DemoCareSurvey.write(generator: generator, users: users, now: now, on: db)
+            if withCare {
+                try await DemoCareRegister.write(generator: generator, now: now, on: db)
+                try await DemoCareSurvey.write(generator: generator, users: users, now: now, on: db)
+                try await DemoCarePairing.write(generator: generator, now: now, on: db)
+            }
             return (codes, summary)
         }
         return Outcome(generator: generator, households: codes, history: summary, seconds: Date().timeIntervalSince(started))

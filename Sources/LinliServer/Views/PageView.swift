@@ -114,6 +114,9 @@ struct Chrome {
             userName = identity.user.name
             signedIn = true
             links = [("/", "nav.home"), ("/requests", "nav.requests"), ("/queue", "nav.queue"), ("/board", "nav.board"), ("/households", "nav.households"), ("/volunteers", "nav.volunteers"), ("/teams", "nav.teams")]
+            // Those who read the register get the dashboard; everyone else may be a helper, with
+            // their own people only.
+            links.append(identity.grants.scopes(for: .viewSensitive).isEmpty ? ("/care/mine", "nav.care") : ("/care", "nav.care"))
         case .household:
             userName = nil
             signedIn = true

@@ -54,6 +54,12 @@ struct ScopeTests {
         (.get, "/care/surveys/{id}/buildings/{building}", false),
         (.get, "/care/surveys/{id}/households/{household}", false),
         (.post, "/care/surveys/{id}/households/{household}", false),
+        // Care: ids of helpers (volunteers) and check-ins, which a building leader may not change either.
+        (.post, "/api/v1/care/helpers/{id}/availability", true),
+        (.post, "/api/v1/care/checkins/{id}/done", true),
+        (.get, "/care/helpers/{id}", false),
+        (.post, "/care/helpers/{id}/availability", false),
+        (.post, "/care/checkins/{id}/done", false),
     ]
 
     @Test("every route that takes a place or household id is in the scope table")
