@@ -7,7 +7,7 @@ Run: LINLI_BIN=.build/debug/linli python3 -m pytest -q -p no:cacheprovider Tests
 """
 from selenium.webdriver.common.by import By
 
-from conftest import set_language, sign_in, sign_out
+from conftest import set_language, sign_in, sign_out, wait_until
 from pagecheck import check_page
 
 
@@ -35,7 +35,8 @@ def test_care_register_pages(demo, phone_browser):
             if box.is_selected():
                 box.click()
         phone_browser.find_element(By.ID, "care-save").click()
-        assert phone_browser.find_elements(By.CSS_SELECTOR, ".error-summary"), "a form without a category was not refused"
+        # The click returns before the answer has loaded.
+        wait_until(phone_browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".error-summary"), 15, "a form without a category was not refused")
         # A refused form answers 400 on purpose; every other check still applies to it.
         refused = check_page(phone_browser, f"care-{tag}-edit-refused", language=tag, user_data=[staff.name])
         problems += [problem for problem in refused if not problem.startswith("client error: HTTP 400")]

@@ -169,13 +169,10 @@ struct CareRegisterPages {
             filters.insert(FormField("place", label: context.text("field.place"), options: options(carePlaces.map { ("\($0.id)", $0.name) }, selected: parameters.place.map { "\($0)" })), at: 0)
         }
         let rows = items.map { item in
-            let days = CareRegister.daysSinceContact(item.entry.lastContactAt, now: now)
-            let overdue = CareRegister.isContactOverdue(item.entry.lastContactAt, now: now)
-            let contactText = days.map { context.text("care.register.contact.days_ago", ["days": "\($0)"]) } ?? context.text("care.register.contact.never")
-            return Row(
+            Row(
                 href: "/care/register/\(item.entry.id)", name: item.residentName, address: "\(item.building) \(item.room)",
                 categories: item.entry.categories.map { Catalogue.text($0.catalogueKey, language) }.joined(separator: context.text("care.register.list_separator")),
-                risk: Self.riskTag(item.entry.risk, language), contact: Self.tag(contactText, tone: overdue ? "overdue" : "normal", language),
+                risk: Self.riskTag(item.entry.risk, language), contact: Self.contactTag(item.entry.lastContactAt, now: now, context),
                 helper: context.text(item.entry.primaryHelperID == nil ? "care.register.filter.paired_no" : "care.register.filter.paired_yes")
             )
         }
@@ -213,10 +210,11 @@ struct CareRegisterPages {
         return Tag(risk.catalogueKey, tone: tone, language)
     }
 
-    /// A tag with words already written (days since contact).
-    static func tag(_ text: String, tone: String, _ language: Language) -> Tag {
-        var tag = Tag("care.register.title", tone: tone, language)
-        tag.text = text
+    /// "5 天前" or "从未联系", red from `CareRegister.contactOverdueDays` on and for someone never reached.
+    static func contactTag(_ lastContact: Date?, now: Date, _ context: LinliRequestContext) -> Tag {
+        let overdue = CareRegister.isContactOverdue(lastContact, now: now)
+        var tag = Tag("care.register.contact.never", tone: overdue ? "overdue" : "normal", context.language)
+        if let days = CareRegister.daysSinceContact(lastContact, now: now) { tag.text = context.text("care.register.contact.days_ago", ["days": "\(days)"]) }
         return tag
     }
 
@@ -243,7 +241,6 @@ struct CareRegisterPages {
         let now = services.now()
         let language = context.language
         let fullPhone = identity.grants.allows(.viewFullPhone, at: entry.path)
-        let days = CareRegister.daysSinceContact(entry.lastContactAt, now: now)
         let separator = context.text("care.register.list_separator")
         var facts = [
             Fact(label: context.text("care.register.field.address"), value: "\(item.compound) \(item.building) \(item.room)", href: "/households/\(entry.householdID)"),
@@ -259,10 +256,9 @@ struct CareRegisterPages {
             Fact(label: context.text("care.register.field.last_contact"), value: entry.lastContactAt.map { PageTime.dateTime($0, language) } ?? context.text("care.register.contact.never")),
             Fact(label: context.text("care.register.field.helpers"), value: context.text(entry.primaryHelperID == nil ? "care.register.filter.paired_no" : "care.register.filter.paired_yes")),
         ]
-        let contactText = days.map { context.text("care.register.contact.days_ago", ["days": "\($0)"]) } ?? context.text("care.register.contact.never")
         let content = DetailContent(
             id: entry.id, name: item.residentName, facts: facts, risk: Self.riskTag(entry.risk, language),
-            contact: Self.tag(contactText, tone: CareRegister.isContactOverdue(entry.lastContactAt, now: now) ? "overdue" : "normal", language),
+            contact: Self.contactTag(entry.lastContactAt, now: now, context),
             canManage: identity.grants.allows(.manageCare, at: entry.path), householdHref: "/households/\(entry.householdID)"
         )
         return try PageView(template: "care/register-detail", title: item.residentName, content: content,
