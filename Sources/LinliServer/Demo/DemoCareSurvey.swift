@@ -11,7 +11,7 @@ enum DemoCareSurvey {
     static func write(generator: DemoGenerator, users: [DemoAccount: UserID], now: Date, on db: any SQLDatabase) async throws {
         // A database migrated only part way (a migration test seeds one at version 9) has no survey tables yet.
         let version = try await db.raw("SELECT MAX(version) AS version FROM schema_migrations").first()?.decode(column: "version", as: Int?.self) ?? nil
-        guard (version ?? 0) >= 14 else { return }
+        guard (version ?? 0) >= 13 else { return }
         guard let lead = generator.accounts.first(where: { $0.role == .compoundLead }), let creator = users.first(where: { $0.key.role == .committeeStaff })?.value ?? users[lead],
               let compound = try await DirectoryRecords.place(id: lead.placeID, on: db) else { return }
         let leaders = generator.accounts.filter { $0.role == .buildingLeader }

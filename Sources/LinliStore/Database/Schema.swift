@@ -457,7 +457,7 @@ enum Schema {
                 "CREATE INDEX care_checkins_open ON care_checkins (due_at) WHERE done_at IS NULL",
             ]
         },
-        Migration(version: 14, name: "survey visit history") { sql in
+        Migration(version: 13, name: "survey visit history") { sql in
             [
                 // Every visit recorded, not only the latest: a household found nobody home and then
                 // visited again shows both. The key a form carried makes a replay of the same
