@@ -160,8 +160,8 @@ struct CarePages {
                 person: person.residentName, address: addresses[person.entry.householdID] ?? "", what: line.label ?? context.text("care.plan.kind.\(line.kind.rawValue)"),
                 when: PageTime.span(until: line.checkIn.dueAt, now: now, language),
                 escalated: line.checkIn.escalationLevel > 1 ? context.text("care.checkin.escalated", ["n": "\(line.checkIn.escalationLevel - 1)"]) : nil,
-                contact: CareContact.daysSince(person.entry.lastContactAt, now: now).map { context.text("care.pairing.contact.days", ["n": "\($0)"]) } ?? context.text("care.pairing.contact.never"),
-                contactOverdue: CareContact.isOverdue(person.entry.lastContactAt, now: now)
+                contact: CareRegister.daysSinceContact(person.entry.lastContactAt, now: now).map { context.text("care.pairing.contact.days", ["n": "\($0)"]) } ?? context.text("care.pairing.contact.never"),
+                contactOverdue: CareRegister.isContactOverdue(person.entry.lastContactAt, now: now)
             )
         }
         try await services.auditCareReads(overdueLines.compactMap { byID[$0.checkIn.entryID]?.entry }, identity: identity, view: "dashboard", traceID: context.traceID)

@@ -3,7 +3,7 @@ import LinliCore
 import LinliStore
 
 /// A registered person as the care pages show them: where, what they need, who helps, and how
-/// long since anyone was in touch (red past `CareContact.overdueAfterDays`).
+/// long since anyone was in touch (red past `CareRegister.contactOverdueDays`).
 struct CarePersonView {
     var id: CareEntryID
     var name: String
@@ -34,9 +34,9 @@ struct CarePersonView {
         case .low: "normal"
         }
         risk = Tag("care.pairing.risk.\(entry.risk.rawValue)", tone: tone, language)
-        let days = CareContact.daysSince(entry.lastContactAt, now: now)
+        let days = CareRegister.daysSinceContact(entry.lastContactAt, now: now)
         contact = days.map { Catalogue.text("care.pairing.contact.days", language, ["n": "\($0)"]) } ?? Catalogue.text("care.pairing.contact.never", language)
-        contactOverdue = CareContact.isOverdue(entry.lastContactAt, now: now)
+        contactOverdue = CareRegister.isContactOverdue(entry.lastContactAt, now: now)
         primary = entry.primaryHelperID.flatMap { helperNames[$0] }
         backup = entry.backupHelperID.flatMap { helperNames[$0] }
         self.role = role

@@ -33,7 +33,8 @@ struct CareHelpersTests {
         #expect(RoomFloor.floor(ofRoom: "") == 1)
         #expect(RoomFloor.floor(ofRoom: "０５０２") == 1, "full-width digits are not read as a number")
         #expect(RoomFloor.floor(ofRoom: "99999999999999999999") == 1, "no overflow")
-        #expect(RoomFloor.floor(ofRoom: "999901") == 200, "within the floors an instance accepts")
+        #expect(RoomFloor.floor(ofRoom: "999901") == 1, "six digits name no floor, as on the survey walk")
+        #expect(RoomFloor.floor(ofRoom: "20101") == PairingInstance.floors.upperBound, "floor 201 is kept within the floors an instance accepts")
         #expect(RoomFloor.floor(ofRoom: "0001") == 1)
     }
 
@@ -94,14 +95,15 @@ struct CareHelpersTests {
         #expect(CareCheckInEscalation.step(dueAt: due, level: -1, done: false, now: due) == nil)
     }
 
-    @Test("days since last contact, red past the threshold or never")
+    @Test("days since last contact: one rule for every page, red from the threshold or never, a clock a little ahead is not negative")
     func contact() {
         let now = Self.mondayMidnight
-        #expect(CareContact.daysSince(nil, now: now) == nil)
-        #expect(CareContact.isOverdue(nil, now: now))
-        #expect(CareContact.daysSince(now.addingTimeInterval(-2.5 * 24 * 3600), now: now) == 2)
-        #expect(!CareContact.isOverdue(now.addingTimeInterval(-Double(CareContact.overdueAfterDays) * 24 * 3600), now: now))
-        #expect(CareContact.isOverdue(now.addingTimeInterval(-Double(CareContact.overdueAfterDays + 1) * 24 * 3600), now: now))
-        #expect(CareContact.daysSince(now.addingTimeInterval(3600), now: now) == 0, "a clock a little ahead is not negative")
+        let days = Double(CareRegister.contactOverdueDays)
+        #expect(CareRegister.daysSinceContact(nil, now: now) == nil)
+        #expect(CareRegister.isContactOverdue(nil, now: now))
+        #expect(CareRegister.daysSinceContact(now.addingTimeInterval(-2.5 * 24 * 3600), now: now) == 2)
+        #expect(!CareRegister.isContactOverdue(now.addingTimeInterval(-(days - 0.1) * 24 * 3600), now: now))
+        #expect(CareRegister.isContactOverdue(now.addingTimeInterval(-days * 24 * 3600), now: now))
+        #expect(CareRegister.daysSinceContact(now.addingTimeInterval(3600), now: now) == 0, "a clock a little ahead is not negative")
     }
 }

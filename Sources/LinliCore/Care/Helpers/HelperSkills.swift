@@ -37,12 +37,10 @@ public enum HelperSkills {
 
 /// Where in a building a household is, for the distance between a person and a helper.
 public enum RoomFloor {
-    /// The floor a room number names: 502 → 5, 1502 → 15. A room that is not all digits (a shop
-    /// "A-3", "底商"), or has fewer than three, counts as the ground floor, 1; the result stays
-    /// within the floors a pairing instance accepts.
+    /// The floor a room number names, as a survey walks it (`SurveyFloor`): 502 → 5, 1502 → 15.
+    /// A room with no floor in its number (a shop "A-3", "底商") counts as the ground floor, 1;
+    /// the result stays within the floors a pairing instance accepts.
     public static func floor(ofRoom room: String) -> Int {
-        let digits = room.trimmingCharacters(in: .whitespaces)
-        guard digits.count >= 3, digits.count <= 6, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let floor = Int(digits.dropLast(2)) else { return 1 }
-        return min(max(floor, 1), PairingInstance.floors.upperBound)
+        min(max(SurveyFloor.floor(ofRoom: room) ?? 1, 1), PairingInstance.floors.upperBound)
     }
 }

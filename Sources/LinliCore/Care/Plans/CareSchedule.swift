@@ -81,26 +81,6 @@ public enum CareSchedule {
     }
 }
 
-/// How long since someone last saw or spoke to a registered person.
-public enum CareContact {
-    /// Past this many days without contact a person is shown in red: a person alone can fall
-    /// and lie for days before anyone notices.
-    public static let overdueAfterDays = 3
-
-    /// Whole days since the last contact, or nil for never.
-    public static func daysSince(_ lastContact: Date?, now: Date) -> Int? {
-        guard let lastContact, lastContact.timeIntervalSince1970.isFinite else { return nil }
-        let days = now.timeIntervalSince(lastContact) / (24 * 3600)
-        return Int(min(max(days, 0), 100_000).rounded(.down))
-    }
-
-    /// Never contacted, or longer ago than `overdueAfterDays`.
-    public static func isOverdue(_ lastContact: Date?, now: Date) -> Bool {
-        guard let days = daysSince(lastContact, now: now) else { return true }
-        return days > overdueAfterDays
-    }
-}
-
 /// What happens when a check-in is not ticked off: the primary helper is reminded at the due
 /// time, the backup helper half an hour later, and the compound's leads and committee two hours
 /// later. `CareCheckIn.escalationLevel` counts the alerts sent, so each goes out once.
