@@ -212,3 +212,54 @@ def test_survey_pages_pass_the_page_checks(server):
     finally:
         driver.quit()
     assert not problems, "\n".join(problems)
+
+
+def test_check_ins_wait_without_signal_and_are_ticked_once(server):
+    """The helper's "my people today" in the stairwell: a check-in ticked with no signal waits on
+    the phone, survives a reload from the service worker's copy, is sent when the server is back,
+    and is done once; the same tick sent again changes nothing."""
+    require_chinese_font()
+    logins, _ = parse_logins(open(server.log_path, encoding="utf-8").read())
+    # The demo's first building leader is also a helper, with a person pinned to them.
+    leader = next(login for login in logins if login.role == "building_leader")
+    token = api(server.base, "/api/v1/auth/token", body={"phone": leader.phone, "password": PASSWORD})["token"]
+    mine = f"{server.base}/care/mine"
+
+    driver = make_driver(phone=True)
+    try:
+        sign_in(driver, server.base, leader)
+        driver.get(mine)
+        wait_until(driver, lambda d: d.execute_script("return !!(navigator.serviceWorker && navigator.serviceWorker.controller)"), 20,
+                   "the service worker never took control of my people today")
+        driver.get(mine)
+        wait_until(driver, lambda d: mine in d.execute_async_script(PAGE_CACHED), 20, "the service worker did not keep my people today")
+        forms = driver.find_elements(By.CSS_SELECTOR, "form[data-offline][action^='/care/checkins/']")
+        assert forms, "the helper has no check-in to tick today"
+        check_in = forms[0].get_attribute("action").split("/care/checkins/")[1].split("/")[0]
+
+        server.stop()
+        assert driver.execute_async_script(REACHES_SERVER) is False, "the page still reaches the server"
+        forms[0].find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        wait_until(driver, lambda d: queue_count(d) == "1", 15, "the tick is not listed as waiting")
+        queued = driver.execute_async_script(QUEUE_READ)
+        assert len(queued) == 1 and f"/care/checkins/{check_in}/done" in queued[0]["action"] and "idempotency_key=" in queued[0]["body"]
+
+        driver.refresh()
+        wait_until(driver, lambda d: d.execute_script("return document.readyState") == "complete" and d.find_elements(By.ID, "offline-queue"), 20,
+                   "my people today did not open from the service worker's copy")
+        wait_until(driver, lambda d: queue_count(d) == "1", 15, "the queue did not survive the reload")
+
+        server.start()
+        driver.refresh()
+        wait_until(driver, lambda d: d.find_elements(By.ID, "offline-queue") and queue_count(d) == "0", 30, "the queue did not drain")
+        # The page that sent the queue was drawn before it was sent: the next one shows the tick.
+        driver.get(mine)
+        assert not driver.find_elements(By.CSS_SELECTOR, f"form[action='/care/checkins/{check_in}/done']"), "the check-in is still open after the queue drained"
+
+        # Sent again (a phone that lost the answer): answered, and nothing changes.
+        answered, _ = driver.execute_async_script(POST_AGAIN, queued[0])
+        assert answered == 200, answered
+        again = api(server.base, f"/api/v1/care/checkins/{check_in}/done", token=token, body={})
+        assert again["changed"] is False and again["done_at"], again
+    finally:
+        driver.quit()

@@ -258,7 +258,7 @@ struct CarePages {
                 FormField.Option(value: $0.rawValue, label: context.text("care.pairing.availability.\($0.rawValue)"), selected: $0 == helper.availability)
             })
         }
-        let skills = HelperSkills.skills(from: helper.volunteer.skills).map { context.text("care.pairing.skill.\($0)") }.joined(separator: "、")
+        let skills = HelperSkills.skills(from: helper.volunteer.skills).map { context.text("care.pairing.skill.\($0)") }.joined(separator: context.text("care.register.list_separator"))
         let content = HelperContent(
             id: id, name: helper.volunteer.name, phone: PhoneMask.mask(helper.volunteer.phone),
             availability: Tag("care.pairing.availability.\(helper.availability.rawValue)", tone: helper.availability == .available ? "done" : "overdue", language),
@@ -266,7 +266,7 @@ struct CarePages {
             skills: skills.isEmpty ? context.text("care.pairing.helper.no_skills") : skills, people: views, isEmpty: views.isEmpty, form: form,
             formAction: "/care/helpers/\(id)/availability"
         )
-        return try PageView(template: "care/helper", title: helper.volunteer.name, content: content, banner: banner).response(context)
+        return try PageView(template: "care/helper", title: helper.volunteer.name, content: content, banner: banner, offline: true).response(context)
     }
 
     // MARK: - My people today
@@ -309,7 +309,7 @@ struct CarePages {
             isHelper: !me.isEmpty, people: views, isEmpty: views.isEmpty,
             unavailable: away.map { context.text("care.pairing.mine.unavailable", ["availability": context.text("care.pairing.availability.\($0.availability.rawValue)")]) }
         )
-        return try PageView(template: "care/mine", title: context.text("care.pairing.mine.title"), content: content, banner: banner).response(context)
+        return try PageView(template: "care/mine", title: context.text("care.pairing.mine.title"), content: content, banner: banner, offline: true).response(context)
     }
 
     // MARK: - The printed list

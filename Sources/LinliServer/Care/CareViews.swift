@@ -25,8 +25,8 @@ struct CarePersonView {
         id = entry.id
         name = person.residentName
         self.address = address
-        needs = entry.needs.isEmpty ? nil : entry.needs.map { Catalogue.all["care.pairing.skill.\($0)"] != nil ? Catalogue.text("care.pairing.skill.\($0)", language) : $0 }.joined(separator: "、")
-        categories = entry.categories.map { Catalogue.all["care.pairing.category.\($0.rawValue)"] != nil ? Catalogue.text("care.pairing.category.\($0.rawValue)", language) : $0.rawValue }.joined(separator: "、")
+        needs = entry.needs.isEmpty ? nil : entry.needs.map { Catalogue.all["care.pairing.skill.\($0)"] != nil ? Catalogue.text("care.pairing.skill.\($0)", language) : $0 }.joined(separator: Catalogue.text("care.register.list_separator", language))
+        categories = entry.categories.map { Catalogue.all["care.pairing.category.\($0.rawValue)"] != nil ? Catalogue.text("care.pairing.category.\($0.rawValue)", language) : $0.rawValue }.joined(separator: Catalogue.text("care.register.list_separator", language))
         // The request urgencies' colours: red for critical and high risk, amber for medium.
         let tone = switch entry.risk {
         case .critical, .high: "life_critical"
