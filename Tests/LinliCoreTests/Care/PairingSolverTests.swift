@@ -161,12 +161,22 @@ struct PairingRepairTests {
                     #expect(after.primary[person.id] == primary, "\(person.id) keeps a primary who is still there")
                 }
             }
-            for (personID, helperID) in after.primary {
-                #expect(PairingSolver.eligible(people[personID]!, helpers[helperID]!))
+            for person in instance.people {
+                if let backup = before.backup[person.id], !gone.contains(backup), after.primary[person.id] != backup {
+                    #expect(after.backup[person.id] == backup, "\(person.id) keeps a backup who is still there")
+                }
+                if let backup = after.backup[person.id] { #expect(after.primary[person.id] != backup, "a backup is never the primary") }
+            }
+            for (personID, helperID) in after.primary.merging(after.backup.map { ("b:" + $0.key, $0.value) }, uniquingKeysWith: { first, _ in first }) {
+                #expect(PairingSolver.eligible(people[personID.hasPrefix("b:") ? String(personID.dropFirst(2)) : personID]!, helpers[helperID]!))
             }
             for helper in instance.helpers where !gone.contains(helper.id) {
                 #expect(after.primary.values.filter { $0 == helper.id }.count <= PairingSolver.capacity(of: helper), "capacity holds")
+                #expect(after.backup.values.filter { $0 == helper.id }.count <= PairingSolver.capacity(of: helper), "backup capacity holds")
             }
+            let distance = PairingSolver.Distance(instance)
+            #expect(after.cost.primary == PairingSolver.cost(of: after.primary, people: instance.people, helpers: helpers, distance: distance), "the primary cost told is the pairs' cost")
+            #expect(after.cost.backup == PairingSolver.cost(of: after.backup, people: instance.people, helpers: helpers, distance: distance), "the backup cost told is the pairs' cost")
             // Whoever lost a primary and has none now: no helper with room could take them.
             for person in instance.people where before.primary[person.id].map(gone.contains) == true && after.primary[person.id] == nil {
                 let room = instance.helpers.filter { !gone.contains($0.id) && PairingSolver.eligible(person, $0) && after.primary.values.filter { [id = $0.id] in $0 == id }.count < PairingSolver.capacity(of: $0) }

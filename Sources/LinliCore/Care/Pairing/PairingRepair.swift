@@ -3,11 +3,14 @@
 ///
 /// 1. People whose primary is still available keep them.
 /// 2. People who lost their primary get their backup as primary, while the backup has room.
-/// 3. The rest are paired again, optimally, with the room that is left.
-/// 4. Backups are solved again for everyone, since some became primaries or left.
+/// 3. The rest are paired again, optimally, with the room that is left (kept primaries fill their
+///    helpers' first load slots, so the k-th newcomer of a helper who keeps m pays 4 × (m + k − 1)).
+/// 4. People whose backup is still available, and is not now their primary, keep it; the others
+///    get a backup, optimally, with the backup room that is left, never their primary.
 ///
-/// Manual pins to available helpers survive; a pin to a helper who left is dropped. The steps are
-/// pins on a copy of the instance, so the solver and its cost are the same as for a first pairing.
+/// Manual pins to available helpers survive; a pin to a helper who left is dropped. Steps 3 and 4
+/// are the solver's own stages with everyone kept pinned, so only the people who need a helper
+/// are in the flow: re-pairing costs far less than a first pairing.
 public enum PairingRepair {
     public struct Outcome: Sendable, Hashable {
         public var result: PairingResult
@@ -54,9 +57,30 @@ public enum PairingRepair {
             people[index].pinned = backup
             taken[backup, default: 0] += 1
         }
-        var result = PairingSolver.solve(PairingInstance(buildings: instance.buildings, people: people, helpers: helpers.filter { affected.contains($0.compound) }))
-        let kept = instance.people.filter { !affected.contains($0.compound) }
         let distance = PairingSolver.Distance(instance)
+        let helpersByCompound = Dictionary(grouping: helpers.filter { affected.contains($0.compound) }, by: \.compound)
+        let compounds = Dictionary(grouping: people, by: \.compound).sorted { $0.key < $1.key }
+        let solved = ConcurrentMap.map(compounds, weight: { $0.value.count }) { compound, people in
+            let helpers = helpersByCompound[compound] ?? []
+            let first = PairingSolver.stage(people: people, helpers: helpers, distance: distance, excluded: [:], pins: true)
+            let backups = people.map { person -> PairingInstance.Person in
+                var person = person
+                person.pinned = previous.backup[person.id].flatMap { backup in
+                    available[backup] != nil && first.pairs[person.id] != backup ? backup : nil
+                }
+                return person
+            }
+            let second = PairingSolver.stage(people: backups, helpers: helpers, distance: distance, excluded: first.pairs, pins: true)
+            return (first, second)
+        }
+        var result = PairingResult(primary: [:], backup: [:], unpaired: [], cost: PairingResult.Cost(primary: 0, backup: 0))
+        for (first, second) in solved {
+            result.primary.merge(first.pairs) { current, _ in current }
+            result.cost.primary += first.cost
+            result.backup.merge(second.pairs) { current, _ in current }
+            result.cost.backup += second.cost
+        }
+        let kept = instance.people.filter { !affected.contains($0.compound) }
         for person in kept {
             result.primary[person.id] = previous.primary[person.id]
             result.backup[person.id] = previous.backup[person.id]
