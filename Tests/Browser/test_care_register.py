@@ -27,6 +27,19 @@ def test_care_register_pages(demo, phone_browser):
         phone_browser.get(entries[0])
         problems += check_page(phone_browser, f"care-{tag}-entry", language=tag, user_data=[staff.name])
         household = phone_browser.find_element(By.CSS_SELECTOR, "#care-entry a[href^='/households/']").get_attribute("href")
+        entry = phone_browser.current_url
+
+        # The care plan: the form to add an item, refused without a time (what was typed kept).
+        phone_browser.find_element(By.ID, "care-plan-add").click()
+        problems += check_page(phone_browser, f"care-{tag}-plan", language=tag, user_data=[staff.name])
+        phone_browser.find_element(By.ID, "label").send_keys("午饭")
+        phone_browser.find_element(By.ID, "due").clear()
+        phone_browser.find_element(By.ID, "care-plan-save").click()
+        wait_until(phone_browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".error-summary"), 15, "a care item without a time was not refused")
+        assert phone_browser.find_element(By.ID, "label").get_attribute("value") == "午饭"
+        refused = check_page(phone_browser, f"care-{tag}-plan-refused", language=tag, user_data=[staff.name])
+        problems += [problem for problem in refused if not problem.startswith("client error: HTTP 400")]
+        phone_browser.get(entry)
 
         phone_browser.find_element(By.ID, "care-edit").click()
         problems += check_page(phone_browser, f"care-{tag}-edit", language=tag, user_data=[staff.name])

@@ -44,6 +44,8 @@ struct ScopeTests {
         (.get, "/care/register/{id}/edit", false),
         (.post, "/care/register/{id}/edit", false),
         (.post, "/care/register/{id}/contact", false),
+        (.get, "/care/register/{id}/plan", false),
+        (.post, "/care/register/{id}/plan", false),
         // Survey campaigns: a household's id names no campaign the leader may see.
         (.get, "/api/v1/care/surveys/{id}", true),
         (.get, "/api/v1/care/surveys/{id}/visits", true),

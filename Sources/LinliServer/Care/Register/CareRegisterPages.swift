@@ -73,7 +73,8 @@ struct CareRegisterPages {
         router.get("care/register/:id") { request, context -> Response in
             let identity = try context.requireUser()
             let item = try await register.entry(id: try context.parameters.id(), identity: identity, traceID: context.traceID)
-            return try detailPage(item, identity: identity, context: context, banner: noticeBanner(request, context))
+            let plan = try await services.store.read { db in try await CarePlanRecords.items(entryID: item.entry.id, on: db) }
+            return try detailPage(item, plan: CarePlanPages.lines(plan, context: context), identity: identity, context: context, banner: noticeBanner(request, context))
         }
         router.get("care/register/:id/edit") { _, context -> Response in
             let identity = try context.requireUser()
@@ -234,9 +235,12 @@ struct CareRegisterPages {
         var contact: Tag
         var canManage: Bool
         var householdHref: String
+        /// The care plan's items, one line each.
+        var plan: [String]
+        var hasPlan: Bool
     }
 
-    private func detailPage(_ item: CareRegisterItem, identity: UserIdentity, context: LinliRequestContext, banner: String?) throws -> Response {
+    private func detailPage(_ item: CareRegisterItem, plan: [String], identity: UserIdentity, context: LinliRequestContext, banner: String?) throws -> Response {
         let entry = item.entry
         let now = services.now()
         let language = context.language
@@ -259,7 +263,7 @@ struct CareRegisterPages {
         let content = DetailContent(
             id: entry.id, name: item.residentName, facts: facts, risk: Self.riskTag(entry.risk, language),
             contact: Self.contactTag(entry.lastContactAt, now: now, context),
-            canManage: identity.grants.allows(.manageCare, at: entry.path), householdHref: "/households/\(entry.householdID)"
+            canManage: identity.grants.allows(.manageCare, at: entry.path), householdHref: "/households/\(entry.householdID)", plan: plan, hasPlan: !plan.isEmpty
         )
         return try PageView(template: "care/register-detail", title: item.residentName, content: content,
                             breadcrumbs: [Link(href: "/care/register", label: context.text("care.register.title"))], banner: banner).response(context)
