@@ -90,20 +90,8 @@ struct CompoundPairing {
             if let helper = person.entry.primaryHelperID { primary["\(person.entry.id)"] = "\(helper)" }
             if let helper = person.entry.backupHelperID { backup["\(person.entry.id)"] = "\(helper)" }
         }
-        // The solver's result type has no public initialiser; its JSON form is public (`linli care pair`).
-        let stored = StoredPairs(primary: primary, backup: backup, unpaired: people.filter { $0.entry.primaryHelperID == nil }.map { "\($0.entry.id)" })
-        guard let data = try? JSONEncoder().encode(stored), let result = try? JSONDecoder().decode(PairingResult.self, from: data) else {
-            preconditionFailure("PairingResult no longer reads its own JSON")
-        }
-        return result
-    }
-
-    private struct StoredPairs: Encodable {
-        struct Cost: Encodable { var primary: Int64 = 0; var backup: Int64 = 0 }
-        var primary: [String: String]
-        var backup: [String: String]
-        var unpaired: [String]
-        var cost = Cost()
+        return PairingResult(primary: primary, backup: backup, unpaired: people.filter { $0.entry.primaryHelperID == nil }.map { "\($0.entry.id)" },
+                             cost: PairingResult.Cost(primary: 0, backup: 0))
     }
 }
 

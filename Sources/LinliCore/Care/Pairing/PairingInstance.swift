@@ -99,10 +99,22 @@ public struct PairingResult: Sendable, Hashable, Codable {
     public struct Cost: Sendable, Hashable, Codable {
         public var primary: Int64
         public var backup: Int64
+
+        public init(primary: Int64, backup: Int64) {
+            self.primary = primary
+            self.backup = backup
+        }
     }
 
     public var primary: [String: String]
     public var backup: [String: String]
     public var unpaired: [String]
     public var cost: Cost
+
+    public init(primary: [String: String], backup: [String: String], unpaired: [String], cost: Cost) {
+        self.primary = primary
+        self.backup = backup
+        self.unpaired = unpaired
+        self.cost = cost
+    }
 }
