@@ -20,6 +20,10 @@ public enum Capability: String, Sendable, CaseIterable, Codable {
     case manageCare = "manage_care"
     /// Record door-to-door survey visits; a finding adds to the care register without reading it.
     case surveyHouseholds = "survey_households"
+    /// Run a team's medicine batches: cut-offs, runners, closing a batch.
+    case manageMedicine = "manage_medicine"
+    /// Carry a batch to the hospital: take cards, record outcomes and money.
+    case runMedicine = "run_medicine"
 }
 
 extension RoleKind {
@@ -28,17 +32,17 @@ extension RoleKind {
         case .admin:
             Set(Capability.allCases)
         case .districtStaff:
-            [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked, .configureRequests, .manageCare, .surveyHouseholds]
+            [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked, .configureRequests, .manageCare, .surveyHouseholds, .manageMedicine, .runMedicine]
         case .subdistrictStaff:
-            [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked, .manageCare, .surveyHouseholds]
+            [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked, .manageCare, .surveyHouseholds, .manageMedicine, .runMedicine]
         case .committeeStaff:
-            [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked, .manageCare, .surveyHouseholds]
+            [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked, .manageCare, .surveyHouseholds, .manageMedicine, .runMedicine]
         case .compoundLead:
-            [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .manageCare, .surveyHouseholds]
+            [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .manageCare, .surveyHouseholds, .manageMedicine, .runMedicine]
         case .medicineRunner:
             // A runner checks each resident's prescriptions and carries their insurance cards to
             // the hospital.
-            [.viewDirectory, .viewFullPhone, .viewSensitive]
+            [.viewDirectory, .viewFullPhone, .viewSensitive, .runMedicine]
         case .buildingLeader:
             [.viewDirectory, .viewFullPhone, .surveyHouseholds]
         case .groupBuyLeader, .informationOfficer:

@@ -478,6 +478,145 @@ enum Schema {
                 "CREATE UNIQUE INDEX survey_visit_history_key ON survey_visit_history (campaign_id, idempotency_key)",
             ]
         },
+        Migration(version: 14, name: "medicine runs") { sql in
+            [
+                // A medicine team's nightly cut-off, in minutes after local midnight (nil: 20:00).
+                "ALTER TABLE teams ADD COLUMN medicine_cutoff_minute INTEGER",
+                // What a medicine request needs beyond its text: the team that runs it, the queue
+                // (nightly batch or same-day), the batch it went into, the visit-record check and
+                // the money. Money is in fen (0.01 yuan), bounded where it enters.
+                // `follow_up_of` links a follow-up to the request whose item fell short.
+                """
+                CREATE TABLE medicine_requests (
+                    request_id BIGINT PRIMARY KEY REFERENCES requests(id),
+                    household_id BIGINT NOT NULL REFERENCES households(id),
+                    team_id BIGINT REFERENCES teams(id),
+                    queue TEXT NOT NULL,
+                    batch_id BIGINT,
+                    follow_up_of BIGINT REFERENCES requests(id),
+                    verified_by BIGINT REFERENCES users(id),
+                    verified_at BIGINT,
+                    cash_advanced INTEGER NOT NULL DEFAULT 0,
+                    cash_spent INTEGER,
+                    change_returned INTEGER,
+                    money_note TEXT,
+                    path \(sql.byteText) NOT NULL,
+                    district_id BIGINT
+                )
+                """,
+                "CREATE INDEX medicine_requests_team ON medicine_requests (team_id, batch_id, queue)",
+                "CREATE INDEX medicine_requests_batch ON medicine_requests (batch_id)",
+                "CREATE INDEX medicine_requests_path ON medicine_requests (path)",
+                // One line of a medicine request: a drug, where to get it and what came of it.
+                // `hospital` and `window` are as typed (trimmed); the per-hospital list groups on them.
+                """
+                CREATE TABLE medicine_items (
+                    id \(sql.id),
+                    request_id BIGINT NOT NULL REFERENCES requests(id),
+                    drug TEXT NOT NULL,
+                    maker TEXT,
+                    specification TEXT,
+                    quantity INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    hospital TEXT NOT NULL,
+                    hospital_window TEXT NOT NULL DEFAULT '',
+                    cold_chain INTEGER NOT NULL DEFAULT 0,
+                    box_photo TEXT,
+                    outcome TEXT,
+                    quantity_bought INTEGER,
+                    outcome_note TEXT,
+                    outcome_at BIGINT,
+                    outcome_by BIGINT REFERENCES users(id)
+                )
+                """,
+                "CREATE INDEX medicine_items_request ON medicine_items (request_id, id)",
+                // A team's batch for one night (`kind` nightly) or a same-day run (`kind` same_day).
+                // The unique key makes the cut-off job safe to run twice.
+                """
+                CREATE TABLE medicine_batches (
+                    id \(sql.id),
+                    team_id BIGINT NOT NULL REFERENCES teams(id),
+                    kind TEXT NOT NULL,
+                    night TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    formed_at BIGINT NOT NULL,
+                    closed_at BIGINT,
+                    closed_by BIGINT REFERENCES users(id),
+                    money_explanation TEXT,
+                    path \(sql.byteText) NOT NULL,
+                    district_id BIGINT,
+                    UNIQUE (team_id, night, kind)
+                )
+                """,
+                "CREATE INDEX medicine_batches_path ON medicine_batches (path, status)",
+                // Who runs to which hospital for a batch.
+                """
+                CREATE TABLE medicine_runners (
+                    batch_id BIGINT NOT NULL REFERENCES medicine_batches(id),
+                    hospital TEXT NOT NULL,
+                    runner_user_id BIGINT NOT NULL REFERENCES users(id),
+                    assigned_at BIGINT NOT NULL,
+                    PRIMARY KEY (batch_id, hospital)
+                )
+                """,
+                // An insurance card or record booklet and where it is now. `state` and `holder`
+                // are the latest custody entry's, kept here so "cards out" is one indexed query;
+                // the chain below is the proof. The full number is sensitive: shown masked except
+                // to the runner holding it, every full read audited.
+                """
+                CREATE TABLE medicine_cards (
+                    id \(sql.id),
+                    household_id BIGINT NOT NULL REFERENCES households(id),
+                    resident_id BIGINT REFERENCES residents(id),
+                    kind TEXT NOT NULL,
+                    card_number TEXT NOT NULL,
+                    request_id BIGINT REFERENCES requests(id),
+                    batch_id BIGINT REFERENCES medicine_batches(id),
+                    state TEXT NOT NULL,
+                    holder_user_id BIGINT REFERENCES users(id),
+                    since BIGINT NOT NULL,
+                    path \(sql.byteText) NOT NULL,
+                    district_id BIGINT
+                )
+                """,
+                "CREATE INDEX medicine_cards_household ON medicine_cards (household_id)",
+                "CREATE INDEX medicine_cards_batch ON medicine_cards (batch_id, state)",
+                "CREATE INDEX medicine_cards_holder ON medicine_cards (holder_user_id, state)",
+                // Append-only custody entries, one hash chain per district (`chain`). Each entry's
+                // `hash` covers its own fields and `prev_hash`; `seq` numbers the chain from 1 with
+                // no gap, so a deleted entry shows as a gap or a broken link.
+                """
+                CREATE TABLE card_custody (
+                    id \(sql.id),
+                    chain TEXT NOT NULL,
+                    seq BIGINT NOT NULL,
+                    card_id BIGINT NOT NULL REFERENCES medicine_cards(id),
+                    event TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    holder_user_id BIGINT,
+                    confirmed_by TEXT,
+                    batch_id BIGINT,
+                    at BIGINT NOT NULL,
+                    note TEXT,
+                    prev_hash TEXT NOT NULL,
+                    hash TEXT NOT NULL,
+                    UNIQUE (chain, seq)
+                )
+                """,
+                "CREATE INDEX card_custody_card ON card_custody (card_id, seq)",
+                // The head of every hash chain (card custody, later the relief ledger): its last
+                // sequence number and hash, written in the same transaction as the entry. Deleting
+                // the newest entries of a chain leaves the head pointing past them.
+                """
+                CREATE TABLE hash_chain_heads (
+                    chain TEXT PRIMARY KEY,
+                    seq BIGINT NOT NULL,
+                    hash TEXT NOT NULL
+                )
+                """,
+            ]
+        },
     ]
 
     /// From this version on, household codes are stored keyed (see `HouseholdCodeKey`).

@@ -32,11 +32,11 @@ struct AccessMatrixTests {
     /// import/export, unmasked export, request rules) plus "create users" for admins only.
     static let roles: [RoleKind: RoleSpec] = [
         .admin: RoleSpec(level: .city, capabilities: Set(Capability.allCases), outside: nil),
-        .districtStaff: RoleSpec(level: .district, capabilities: [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked, .configureRequests, .manageCare, .surveyHouseholds], outside: .district),
-        .subdistrictStaff: RoleSpec(level: .subdistrict, capabilities: [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked, .manageCare, .surveyHouseholds], outside: .subdistrict),
-        .committeeStaff: RoleSpec(level: .committee, capabilities: [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked, .manageCare, .surveyHouseholds], outside: .committee),
-        .compoundLead: RoleSpec(level: .compound, capabilities: [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .manageCare, .surveyHouseholds], outside: .compound),
-        .medicineRunner: RoleSpec(level: .compound, capabilities: [.viewDirectory, .viewFullPhone, .viewSensitive], outside: .compound),
+        .districtStaff: RoleSpec(level: .district, capabilities: [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked, .configureRequests, .manageCare, .surveyHouseholds, .manageMedicine, .runMedicine], outside: .district),
+        .subdistrictStaff: RoleSpec(level: .subdistrict, capabilities: [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked, .manageCare, .surveyHouseholds, .manageMedicine, .runMedicine], outside: .subdistrict),
+        .committeeStaff: RoleSpec(level: .committee, capabilities: [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked, .manageCare, .surveyHouseholds, .manageMedicine, .runMedicine], outside: .committee),
+        .compoundLead: RoleSpec(level: .compound, capabilities: [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .manageCare, .surveyHouseholds, .manageMedicine, .runMedicine], outside: .compound),
+        .medicineRunner: RoleSpec(level: .compound, capabilities: [.viewDirectory, .viewFullPhone, .viewSensitive, .runMedicine], outside: .compound),
         .buildingLeader: RoleSpec(level: .building, capabilities: [.viewDirectory, .viewFullPhone, .surveyHouseholds], outside: .building),
         .groupBuyLeader: RoleSpec(level: .compound, capabilities: [.viewDirectory], outside: .compound),
         .informationOfficer: RoleSpec(level: .committee, capabilities: [.viewDirectory], outside: .committee),
