@@ -117,6 +117,7 @@ struct Chrome {
             // Those who read the register get the dashboard; everyone else may be a helper, with
             // their own people only.
             links.append(identity.grants.scopes(for: .viewSensitive).isEmpty ? ("/care/mine", "nav.care") : ("/care", "nav.care"))
+            if !identity.grants.scopes(for: .runMedicine).isEmpty { links.append(("/medicine", "nav.medicine")) }
         case .household:
             userName = nil
             signedIn = true

@@ -1,0 +1,33 @@
+extension Catalogue {
+    /// The committee's medicine board, the printed lists and labels, and the runner's page.
+    static let medicinePages: [String: CatalogueEntry] = [
+        "nav.medicine": .init("配药", "Medicine"),
+        "medicine.board.title": .init("配药：{place}", "Medicine runs: {place}"),
+        "medicine.board.waiting_nightly": .init("等待今晚截单", "Waiting for tonight"),
+        "medicine.board.waiting_same_day": .init("当日急需", "Same-day, waiting"),
+        "medicine.board.open_batches": .init("未结束的批次", "Batches under way"),
+        "medicine.board.cards_out": .init("未归还的医保卡", "Cards not back"),
+        "medicine.board.money_mismatch": .init("账目未对平", "Money not reconciled"),
+        "medicine.board.batches": .init("批次", "Batches"),
+        "medicine.board.no_batches": .init("最近没有批次", "No recent batches"),
+        "medicine.board.team": .init("配药队", "Medicine team"),
+        "medicine.board.night": .init("日期", "Night"),
+        "medicine.board.households": .init("户数", "Households"),
+        "medicine.board.hospitals_runners": .init("{hospitals} 家医院，{runners} 家已派人", "{hospitals} hospitals, {runners} with a runner"),
+        "medicine.board.cards": .init("卡未归还", "Cards out"),
+        "medicine.board.money": .init("差额（元）", "Difference (yuan)"),
+        "medicine.board.open": .init("查看", "Open"),
+        "medicine.board.list": .init("医院清单", "Hospital list"),
+        "medicine.board.labels": .init("药袋标签", "Bag labels"),
+        "medicine.board.run": .init("跑腿页面", "Runner's page"),
+        "medicine.board.items_open": .init("未登记结果：", "Items without outcome:"),
+        "medicine.board.waiting": .init("等待截单", "Waiting for the cut-off"),
+        "medicine.board.no_teams": .init("这里没有配药队", "No medicine team here"),
+        "medicine.board.cutoff": .init("截单时间", "Cut-off"),
+        "medicine.board.cards_board": .init("医保卡去向", "Where the cards are"),
+        "medicine.batch.kind.nightly": .init("夜间批次", "Nightly"),
+        "medicine.batch.kind.same_day": .init("当日急需", "Same-day"),
+        "medicine.batch.status.formed": .init("进行中", "Under way"),
+        "medicine.batch.status.closed": .init("已结束", "Closed"),
+    ]
+}

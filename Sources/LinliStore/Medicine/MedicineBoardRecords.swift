@@ -1,0 +1,98 @@
+import Foundation
+import LinliCore
+import SQLKit
+
+/// One batch as the committee's board shows it: what it holds, whether every card is back and
+/// whether the money adds up.
+public struct MedicineBoardBatch: Sendable, Hashable {
+    public var batch: MedicineBatch
+    public var teamName: String
+    public var requests: Int
+    public var households: Int
+    public var hospitals: Int
+    public var runnersAssigned: Int
+    public var cardsOut: Int
+    public var itemsWithoutOutcome: Int
+    public var cashAdvanced: Int
+    public var cashSpent: Int
+    public var changeReturned: Int
+
+    /// Fen advanced that are neither spent nor returned (negative: more came back than went out).
+    public var moneyDifference: Int { cashAdvanced - cashSpent - changeReturned }
+}
+
+/// What waits for the next cut-off, per medicine team.
+public struct MedicineWaitingQueue: Sendable, Hashable {
+    public var teamID: TeamID
+    public var teamName: String
+    public var teamPath: PlacePath
+    public var cutoffMinute: Int?
+    public var nightly: Int
+    public var sameDay: Int
+}
+
+/// The reads of the committee's medicine board: the batches of recent nights and what waits for
+/// each team's cut-off, under the places one may see. Counts are grouped queries, one per list,
+/// whatever the number of batches.
+public enum MedicineBoardRecords {
+    /// Batches under `scopes` still open, or formed on or after `sinceNight` ("2022-04-12").
+    public static func batches(scopes: [PlacePath], sinceNight: String, limit: Int = 200, on db: any SQLDatabase) async throws -> [MedicineBoardBatch] {
+        let rows = try await db.raw("""
+            SELECT b.id, b.team_id, b.kind, b.night, b.status, b.formed_at, b.closed_at, b.money_explanation, t.name AS team_name,
+                (SELECT COUNT(*) FROM medicine_requests m WHERE m.batch_id = b.id) AS requests,
+                (SELECT COUNT(DISTINCT m.household_id) FROM medicine_requests m WHERE m.batch_id = b.id) AS households,
+                (SELECT COUNT(DISTINCT i.hospital) FROM medicine_requests m JOIN medicine_items i ON i.request_id = m.request_id WHERE m.batch_id = b.id) AS hospitals,
+                (SELECT COUNT(*) FROM medicine_runners n WHERE n.batch_id = b.id) AS runners,
+                (SELECT COUNT(*) FROM medicine_cards c WHERE c.batch_id = b.id AND c.state <> 'returned_to_household') AS cards_out,
+                (SELECT COUNT(*) FROM medicine_requests m JOIN medicine_items i ON i.request_id = m.request_id WHERE m.batch_id = b.id AND i.outcome IS NULL) AS open_items,
+                (SELECT COALESCE(SUM(m.cash_advanced), 0) FROM medicine_requests m WHERE m.batch_id = b.id) AS advanced,
+                (SELECT COALESCE(SUM(m.cash_spent), 0) FROM medicine_requests m WHERE m.batch_id = b.id) AS spent,
+                (SELECT COALESCE(SUM(m.change_returned), 0) FROM medicine_requests m WHERE m.batch_id = b.id) AS change_returned
+            FROM medicine_batches b JOIN teams t ON t.id = b.team_id
+            WHERE \(scopeCondition(column: "b.path", scopes: scopes.map(\.rawValue))) AND (b.status = 'formed' OR b.night >= \(bind: sinceNight))
+            ORDER BY b.night DESC, b.status, t.name, b.id LIMIT \(bind: limit)
+            """).all()
+        return try rows.map { row in
+            MedicineBoardBatch(
+                batch: MedicineBatch(
+                    id: try row.decode(column: "id", as: MedicineBatchID.self), teamID: try row.decode(column: "team_id", as: TeamID.self),
+                    kind: MedicineBatchKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .nightly,
+                    night: try row.decode(column: "night", as: String.self),
+                    status: MedicineBatchStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .formed,
+                    formedAt: Date(millisecondsSince1970: try row.decode(column: "formed_at", as: Int64.self)),
+                    closedAt: try row.decode(column: "closed_at", as: Int64?.self).map(Date.init(millisecondsSince1970:)),
+                    moneyExplanation: try row.decode(column: "money_explanation", as: String?.self)
+                ),
+                teamName: try row.decode(column: "team_name", as: String.self),
+                requests: try row.decode(column: "requests", as: Int.self), households: try row.decode(column: "households", as: Int.self),
+                hospitals: try row.decode(column: "hospitals", as: Int.self), runnersAssigned: try row.decode(column: "runners", as: Int.self),
+                cardsOut: try row.decode(column: "cards_out", as: Int.self), itemsWithoutOutcome: try row.decode(column: "open_items", as: Int.self),
+                cashAdvanced: try row.decode(column: "advanced", as: Int.self), cashSpent: try row.decode(column: "spent", as: Int.self),
+                changeReturned: try row.decode(column: "change_returned", as: Int.self)
+            )
+        }
+    }
+
+    /// Medicine teams under `scopes` with the open requests waiting for their next batch.
+    public static func waiting(scopes: [PlacePath], limit: Int = 200, on db: any SQLDatabase) async throws -> [MedicineWaitingQueue] {
+        let rows = try await db.raw("""
+            SELECT t.id, t.name, t.path, t.medicine_cutoff_minute,
+                COALESCE(SUM(CASE WHEN m.queue = 'nightly' THEN 1 ELSE 0 END), 0) AS nightly,
+                COALESCE(SUM(CASE WHEN m.queue = 'same_day' THEN 1 ELSE 0 END), 0) AS same_day
+            FROM teams t
+            LEFT JOIN medicine_requests m ON m.team_id = t.id AND m.batch_id IS NULL
+                AND EXISTS (SELECT 1 FROM requests r WHERE r.id = m.request_id AND r.status IN ('new', 'accepted', 'in_progress'))
+            WHERE t.kind = 'medicine_team' AND \(scopeCondition(column: "t.path", scopes: scopes.map(\.rawValue)))
+            GROUP BY t.id, t.name, t.path, t.medicine_cutoff_minute
+            ORDER BY t.path, t.id LIMIT \(bind: limit)
+            """).all()
+        return try rows.map { row in
+            MedicineWaitingQueue(
+                teamID: try row.decode(column: "id", as: TeamID.self), teamName: try row.decode(column: "name", as: String.self),
+                teamPath: PlacePath(rawValue: try row.decode(column: "path", as: String.self)),
+                cutoffMinute: try row.decode(column: "medicine_cutoff_minute", as: Int?.self),
+                nightly: try row.decode(column: "nightly", as: Int.self), sameDay: try row.decode(column: "same_day", as: Int.self)
+            )
+        }
+    }
+}
