@@ -93,6 +93,9 @@ let package = Package(
         ),
         // Care pairing at district scale against OR-Tools (scripts/bench/care-pairing).
         .executableTarget(name: "linli-bench-care", dependencies: ["LinliCore"]),
+        // The night's medicine batches at district scale against one SQL query
+        // (scripts/bench/medicine-batches).
+        .executableTarget(name: "linli-bench-medicine", dependencies: ["LinliCore", "LinliStore", .product(name: "SQLKit", package: "sql-kit"), .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "LinliCoreTests",
             dependencies: [

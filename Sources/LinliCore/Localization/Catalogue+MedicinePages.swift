@@ -27,7 +27,8 @@ extension Catalogue {
         "medicine.board.cards_board": .init("医保卡去向", "Where the cards are"),
         "medicine.batch.kind.nightly": .init("夜间批次", "Nightly"),
         "medicine.batch.kind.same_day": .init("当日急需", "Same-day"),
-        "medicine.batch.status.formed": .init("进行中", "Under way"),
+        "medicine.batch.status.collecting": .init("接单中", "Collecting"),
+        "medicine.batch.status.formed": .init("已截单，进行中", "Cut off, under way"),
         "medicine.batch.status.closed": .init("已结束", "Closed"),
     ]
 }

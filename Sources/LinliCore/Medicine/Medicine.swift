@@ -45,9 +45,11 @@ public enum MedicineBatchKind: String, Sendable, Hashable, Codable, CaseIterable
     case sameDay = "same_day"
 }
 
-/// A batch is formed at cut-off and worked through the night; it closes only with every card back
-/// and the money reconciled (or its mismatch explained).
+/// A team's batch for a night collects its medicine requests as they are filed, is formed at the
+/// cut-off (nothing more joins it) and worked through the night; it closes only with every card
+/// back and the money reconciled (or its mismatch explained).
 public enum MedicineBatchStatus: String, Sendable, Hashable, Codable, CaseIterable {
+    case collecting
     case formed
     case closed
 }
@@ -99,6 +101,17 @@ public struct MedicineItem: Sendable, Hashable, Codable {
 
 /// A team's run for one night, or a same-day run.
 public struct MedicineBatch: Sendable, Hashable, Codable {
+    /// The night a nightly request filed at `date` goes to: tonight's before the team's cut-off
+    /// (minutes after local midnight), tomorrow's from the cut-off on.
+    public static func night(filedAt date: Date, cutoffMinute: Int) -> String {
+        let day = CareSchedule.localDay(date)
+        let minute = Int((date.timeIntervalSince(CareSchedule.start(ofLocalDay: day)) / 60).rounded(.down))
+        return CareSchedule.dayText(minute < cutoffMinute ? day : day + 1)
+    }
+
+    /// 20:00, when most teams stopped taking orders for the night's run.
+    public static let defaultCutoffMinute = 20 * 60
+
     public var id: MedicineBatchID
     public var teamID: TeamID
     public var kind: MedicineBatchKind

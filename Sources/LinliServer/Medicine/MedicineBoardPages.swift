@@ -66,7 +66,7 @@ struct MedicineBoardPages {
             let waiting = try await MedicineBoardRecords.waiting(scopes: [place.path], on: db)
             return (place, batches, waiting)
         }
-        let open = batches.filter { $0.batch.status == .formed }
+        let open = batches.filter { $0.batch.status != .closed }
         let cardsOut = open.reduce(0) { $0 + $1.cardsOut }
         let mismatched = open.filter { $0.moneyDifference != 0 }.count
         let placeQuery = "?place=\(place.id)"
@@ -89,14 +89,11 @@ struct MedicineBoardPages {
             )
         }
         let waitingRows = waiting.map { queue in
-            WaitingRow(team: queue.teamName, cutoff: Self.clock(queue.cutoffMinute ?? MedicineBoardPages.defaultCutoffMinute), nightly: queue.nightly, sameDay: queue.sameDay)
+            WaitingRow(team: queue.teamName, cutoff: Self.clock(queue.cutoffMinute ?? MedicineBatch.defaultCutoffMinute), nightly: queue.nightly, sameDay: queue.sameDay)
         }
         let content = Content(counts: counts, batches: rows, hasBatches: !rows.isEmpty, waiting: waitingRows, hasWaiting: !waitingRows.isEmpty, cardsHref: "/medicine/cards" + placeQuery)
         return try PageView(template: "medicine/board", title: context.text("medicine.board.title", ["place": place.name]), content: content).response(context)
     }
-
-    /// 20:00, the hour most teams stopped taking orders for the night's run.
-    static let defaultCutoffMinute = 20 * 60
 
     static func clock(_ minute: Int) -> String {
         let bounded = min(max(minute, 0), 24 * 60 - 1)

@@ -35,21 +35,21 @@ public struct MedicineWaitingQueue: Sendable, Hashable {
 /// each team's cut-off, under the places one may see. Counts are grouped queries, one per list,
 /// whatever the number of batches.
 public enum MedicineBoardRecords {
-    /// Batches under `scopes` still open, or formed on or after `sinceNight` ("2022-04-12").
+    /// Batches under `scopes` still collecting or under way, or of a night on or after `sinceNight` ("2022-04-12").
     public static func batches(scopes: [PlacePath], sinceNight: String, limit: Int = 200, on db: any SQLDatabase) async throws -> [MedicineBoardBatch] {
         let rows = try await db.raw("""
             SELECT b.id, b.team_id, b.kind, b.night, b.status, b.formed_at, b.closed_at, b.money_explanation, t.name AS team_name,
-                (SELECT COUNT(*) FROM medicine_requests m WHERE m.batch_id = b.id) AS requests,
-                (SELECT COUNT(DISTINCT m.household_id) FROM medicine_requests m WHERE m.batch_id = b.id) AS households,
-                (SELECT COUNT(DISTINCT i.hospital) FROM medicine_requests m JOIN medicine_items i ON i.request_id = m.request_id WHERE m.batch_id = b.id) AS hospitals,
+                (SELECT COUNT(*) FROM medicine_requests m WHERE m.team_id = b.team_id AND m.batch_id = b.id) AS requests,
+                (SELECT COUNT(DISTINCT m.household_id) FROM medicine_requests m WHERE m.team_id = b.team_id AND m.batch_id = b.id) AS households,
+                (SELECT COUNT(DISTINCT i.hospital) FROM medicine_requests m JOIN medicine_items i ON i.request_id = m.request_id WHERE m.team_id = b.team_id AND m.batch_id = b.id) AS hospitals,
                 (SELECT COUNT(*) FROM medicine_runners n WHERE n.batch_id = b.id) AS runners,
                 (SELECT COUNT(*) FROM medicine_cards c WHERE c.batch_id = b.id AND c.state <> 'returned_to_household') AS cards_out,
-                (SELECT COUNT(*) FROM medicine_requests m JOIN medicine_items i ON i.request_id = m.request_id WHERE m.batch_id = b.id AND i.outcome IS NULL) AS open_items,
-                (SELECT COALESCE(SUM(m.cash_advanced), 0) FROM medicine_requests m WHERE m.batch_id = b.id) AS advanced,
-                (SELECT COALESCE(SUM(m.cash_spent), 0) FROM medicine_requests m WHERE m.batch_id = b.id) AS spent,
-                (SELECT COALESCE(SUM(m.change_returned), 0) FROM medicine_requests m WHERE m.batch_id = b.id) AS change_returned
+                (SELECT COUNT(*) FROM medicine_requests m JOIN medicine_items i ON i.request_id = m.request_id WHERE m.team_id = b.team_id AND m.batch_id = b.id AND i.outcome IS NULL) AS open_items,
+                (SELECT COALESCE(SUM(m.cash_advanced), 0) FROM medicine_requests m WHERE m.team_id = b.team_id AND m.batch_id = b.id) AS advanced,
+                (SELECT COALESCE(SUM(m.cash_spent), 0) FROM medicine_requests m WHERE m.team_id = b.team_id AND m.batch_id = b.id) AS spent,
+                (SELECT COALESCE(SUM(m.change_returned), 0) FROM medicine_requests m WHERE m.team_id = b.team_id AND m.batch_id = b.id) AS change_returned
             FROM medicine_batches b JOIN teams t ON t.id = b.team_id
-            WHERE \(scopeCondition(column: "b.path", scopes: scopes.map(\.rawValue))) AND (b.status = 'formed' OR b.night >= \(bind: sinceNight))
+            WHERE \(scopeCondition(column: "b.path", scopes: scopes.map(\.rawValue))) AND (b.status <> 'closed' OR b.night >= \(bind: sinceNight))
             ORDER BY b.night DESC, b.status, t.name, b.id LIMIT \(bind: limit)
             """).all()
         return try rows.map { row in
