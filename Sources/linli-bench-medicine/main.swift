@@ -42,18 +42,8 @@ let formed = try await store.write { db in
 }
 let forming = seconds(since: start)
 let listStart = ContinuousClock.now
-if ProcessInfo.processInfo.environment["BENCH_PROFILE"] != nil {
-    let queryStart = ContinuousClock.now
-    let n = try await store.read { db in
-        try await db.raw("SELECT COUNT(*) AS n FROM (SELECT m.batch_id, i.source, i.hospital, i.hospital_window, i.drug, i.specification, SUM(i.quantity), COUNT(DISTINCT m.household_id) FROM medicine_batches b JOIN medicine_requests m ON m.team_id = b.team_id AND m.batch_id = b.id JOIN medicine_items i ON i.request_id = m.request_id WHERE b.night = \(bind: night) GROUP BY 1, 2, 3, 4, 5, 6) AS t").first()?.decode(column: "n", as: Int.self)
-    }
-    FileHandle.standardError.write(Data("profile: the totals query alone in-process \(String(format: "%.3f", seconds(since: queryStart))) s (\(n ?? 0) rows)\n".utf8))
-    let allStart = ContinuousClock.now
-    let rows = try await store.read { db in
-        try await db.raw("SELECT m.batch_id, i.source, i.hospital, i.hospital_window, i.drug, i.specification, SUM(i.quantity) AS q, COUNT(DISTINCT m.household_id) AS h FROM medicine_batches b JOIN medicine_requests m ON m.team_id = b.team_id AND m.batch_id = b.id JOIN medicine_items i ON i.request_id = m.request_id WHERE b.night = \(bind: night) GROUP BY 1, 2, 3, 4, 5, 6").all().count
-    }
-    FileHandle.standardError.write(Data("profile: the same rows fetched, not decoded \(String(format: "%.3f", seconds(since: allStart))) s (\(rows) rows)\n".utf8))
-}
+// BENCH_LISTS=swift totals the items in the core (`MedicineHospitalLists.build`) instead of the
+// database, for comparison.
 let mode = ProcessInfo.processInfo.environment["BENCH_LISTS"] ?? "sql"
 let lists = try await store.read { db in
     mode == "swift" ? MedicineHospitalLists.build(try await MedicineNightlyForming.lines(night: night, on: db)) : try await MedicineNightlyForming.totals(night: night, on: db)
