@@ -91,13 +91,13 @@ public enum MedicineNightlyForming {
             WHERE b.night = \(bind: night) AND b.kind = \(bind: kind.rawValue)
             GROUP BY m.batch_id, i.source, i.hospital, i.hospital_window, i.drug, COALESCE(i.specification, '')
             """).all()
-        var grouped: [MedicineBatchID: [HospitalListKey: [HospitalList.Line]]] = [:]
+        var grouped: [MedicineBatchID: [HospitalListKey: [HospitalListLine]]] = [:]
         for row in rows {
             let key = HospitalListKey(
                 source: MedicineSource(rawValue: try row.decode(column: "source", as: String.self)) ?? .hospitalWindow,
                 hospital: try row.decode(column: "hospital", as: String.self), window: try row.decode(column: "hospital_window", as: String.self)
             )
-            let line = HospitalList.Line(
+            let line = HospitalListLine(
                 drug: try row.decode(column: "drug", as: String.self), specification: try row.decode(column: "specification", as: String.self),
                 quantity: try row.decode(column: "quantity", as: Int.self), households: try row.decode(column: "households", as: Int.self)
             )
@@ -106,7 +106,7 @@ public enum MedicineNightlyForming {
         return grouped.mapValues { places in
             places.map { key, lines in
                 HospitalList(source: key.source, hospital: key.hospital, window: key.window, lines: lines.sorted { ($0.drug, $0.specification) < ($1.drug, $1.specification) })
-            }.sorted { ($0.hospital, $0.window, $0.source.rawValue) < ($1.hospital, $1.window, $1.source.rawValue) }
+            }.sorted { ($0.source.rawValue, $0.hospital, $0.window) < ($1.source.rawValue, $1.hospital, $1.window) }
         }
     }
 

@@ -21,8 +21,8 @@ struct MedicineHospitalListsTests {
         let first = lists[MedicineBatchID(1)] ?? []
         #expect(first.map { "\($0.hospital)/\($0.window)" } == ["仁济医院/慢病窗口", "仁济医院/西药房", "曙光医院/"])
         #expect(first.first?.lines == [
-            HospitalList.Line(drug: "二甲双胍", specification: "0.25g*60片", quantity: 1, households: 1),
-            HospitalList.Line(drug: "二甲双胍", specification: "0.5g*30片", quantity: 5, households: 2),
+            HospitalListLine(drug: "二甲双胍", specification: "0.25g*60片", quantity: 1, households: 1),
+            HospitalListLine(drug: "二甲双胍", specification: "0.5g*30片", quantity: 5, households: 2),
         ])
         #expect(lists[MedicineBatchID(2)]?.first?.lines.map(\.quantity) == [4])
     }
