@@ -30,5 +30,22 @@ extension Catalogue {
         "medicine.batch.status.collecting": .init("接单中", "Collecting"),
         "medicine.batch.status.formed": .init("已截单，进行中", "Cut off, under way"),
         "medicine.batch.status.closed": .init("已结束", "Closed"),
+    
+        "medicine.print.summary": .init("{team} · {night} · {kind} · {households} 户", "{team} · {night} · {kind} · {households} households"),
+        "medicine.print.hint": .init("用浏览器的“打印”打印在 A4 纸上；每家医院、每个窗口一张清单。", "Print on A4 with the browser's Print; one list per hospital and window."),
+        "medicine.print.labels_hint": .init("用浏览器的“打印”打印在 A4 纸上；每户一张标签，剪下贴在药袋上。", "Print on A4 with the browser's Print; one label per household, to cut out and stick on its bag."),
+        "medicine.print.empty": .init("这个批次还没有药品", "Nothing in this batch yet"),
+        "medicine.print.list_title": .init("配药清单：{team}", "Hospital lists: {team}"),
+        "medicine.print.labels_title": .init("药袋标签：{team}", "Bag labels: {team}"),
+        "medicine.print.runner": .init("跑腿：{name}", "Runner: {name}"),
+        "medicine.print.no_runner": .init("还没有派跑腿", "No runner yet"),
+        "medicine.print.drug": .init("药品", "Drug"),
+        "medicine.print.specification": .init("规格", "Specification"),
+        "medicine.print.quantity": .init("数量", "Quantity"),
+        "medicine.print.households": .init("户数", "Households"),
+        "medicine.print.cold_chain": .init("冷藏", "Keep cold"),
+        "medicine.source.health_centre": .init("社区卫生服务中心", "Community health centre"),
+        "medicine.source.hospital_window": .init("医院窗口", "Hospital window"),
+        "medicine.source.pharmacy": .init("药店", "Pharmacy"),
     ]
 }

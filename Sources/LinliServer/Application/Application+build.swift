@@ -83,6 +83,7 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     SurveyPages(services: services).addRoutes(to: router)
     CarePages(services: services).addRoutes(to: router)
     MedicineBoardPages(services: services).addRoutes(to: router)
+    MedicinePrintPages(services: services).addRoutes(to: router)
     CarePlanPages(services: services).addRoutes(to: router)
     DesignPage().addRoutes(to: router)
     return router

@@ -31,6 +31,28 @@ public struct MedicineWaitingQueue: Sendable, Hashable {
     public var sameDay: Int
 }
 
+/// One household's bag for the night: where it goes and what goes in it.
+public struct MedicineLabel: Sendable, Hashable {
+    public struct Item: Sendable, Hashable {
+        public var drug: String
+        public var specification: String
+        public var quantity: Int
+        public var coldChain: Bool
+    }
+
+    public var requestID: HelpRequestID
+    public var householdID: PlaceID
+    public var building: String
+    public var room: String
+    /// The family name of the resident the medicine is for (or of the household's first
+    /// resident): enough for the bag to reach the right door, no more.
+    public var surname: String
+    public var items: [Item]
+    public var path: PlacePath
+
+    public var coldChain: Bool { items.contains { $0.coldChain } }
+}
+
 /// The reads of the committee's medicine board: the batches of recent nights and what waits for
 /// each team's cut-off, under the places one may see. Counts are grouped queries, one per list,
 /// whatever the number of batches.
@@ -94,5 +116,60 @@ public enum MedicineBoardRecords {
                 nightly: try row.decode(column: "nightly", as: Int.self), sameDay: try row.decode(column: "same_day", as: Int.self)
             )
         }
+    }
+
+    /// One batch with its counts, or nil.
+    public static func batch(_ id: MedicineBatchID, on db: any SQLDatabase) async throws -> (MedicineBoardBatch, PlacePath)? {
+        guard let path = try await db.raw("SELECT path FROM medicine_batches WHERE id = \(bind: id)").first()?.decode(column: "path", as: String.self) else { return nil }
+        let found = try await batches(scopes: [PlacePath(rawValue: path)], sinceNight: "", limit: 10_000, on: db).first { $0.batch.id == id }
+        return found.map { ($0, PlacePath(rawValue: path)) }
+    }
+
+    /// One label per household of the batch, by building and room.
+    public static func labels(batch: MedicineBatchID, on db: any SQLDatabase) async throws -> [MedicineLabel] {
+        let rows = try await db.raw("""
+            SELECT m.request_id, m.household_id, h.room, h.path, p.name AS building,
+                COALESCE((SELECT r.name FROM residents r WHERE r.id = q.resident_id),
+                         (SELECT r.name FROM residents r WHERE r.household_id = m.household_id ORDER BY r.id LIMIT 1), '') AS resident
+            FROM medicine_batches b JOIN medicine_requests m ON m.team_id = b.team_id AND m.batch_id = b.id
+            JOIN requests q ON q.id = m.request_id JOIN households h ON h.id = m.household_id JOIN places p ON p.id = h.building_id
+            WHERE b.id = \(bind: batch)
+            ORDER BY p.name, h.room, m.request_id
+            """).all()
+        let items = try await db.raw("""
+            SELECT i.request_id, i.drug, COALESCE(i.specification, '') AS specification, i.quantity, i.cold_chain
+            FROM medicine_batches b JOIN medicine_requests m ON m.team_id = b.team_id AND m.batch_id = b.id JOIN medicine_items i ON i.request_id = m.request_id
+            WHERE b.id = \(bind: batch) ORDER BY i.request_id, i.id
+            """).all().reduce(into: [HelpRequestID: [MedicineLabel.Item]]()) { byRequest, row in
+            byRequest[try row.decode(column: "request_id", as: HelpRequestID.self), default: []].append(MedicineLabel.Item(
+                drug: try row.decode(column: "drug", as: String.self), specification: try row.decode(column: "specification", as: String.self),
+                quantity: try row.decode(column: "quantity", as: Int.self), coldChain: try row.decode(column: "cold_chain", as: Int.self) != 0
+            ))
+        }
+        // Two requests of one household in one batch (a follow-up beside the night's own) share a bag.
+        var labels: [MedicineLabel] = []
+        var index: [PlaceID: Int] = [:]
+        for row in rows {
+            let request = try row.decode(column: "request_id", as: HelpRequestID.self)
+            let household = try row.decode(column: "household_id", as: PlaceID.self)
+            if let at = index[household] {
+                labels[at].items += items[request] ?? []
+                continue
+            }
+            index[household] = labels.count
+            labels.append(MedicineLabel(
+                requestID: request, householdID: household, building: try row.decode(column: "building", as: String.self),
+                room: try row.decode(column: "room", as: String.self), surname: String(try row.decode(column: "resident", as: String.self).prefix(1)),
+                items: items[request] ?? [], path: PlacePath(rawValue: try row.decode(column: "path", as: String.self))
+            ))
+        }
+        return labels
+    }
+
+    /// The runner assigned to each hospital of a batch, by name.
+    public static func runners(batch: MedicineBatchID, on db: any SQLDatabase) async throws -> [String: String] {
+        try await db.raw("""
+            SELECT n.hospital, u.name FROM medicine_runners n JOIN users u ON u.id = n.runner_user_id WHERE n.batch_id = \(bind: batch)
+            """).all().reduce(into: [String: String]()) { $0[try $1.decode(column: "hospital", as: String.self)] = try $1.decode(column: "name", as: String.self) }
     }
 }

@@ -84,11 +84,20 @@ public enum MedicineNightlyForming {
     /// order here (sorting a few lines per hospital in memory costs less than the database's
     /// sort of the whole night).
     public static func totals(night: String, kind: MedicineBatchKind = .nightly, on db: any SQLDatabase) async throws -> [MedicineBatchID: [HospitalList]] {
+        try await totals(where: "b.night = \(bind: night) AND b.kind = \(bind: kind.rawValue)", on: db)
+    }
+
+    /// One batch's per-hospital lists.
+    public static func totals(batch: MedicineBatchID, on db: any SQLDatabase) async throws -> [HospitalList] {
+        try await totals(where: "b.id = \(bind: batch)", on: db)[batch] ?? []
+    }
+
+    static func totals(where condition: SQLQueryString, on db: any SQLDatabase) async throws -> [MedicineBatchID: [HospitalList]] {
         let rows = try await db.raw("""
             SELECT m.batch_id, i.source, i.hospital, i.hospital_window, i.drug, COALESCE(i.specification, '') AS specification,
                 SUM(i.quantity) AS quantity, COUNT(DISTINCT m.household_id) AS households
             FROM medicine_batches b JOIN medicine_requests m ON m.team_id = b.team_id AND m.batch_id = b.id JOIN medicine_items i ON i.request_id = m.request_id
-            WHERE b.night = \(bind: night) AND b.kind = \(bind: kind.rawValue)
+            WHERE \(condition)
             GROUP BY m.batch_id, i.source, i.hospital, i.hospital_window, i.drug, COALESCE(i.specification, '')
             """).all()
         var grouped: [MedicineBatchID: [HospitalListKey: [HospitalListLine]]] = [:]
