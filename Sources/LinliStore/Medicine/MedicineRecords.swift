@@ -98,4 +98,32 @@ public enum MedicineRecords {
             SELECT COUNT(*) AS n FROM medicine_cards WHERE batch_id = \(bind: batch) AND state <> \(bind: CustodyEvent.returnedToHousehold.rawValue)
             """).first()?.decode(column: "n", as: Int.self) ?? 0
     }
+
+    /// A medicine team's place and path, or nil when the id names no medicine team.
+    public static func team(id: TeamID, on db: any SQLDatabase) async throws -> (placeID: PlaceID, path: PlacePath)? {
+        guard let row = try await db.raw("""
+            SELECT place_id, path FROM teams WHERE id = \(bind: id) AND kind = \(bind: TeamKind.medicineTeam.rawValue)
+            """).first() else { return nil }
+        return (try row.decode(column: "place_id", as: PlaceID.self), PlacePath(rawValue: try row.decode(column: "path", as: String.self)))
+    }
+
+    /// A batch with the path of its team's place, or nil.
+    public static func batch(id: MedicineBatchID, on db: any SQLDatabase) async throws -> (batch: MedicineBatch, path: PlacePath, requests: Int)? {
+        guard let row = try await db.raw("""
+            SELECT b.id, b.team_id, b.kind, b.night, b.status, b.formed_at, b.closed_at, b.money_explanation, b.path,
+                (SELECT COUNT(*) FROM medicine_requests m WHERE m.batch_id = b.id) AS requests
+            FROM medicine_batches b WHERE b.id = \(bind: id)
+            """).first() else { return nil }
+        let batch = MedicineBatch(
+            id: try row.decode(column: "id", as: MedicineBatchID.self),
+            teamID: try row.decode(column: "team_id", as: TeamID.self),
+            kind: MedicineBatchKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .nightly,
+            night: try row.decode(column: "night", as: String.self),
+            status: MedicineBatchStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .formed,
+            formedAt: Date(millisecondsSince1970: try row.decode(column: "formed_at", as: Int64.self)),
+            closedAt: try row.decode(column: "closed_at", as: Int64?.self).map(Date.init(millisecondsSince1970:)),
+            moneyExplanation: try row.decode(column: "money_explanation", as: String?.self)
+        )
+        return (batch, PlacePath(rawValue: try row.decode(column: "path", as: String.self)), try row.decode(column: "requests", as: Int.self))
+    }
 }
