@@ -26,6 +26,14 @@ public enum MedicineRules {
         queue(kinds: items.map(\.kind), drugs: items.map(\.drug), residentOnDialysis: residentOnDialysis)
     }
 
+    /// The local night a moment belongs to, "2022-04-15": the name of the batch formed then.
+    public static func night(at date: Date) -> String {
+        let civil = CivilDate(daysSinceUnixEpoch: CareSchedule.localDay(date))
+        let month = civil.month < 10 ? "0\(civil.month)" : "\(civil.month)"
+        let day = civil.day < 10 ? "0\(civil.day)" : "\(civil.day)"
+        return "\(civil.year)-\(month)-\(day)"
+    }
+
     /// How many an item fell short by: what was not bought of a partial purchase, the whole
     /// quantity of anything else short of bought, nothing for a bought item or one without outcome.
     public static func shortfall(quantity: Int, outcome: MedicineOutcome?, quantityBought: Int?) -> Int {

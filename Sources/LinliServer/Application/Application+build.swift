@@ -71,6 +71,7 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     RequestPolicyAPI(services: services).addRoutes(to: api)
     CareRegisterAPI(services: services).addRoutes(to: api)
     CareAPI(services: services).addRoutes(to: api)
+    MedicineAPI(services: services).addRoutes(to: api)
 
     AccessPages(services: services).addRoutes(to: router)
     DirectoryPages(services: services).addRoutes(to: router)
