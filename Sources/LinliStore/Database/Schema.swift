@@ -504,10 +504,8 @@ enum Schema {
                     district_id BIGINT
                 )
                 """,
-                // A batch's requests are found by (its team, its id): one index serves the
-                // cut-off's gathering and every read of a batch, and forming a district's batches
-                // updates one index entry per request, not two.
                 "CREATE INDEX medicine_requests_team ON medicine_requests (team_id, batch_id, queue)",
+                "CREATE INDEX medicine_requests_batch ON medicine_requests (batch_id)",
                 "CREATE INDEX medicine_requests_path ON medicine_requests (path)",
                 // One line of a medicine request: a drug, where to get it and what came of it.
                 // `hospital` and `window` are as typed (trimmed); the per-hospital list groups on them.

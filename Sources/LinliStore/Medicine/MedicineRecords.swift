@@ -58,6 +58,9 @@ public enum MedicineRecords {
             SELECT id FROM medicine_batches WHERE team_id = \(bind: teamID) AND night = \(bind: night) AND kind = \(bind: kind.rawValue)
             """).first() else { throw MedicineRecordsError.teamMissing(teamID) }
         let batchID = try row.decode(column: "id", as: MedicineBatchID.self)
+        // A nightly batch collecting its requests as they were filed is formed now: nothing more
+        // joins it (`MedicineNightlyForming`).
+        try await db.raw("UPDATE medicine_batches SET status = 'formed', formed_at = \(bind: now.millisecondsSince1970) WHERE id = \(bind: batchID) AND status = 'collecting'").run()
         let queue: MedicineQueue = kind == .nightly ? .nightly : .sameDay
         let requests = try await db.raw("""
             UPDATE medicine_requests SET batch_id = \(bind: batchID)
