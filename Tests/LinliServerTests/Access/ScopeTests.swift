@@ -62,6 +62,9 @@ struct ScopeTests {
         (.get, "/care/helpers/{id}", false),
         (.post, "/care/helpers/{id}/availability", false),
         (.post, "/care/checkins/{id}/done", false),
+        // Medicine: ids of teams and batches, which a building leader may not see.
+        (.post, "/api/v1/medicine/teams/{id}/batches", true),
+        (.get, "/api/v1/medicine/batches/{id}", true),
     ]
 
     @Test("every route that takes a place or household id is in the scope table")
