@@ -4,7 +4,8 @@ import LinliCore
 import LinliStore
 
 /// Medicine runs over JSON: forming a team's batch now, and reading a batch with its
-/// per-hospital lists. Outside one's places a team or batch answers 404, like everything else.
+/// per-hospital lists. Outside one's places a team or batch answers 404, like everything else;
+/// inside them without the capability, 403.
 struct MedicineAPI {
     let services: AppServices
 
@@ -15,7 +16,7 @@ struct MedicineAPI {
             let identity = try context.requireUser()
             let id: TeamID = try context.parameters.id()
             let team = try await services.store.read { db in try await MedicineRecords.team(id: id, on: db) }
-            guard let team, identity.grants.allows(.viewSensitive, at: team.path) || identity.grants.allows(.manageMedicine, at: team.path) else { throw AppError.notFound }
+            guard let team, identity.grants.allows(.viewDirectory, at: team.path) else { throw AppError.notFound }
             guard identity.grants.allows(.manageMedicine, at: team.path) else { throw AppError.forbidden }
             let body = try await request.decodeJSON(as: FormBody.self, context: context)
             guard let raw = body.kind, !raw.isEmpty else { throw AppError.required("kind") }
@@ -45,7 +46,8 @@ struct MedicineAPI {
             guard let found = try await MedicineRecords.batch(id: id, on: db) else { return nil }
             return (found.batch, found.path, found.requests, try await MedicineRecords.hospitalListInputs(batch: id, on: db), try await MedicineRecords.cardsOut(batch: id, on: db))
         }
-        guard let read, identity.grants.allows(.viewSensitive, at: read.path) else { throw AppError.notFound }
+        guard let read, identity.grants.allows(.viewDirectory, at: read.path) else { throw AppError.notFound }
+        guard identity.grants.allows(.viewSensitive, at: read.path) else { throw AppError.forbidden }
         try await services.audit([AuditEntry(
             at: services.now(), actor: "user:\(identity.user.id)", action: "medicine.batch.read", entity: "medicine_batch", entityID: "\(id)",
             path: read.path.rawValue, traceID: traceID

@@ -59,6 +59,9 @@ struct AccessMatrixTests {
         case careEntry
         /// A survey campaign over the place a `.place` aim names (AccessMatrixTests+Care).
         case surveyCampaign
+        /// A medicine team, and its formed batch, at the place a `.place` aim names (AccessMatrixTests+MedicineBatches).
+        case medicineTeam
+        case medicineBatch
     }
 
     enum Rule: Sendable {
@@ -101,7 +104,7 @@ struct AccessMatrixTests {
 
     /// Every JSON API route, "METHOD path" as the router lists it, with the probes that check it.
     /// A new route must be added here, or `everyAPIRouteIsInTheMatrix` fails.
-    static var matrix: [(route: String, probes: [Probe])] { coreMatrix + careMatrix }
+    static var matrix: [(route: String, probes: [Probe])] { coreMatrix + careMatrix + medicineBatchMatrix }
 
     static let coreMatrix: [(route: String, probes: [Probe])] = [
         ("POST /api/v1/auth/token", [
@@ -508,6 +511,7 @@ struct AccessMatrixTests {
             callers = try await AccessMatrixTests.addCareEntryTargets(to: callers, store: store)
 
             callers = try await AccessMatrixTests.addSurveyCampaigns(to: callers, app: app)
+            callers = try await AccessMatrixTests.addMedicineTeams(to: callers, app: app)
             let residents = try await store.read { db in
                 var table: [Int64: StoredResident] = [:]
                 for row in try await db.raw("SELECT id, phone, health_note, disability_note FROM residents WHERE household_id IN (\(bind: insideHousehold), \(bind: ownHousehold))").all() {

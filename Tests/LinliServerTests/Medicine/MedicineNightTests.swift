@@ -71,8 +71,8 @@ struct MedicineNightTests {
 
             // A group-buying leader may not see health data: no batch, no team.
             let other = try await client.token(phone: try app.account(.groupBuyLeader).phone)
-            #expect(try await client.json("/api/v1/medicine/batches/\(id)", token: other).status == .notFound)
-            #expect(try await client.json("/api/v1/medicine/teams/\(team)/batches", method: .post, token: other, body: #"{"kind":"nightly"}"#).status == .notFound)
+            #expect(try await client.json("/api/v1/medicine/batches/\(id)", token: other).status == .forbidden)
+            #expect(try await client.json("/api/v1/medicine/teams/\(team)/batches", method: .post, token: other, body: #"{"kind":"nightly"}"#).status == .forbidden)
         }
     }
 }
