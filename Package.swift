@@ -108,7 +108,10 @@ let package = Package(
             dependencies: ["LinliStore", .product(name: "SQLKit", package: "sql-kit")],
             path: "Tests/LinliTestSupport"
         ),
-        .testTarget(name: "LinliStoreTests", dependencies: ["LinliStore", "LinliTestSupport"]),
+        .testTarget(
+            name: "LinliStoreTests",
+            dependencies: ["LinliStore", "LinliTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
         .testTarget(
             name: "LinliServerTests",
             dependencies: [
