@@ -71,6 +71,7 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     RequestPolicyAPI(services: services).addRoutes(to: api)
     CareRegisterAPI(services: services).addRoutes(to: api)
     CareAPI(services: services).addRoutes(to: api)
+    CardCustodyAPI(services: services).addRoutes(to: api)
 
     AccessPages(services: services).addRoutes(to: router)
     DirectoryPages(services: services).addRoutes(to: router)
@@ -83,6 +84,7 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     SurveyPages(services: services).addRoutes(to: router)
     CarePages(services: services).addRoutes(to: router)
     CarePlanPages(services: services).addRoutes(to: router)
+    CardCustodyPages(services: services).addRoutes(to: router)
     DesignPage().addRoutes(to: router)
     return router
 }

@@ -101,7 +101,7 @@ struct AccessMatrixTests {
 
     /// Every JSON API route, "METHOD path" as the router lists it, with the probes that check it.
     /// A new route must be added here, or `everyAPIRouteIsInTheMatrix` fails.
-    static var matrix: [(route: String, probes: [Probe])] { coreMatrix + careMatrix }
+    static var matrix: [(route: String, probes: [Probe])] { coreMatrix + careMatrix + medicineCardsMatrix }
 
     static let coreMatrix: [(route: String, probes: [Probe])] = [
         ("POST /api/v1/auth/token", [
