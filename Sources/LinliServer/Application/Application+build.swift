@@ -72,6 +72,7 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     CareRegisterAPI(services: services).addRoutes(to: api)
     CareAPI(services: services).addRoutes(to: api)
     MedicineAPI(services: services).addRoutes(to: api)
+    CardCustodyAPI(services: services).addRoutes(to: api)
 
     AccessPages(services: services).addRoutes(to: router)
     DirectoryPages(services: services).addRoutes(to: router)
@@ -86,6 +87,7 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     MedicineBoardPages(services: services).addRoutes(to: router)
     MedicinePrintPages(services: services).addRoutes(to: router)
     CarePlanPages(services: services).addRoutes(to: router)
+    CardCustodyPages(services: services).addRoutes(to: router)
     DesignPage().addRoutes(to: router)
     return router
 }

@@ -76,9 +76,12 @@ struct DirectoryPages {
             let id: PlaceID = try context.parameters.id()
             let view = try await directory.household(id: id, identity: identity, traceID: context.traceID)
             let canRotate = identity.grants.allows(.manageRegister, at: PlacePath(rawValue: view.path))
-            let requests = try await services.store.read { db in try await RequestRecords.forHousehold(id, on: db) }
+            let (requests, cards) = try await services.store.read { db in
+                (try await RequestRecords.forHousehold(id, on: db), try await CardCustodyRecords.cards(householdID: id, on: db))
+            }
             let care = try await CareRegisterService(services: services).householdLinks(householdID: id, path: PlacePath(rawValue: view.path), identity: identity, language: context.language, traceID: context.traceID)
-            return try Self.householdPage(view, context: context, requests: requests, now: services.now(), rotate: canRotate, newRequestHref: "/requests/new?household=\(id)", banner: noticeBanner(request, context), care: care)
+            return try Self.householdPage(view, context: context, requests: requests, now: services.now(), rotate: canRotate, newRequestHref: "/requests/new?household=\(id)", banner: noticeBanner(request, context), care: care,
+                                         medicineCards: CardCustodyPages.householdLines(cards, context: context))
         }
         router.get("households/:id/code") { _, context -> Response in
             // Rotating a code locks the household out until it has the new one: ask first.
@@ -122,8 +125,11 @@ struct DirectoryPages {
         router.get("my-household") { request, context -> Response in
             let identity = try context.requireHousehold()
             let view = try await directory.ownHousehold(identity: identity)
-            let requests = try await services.store.read { db in try await RequestRecords.forHousehold(identity.household.id, on: db) }
-            return try Self.householdPage(view, context: context, requests: requests, now: services.now(), rotate: false, newRequestHref: "/requests/new", banner: noticeBanner(request, context))
+            let (requests, cards) = try await services.store.read { db in
+                (try await RequestRecords.forHousehold(identity.household.id, on: db), try await CardCustodyRecords.cards(householdID: identity.household.id, on: db))
+            }
+            return try Self.householdPage(view, context: context, requests: requests, now: services.now(), rotate: false, newRequestHref: "/requests/new", banner: noticeBanner(request, context),
+                                          medicineCards: CardCustodyPages.householdLines(cards, context: context))
         }
         router.get("volunteers") { request, context -> Response in
             let identity = try context.requireUser()
@@ -248,9 +254,12 @@ struct DirectoryPages {
         var newRequestHref: String
         var rotate: Bool
         var isStaff: Bool
+        /// "Where your card is": the household's insurance cards and record booklets.
+        var medicineCards: [CardCustodyPages.HouseholdCardLine]
+        var hasMedicineCards: Bool
     }
 
-    static func householdPage(_ view: HouseholdDetailView, context: LinliRequestContext, requests: [RequestListItem], now: Date, rotate: Bool, newRequestHref: String, banner: String?, care: [ResidentID: Link] = [:]) throws -> Response {
+    static func householdPage(_ view: HouseholdDetailView, context: LinliRequestContext, requests: [RequestListItem], now: Date, rotate: Bool, newRequestHref: String, banner: String?, care: [ResidentID: Link] = [:], medicineCards: [CardCustodyPages.HouseholdCardLine] = []) throws -> Response {
         // A household signed in with its code has no business on the place pages above it.
         let crumbs = context.isHousehold ? [] : view.places.filter { $0.level != .household }.map { Link(href: "/places/\($0.id)", label: $0.name) }
         let residents = view.residents.map { resident in
@@ -265,7 +274,7 @@ struct DirectoryPages {
         let cards = RequestPages.householdCards(requests, now: now, context: context)
         let content = HouseholdContent(
             id: view.id, residents: residents, noResidents: residents.isEmpty, sensitive: view.sensitiveVisible, requests: cards, noRequests: cards.isEmpty,
-            newRequestHref: newRequestHref, rotate: rotate, isStaff: !context.isHousehold
+            newRequestHref: newRequestHref, rotate: rotate, isStaff: !context.isHousehold, medicineCards: medicineCards, hasMedicineCards: !medicineCards.isEmpty
         )
         let title = (view.places.first { $0.level == .building }?.name ?? "") + " " + view.room
         return try PageView(template: "directory/household", title: title, content: content, breadcrumbs: crumbs, banner: banner).response(context)

@@ -67,6 +67,11 @@ struct ScopeTests {
         (.get, "/api/v1/medicine/batches/{id}", true),
         (.get, "/medicine/batches/{id}/list", false),
         (.get, "/medicine/batches/{id}/labels", false),
+        // Medicine cards: a household's id names no card the leader may see.
+        (.get, "/api/v1/medicine/cards/{id}", true),
+        (.get, "/api/v1/medicine/cards/{id}/number", true),
+        (.post, "/api/v1/medicine/cards/{id}/custody", true),
+        (.get, "/api/v1/households/{id}/cards", true),
     ]
 
     @Test("every route that takes a place or household id is in the scope table")
