@@ -70,6 +70,7 @@ public enum DemoSeeder {
         // Care's demo needs the care tables: a test that seeds an older schema gets none.
         let schema = try await store.schemaVersion() ?? 0
         let withCare = withHistory && schema >= 12
+        let withMedicine = withHistory && schema >= 14
         // With a history the logins were there before its first request.
         let accountsCreated = withHistory ? DemoHistory.startsAt(now: now) : now
         let (codes, summary) = try await store.write { db -> ([DemoHousehold], DemoHistorySummary?) in
@@ -103,6 +104,9 @@ public enum DemoSeeder {
                 try await DemoCareRegister.write(generator: generator, now: now, on: db)
                 try await DemoCareSurvey.write(generator: generator, users: users, now: now, on: db)
                 try await DemoCarePairing.write(generator: generator, now: now, on: db)
+            }
+            if withMedicine {
+                try await DemoMedicine.write(generator: generator, users: users, printed: codes.map(\.id), now: now, engine: store.engine, on: db)
             }
             return (codes, summary)
         }

@@ -26,13 +26,13 @@ public enum MedicineRecords {
     /// path, replacing the items it had.
     public static func store(
         requestID: HelpRequestID, householdID: PlaceID, teamID: TeamID?, queue: MedicineQueue, cashAdvanced: Int,
-        followUpOf: HelpRequestID?, path: PlacePath, districtID: PlaceID?, items: [MedicineItem], on db: any SQLDatabase
+        followUpOf: HelpRequestID?, path: PlacePath, districtID: PlaceID?, items: [MedicineItem], batchID: MedicineBatchID? = nil, on db: any SQLDatabase
     ) async throws {
         try await db.raw("DELETE FROM medicine_items WHERE request_id = \(bind: requestID)").run()
         try await db.raw("DELETE FROM medicine_requests WHERE request_id = \(bind: requestID)").run()
         try await db.raw("""
-            INSERT INTO medicine_requests (request_id, household_id, team_id, queue, follow_up_of, cash_advanced, path, district_id)
-            VALUES (\(bind: requestID), \(bind: householdID), \(bind: teamID), \(bind: queue.rawValue), \(bind: followUpOf), \(bind: cashAdvanced),
+            INSERT INTO medicine_requests (request_id, household_id, team_id, queue, batch_id, follow_up_of, cash_advanced, path, district_id)
+            VALUES (\(bind: requestID), \(bind: householdID), \(bind: teamID), \(bind: queue.rawValue), \(bind: batchID), \(bind: followUpOf), \(bind: cashAdvanced),
                 \(bind: path.rawValue), \(bind: districtID))
             """).run()
         for item in items {
