@@ -44,18 +44,24 @@ def keep_pngs(path, prefix):
     subprocess.run(["pdftoppm", "-png", "-r", "60", path, prefix], check=True)
 
 
+PRINTABLE_PX = round((21.0 - 2.0) / 2.54 * 96)   # A4 less the 1 cm margins, in CSS px
+
+
 def overflowing(driver):
-    """Elements whose right edge passes the printable width under print media (A4 less 2 cm)."""
+    """Elements whose right edge passes the printable width, laid out as print lays them out:
+    print media, on a viewport as wide as the paper less its margins."""
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": PRINTABLE_PX, "height": 1000, "deviceScaleFactor": 1, "mobile": False})
     try:
         return driver.execute_script("""
-            const width = (21.0 - 2.0) / 2.54 * 96;
+            const width = arguments[0];
             const main = document.querySelector('main') || document.body;
             const left = main.getBoundingClientRect().left;
             return [...main.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right - left > width + 1 || e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible')
               .map(e => e.tagName + '.' + e.className + ': ' + (e.textContent || '').trim().slice(0, 40));
-        """)
+        """, PRINTABLE_PX)
     finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
         driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
 
 
@@ -81,7 +87,8 @@ def test_hospital_list_and_labels_print_on_a4(demo, browser):
         assert int(expected) == len(labels), f"batch {batch}: {expected} households but {len(labels)} labels"
         heads = [label.find_element(By.CSS_SELECTOR, ".label-head").text.split()[0] for label in labels]
         feet = [label.find_element(By.CSS_SELECTOR, ".label-foot").text.strip() for label in labels]
-        assert not overflowing(browser), f"batch {batch}: labels run off the paper: {overflowing(browser)}"
+        overflow = overflowing(browser)
+        assert not overflow, f"batch {batch}: labels run off the paper: {overflow}"
         path = os.path.join(out, f"batch-{batch}-labels.pdf")
         pages = print_pdf(browser, path)
         texts = page_texts(path, pages)
@@ -97,7 +104,8 @@ def test_hospital_list_and_labels_print_on_a4(demo, browser):
         rows = browser.find_elements(By.CSS_SELECTOR, ".medicine-list-row")
         assert rows, f"batch {batch}: the hospital list is empty"
         drugs = [row.find_element(By.CSS_SELECTOR, ".medicine-list-drug").text.strip() for row in rows]
-        assert not overflowing(browser), f"batch {batch}: the list runs off the paper: {overflowing(browser)}"
+        overflow = overflowing(browser)
+        assert not overflow, f"batch {batch}: the list runs off the paper: {overflow}"
         path = os.path.join(out, f"batch-{batch}-list.pdf")
         pages = print_pdf(browser, path)
         printed = "\n".join(page_texts(path, pages))

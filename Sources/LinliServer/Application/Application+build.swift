@@ -40,7 +40,8 @@ public func buildApplication(_ configuration: ServerConfiguration, services: App
 /// Every kind of job this server runs, by capability.
 public func jobHandlers(services: AppServices) -> [JobHandler] {
     [RequestEscalation(services: services).deadlineHandler, NotifyService(services: services).deliveryHandler, AccessService(services: services).purgeHandler,
-     FinishedWorkPurge(services: services).handler, CareCheckIns(services: services).makeHandler, CareCheckIns(services: services).dueHandler]
+     FinishedWorkPurge(services: services).handler, CareCheckIns(services: services).makeHandler, CareCheckIns(services: services).dueHandler,
+     MedicineCutOff(services: services).handler]
 }
 
 public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {

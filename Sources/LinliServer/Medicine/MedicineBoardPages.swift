@@ -68,7 +68,7 @@ struct MedicineBoardPages {
         }
         let open = batches.filter { $0.batch.status != .closed }
         let cardsOut = open.reduce(0) { $0 + $1.cardsOut }
-        let mismatched = open.filter { $0.moneyDifference != 0 }.count
+        let mismatched = open.filter(\.moneyMismatch).count
         let placeQuery = "?place=\(place.id)"
         let counts = [
             DirectoryPages.CountLink(href: "#medicine-waiting", label: context.text("medicine.board.waiting_nightly"), count: waiting.reduce(0) { $0 + $1.nightly }, alert: false, countID: "medicine-waiting-nightly"),
@@ -85,7 +85,7 @@ struct MedicineBoardPages {
                 households: line.households,
                 hospitals: context.text("medicine.board.hospitals_runners", ["hospitals": "\(line.hospitals)", "runners": "\(line.runnersAssigned)"]),
                 cardsOut: line.cardsOut, openItems: line.itemsWithoutOutcome,
-                money: Self.yuan(line.moneyDifference), moneyAlert: line.moneyDifference != 0 && line.batch.moneyExplanation == nil
+                money: Self.yuan(line.moneyDifference), moneyAlert: line.moneyMismatch
             )
         }
         let waitingRows = waiting.map { queue in

@@ -19,6 +19,12 @@ public struct MedicineBoardBatch: Sendable, Hashable {
 
     /// Fen advanced that are neither spent nor returned (negative: more came back than went out).
     public var moneyDifference: Int { cashAdvanced - cashSpent - changeReturned }
+
+    /// The run is over (every item has its outcome) and the money does not add up, with no
+    /// explanation: what blocks closing. Before that, cash still out is simply cash still out.
+    public var moneyMismatch: Bool {
+        batch.status == .formed && itemsWithoutOutcome == 0 && moneyDifference != 0 && batch.moneyExplanation == nil
+    }
 }
 
 /// What waits for the next cut-off, per medicine team.
@@ -95,14 +101,16 @@ public enum MedicineBoardRecords {
         }
     }
 
-    /// Medicine teams under `scopes` with the open requests waiting for their next batch.
+    /// Medicine teams under `scopes` with the open requests waiting for their next cut-off: in the
+    /// batch collecting for it, or in none yet.
     public static func waiting(scopes: [PlacePath], limit: Int = 200, on db: any SQLDatabase) async throws -> [MedicineWaitingQueue] {
         let rows = try await db.raw("""
             SELECT t.id, t.name, t.path, t.medicine_cutoff_minute,
                 COALESCE(SUM(CASE WHEN m.queue = 'nightly' THEN 1 ELSE 0 END), 0) AS nightly,
                 COALESCE(SUM(CASE WHEN m.queue = 'same_day' THEN 1 ELSE 0 END), 0) AS same_day
             FROM teams t
-            LEFT JOIN medicine_requests m ON m.team_id = t.id AND m.batch_id IS NULL
+            LEFT JOIN medicine_requests m ON m.team_id = t.id
+                AND (m.batch_id IS NULL OR m.batch_id IN (SELECT b.id FROM medicine_batches b WHERE b.team_id = t.id AND b.status = 'collecting'))
                 AND EXISTS (SELECT 1 FROM requests r WHERE r.id = m.request_id AND r.status IN ('new', 'accepted', 'in_progress'))
             WHERE t.kind = 'medicine_team' AND \(scopeCondition(column: "t.path", scopes: scopes.map(\.rawValue)))
             GROUP BY t.id, t.name, t.path, t.medicine_cutoff_minute

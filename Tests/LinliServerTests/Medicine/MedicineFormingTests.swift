@@ -94,4 +94,40 @@ struct MedicineFormingTests {
             #expect(formedAgain == nil)
         }
     }
+
+    @Test("the cut-off job forms tonight's batch once 20:00 has passed, not before, and only once; a team with its own cut-off waits for it", arguments: TestEngine.available)
+    func cutOffJob(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app, _ in
+            let teams = try await app.store.read { db in
+                try await db.raw("SELECT id FROM teams WHERE kind = 'medicine_team' ORDER BY id LIMIT 2").all().map { try $0.decode(column: "id", as: TeamID.self) }
+            }
+            try #require(teams.count == 2)
+            // The second team stops taking orders at 21:30.
+            try await app.store.write { db in try await db.raw("UPDATE teams SET medicine_cutoff_minute = 1290 WHERE id = \(bind: teams[1])").run() }
+            let evening = Date(timeIntervalSince1970: 1_649_761_200)  // 2022-04-12 19:00 in Shanghai
+            var filed: [TeamID: HelpRequestID] = [:]
+            for team in teams {
+                let household = try #require(try await app.store.read { db in
+                    try await db.raw("SELECT h.id FROM households h JOIN teams t ON h.path > t.path || '/' AND h.path < t.path || '0' WHERE t.id = \(bind: team) ORDER BY h.id DESC LIMIT 1")
+                        .first()?.decode(column: "id", as: PlaceID.self)
+                })
+                let cutoff = team == teams[1] ? 1290 : MedicineBatch.defaultCutoffMinute
+                filed[team] = try await Self.file(household, team: team, night: MedicineBatch.night(filedAt: evening, cutoffMinute: cutoff), at: evening, app: app)
+            }
+            let job = MedicineCutOff(services: app.services)
+            #expect(try await job.run(at: evening.addingTimeInterval(59 * 60)).isEmpty, "19:59: nothing is due")
+            let at2001 = try await job.run(at: evening.addingTimeInterval(61 * 60))
+            #expect(at2001.count == 1, "20:01: the 20:00 team's batch only")
+            #expect(try await job.run(at: evening.addingTimeInterval(65 * 60)).isEmpty, "forming again forms nothing")
+            let at2131 = try await job.run(at: evening.addingTimeInterval(151 * 60))
+            #expect(at2131.count == 1, "21:31: the 21:30 team's batch")
+            let statuses = try await app.store.read { db in
+                try await db.raw("SELECT status FROM medicine_batches WHERE night = '2022-04-12' ORDER BY id").all().map { try $0.decode(column: "status", as: String.self) }
+            }
+            #expect(statuses == ["formed", "formed"])
+            // Just after midnight, yesterday's cut-offs are still looked at (a server down at 20:00).
+            let due = MedicineCutOff.due(cutoffs: [1200, 1290], at: evening.addingTimeInterval(5.5 * 3600))
+            #expect(due.map(\.night) == ["2022-04-12", "2022-04-12"])
+        }
+    }
 }
