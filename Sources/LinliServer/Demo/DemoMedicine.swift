@@ -36,18 +36,19 @@ enum DemoMedicine {
         let households = try await db.raw("""
             SELECT id FROM households h WHERE path > \(bind: range.after) AND path < \(bind: range.before)
               AND NOT EXISTS (SELECT 1 FROM requests r WHERE r.household_id = h.id AND r.category = 'medicine' AND r.status IN ('new', 'accepted', 'in_progress'))
-            ORDER BY id DESC LIMIT 40
+            ORDER BY id DESC LIMIT 60
             """).all().map { try $0.decode(column: "id", as: PlaceID.self) }.filter { !printed.contains($0) }
-        guard households.count >= 12 else { return }
+        guard households.count >= 36 else { return }
 
-        // Last night: six households, filed yesterday afternoon, formed at 20:00, run at dawn.
+        // Last night: thirty households (their labels fill several A4 pages), filed yesterday
+        // afternoon, formed at 20:00, run at dawn.
         let yesterday = CareSchedule.localDay(now) - 1
         let lastNight = CareSchedule.dayText(yesterday)
         let filedAt = CareSchedule.start(ofLocalDay: yesterday).addingTimeInterval(15 * 3600)
         let cutOff = CareSchedule.start(ofLocalDay: yesterday).addingTimeInterval(Double(MedicineBatch.defaultCutoffMinute) * 60)
         let dawn = cutOff.addingTimeInterval(10 * 3600)
         var lastRequests: [(request: HelpRequestID, household: PlaceID)] = []
-        for (index, household) in households.prefix(6).enumerated() {
+        for (index, household) in households.prefix(30).enumerated() {
             let request = try await file(household: household, team: team, night: lastNight, items: [index % drugs.count, (index + 2) % drugs.count], at: filedAt, on: db)
             lastRequests.append((request, household))
         }
@@ -95,7 +96,7 @@ enum DemoMedicine {
         // and an insulin request on the same-day queue.
         let tonight = MedicineBatch.night(filedAt: now, cutoffMinute: MedicineBatch.defaultCutoffMinute)
         let earlier = now.addingTimeInterval(-2 * 3600)
-        for (index, household) in households.dropFirst(6).prefix(5).enumerated() {
+        for (index, household) in households.dropFirst(30).prefix(5).enumerated() {
             let request = try await file(household: household, team: team, night: tonight, items: [(index + 1) % drugs.count, (index + 3) % drugs.count], at: earlier, on: db)
             if index == 0 {
                 let card = try await CardCustodyRecords.register(householdID: household, residentID: nil, kind: .insuranceCard, number: "310115195209099876",
@@ -103,7 +104,7 @@ enum DemoMedicine {
                 _ = try await CardCustodyRecords.step(cardID: card.id, event: .withRunner, by: runner, holder: runner, confirmedBy: nil, note: nil, now: earlier, engine: engine, on: db)
             }
         }
-        if let household = households.dropFirst(11).first {
+        if let household = households.dropFirst(35).first {
             let request = try await fileRequest(household: household, ownerPlace: compound.id, urgency: .urgent, description: "胰岛素快用完了", at: now.addingTimeInterval(-20 * 60), on: db)
             guard let place = try await HouseholdRecords.household(id: household, on: db) else { return }
             try await MedicineRecords.store(

@@ -50,6 +50,8 @@ struct MedicinePrintPages {
         var items: [LabelItem]
         var coldChain: Bool
         var number: String
+        /// The request number again at the label's foot, so a label cut out whole shows both.
+        var serial: String
     }
 
     struct LabelsContent {
@@ -102,7 +104,7 @@ struct MedicinePrintPages {
             Label(
                 household: label.householdID, place: "\(label.building) \(label.room)", surname: label.surname,
                 items: label.items.map { LabelItem(text: [$0.drug, $0.specification, "× \($0.quantity)"].filter { !$0.isEmpty }.joined(separator: " "), coldChain: $0.coldChain) },
-                coldChain: label.coldChain, number: String(format: "No.%06lld", label.requestID.rawValue)
+                coldChain: label.coldChain, number: String(format: "No.%06lld", label.requestID.rawValue), serial: String(format: "%06lld", label.requestID.rawValue)
             )
         }
         let content = LabelsContent(summary: summary(batch, context: context), labels: shown, households: shown.count, isEmpty: shown.isEmpty)
