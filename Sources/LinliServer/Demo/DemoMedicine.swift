@@ -42,7 +42,9 @@ enum DemoMedicine {
 
         // Last night: thirty households (their labels fill several A4 pages), filed yesterday
         // afternoon, formed at 20:00, run at dawn.
-        let yesterday = CareSchedule.localDay(now) - 1
+        // The latest night whose dawn run is over (its cut-off at least 12 hours ago), so every
+        // time in it is in the past whatever the hour the demo is made.
+        let yesterday = CareSchedule.localDay(now.addingTimeInterval(-32 * 3600))
         let lastNight = CareSchedule.dayText(yesterday)
         let filedAt = CareSchedule.start(ofLocalDay: yesterday).addingTimeInterval(15 * 3600)
         let cutOff = CareSchedule.start(ofLocalDay: yesterday).addingTimeInterval(Double(MedicineBatch.defaultCutoffMinute) * 60)

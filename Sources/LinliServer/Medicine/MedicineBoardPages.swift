@@ -50,9 +50,9 @@ struct MedicineBoardPages {
         let scopes = identity.grants.scopes(for: .runMedicine)
         let requested = try Query(request: request).placeID()
         let now = services.now()
-        // Yesterday's batches stay on the board until the morning after, so the night's work
-        // (cards back, money) can be finished at breakfast.
-        let sinceNight = CareSchedule.dayText(CareSchedule.localDay(now) - 1)
+        // The last two nights' batches stay on the board, closed or not: last night's run ends
+        // the next morning, after midnight has changed the date once.
+        let sinceNight = CareSchedule.dayText(CareSchedule.localDay(now) - 2)
         let (place, batches, waiting) = try await services.store.read { db -> (Place, [MedicineBoardBatch], [MedicineWaitingQueue]) in
             let place: Place
             if let requested {
