@@ -28,10 +28,7 @@ public enum MedicineRules {
 
     /// The local night a moment belongs to, "2022-04-15": the name of the batch formed then.
     public static func night(at date: Date) -> String {
-        let civil = CivilDate(daysSinceUnixEpoch: CareSchedule.localDay(date))
-        let month = civil.month < 10 ? "0\(civil.month)" : "\(civil.month)"
-        let day = civil.day < 10 ? "0\(civil.day)" : "\(civil.day)"
-        return "\(civil.year)-\(month)-\(day)"
+        CareSchedule.dayText(CareSchedule.localDay(date))
     }
 
     /// How many an item fell short by: what was not bought of a partial purchase, the whole
