@@ -35,13 +35,7 @@ public enum MedicineRecords {
             VALUES (\(bind: requestID), \(bind: householdID), \(bind: teamID), \(bind: queue.rawValue), \(bind: batchID), \(bind: followUpOf), \(bind: cashAdvanced),
                 \(bind: path.rawValue), \(bind: districtID))
             """).run()
-        for item in items {
-            try await db.raw("""
-                INSERT INTO medicine_items (request_id, drug, maker, specification, quantity, kind, source, hospital, hospital_window, cold_chain)
-                VALUES (\(bind: requestID), \(bind: item.drug), \(bind: item.maker), \(bind: item.specification), \(bind: item.quantity),
-                    \(bind: item.kind.rawValue), \(bind: item.source.rawValue), \(bind: item.hospital), \(bind: item.window), \(bind: item.coldChain ? 1 : 0))
-                """).run()
-        }
+        try await MedicineRequestRecords.append(items: items, to: requestID, on: db)
     }
 
     /// Forms a team's batch of `kind` for `night` (a local date, "2022-04-12"): the batch row,

@@ -62,6 +62,10 @@ struct AccessMatrixTests {
         /// A medicine team, and its formed batch, at the place a `.place` aim names (AccessMatrixTests+MedicineBatches).
         case medicineTeam
         case medicineBatch
+        /// A medicine request, and its item, in each household a `.request` aim names, with the
+        /// same relation (AccessMatrixTests+MedicineBatches).
+        case medicineRequest
+        case medicineItem
     }
 
     enum Rule: Sendable {
@@ -84,6 +88,9 @@ struct AccessMatrixTests {
         /// Users: view_directory at the household named in the body. A household files for
         /// itself whatever the body names.
         case fileRequest
+        /// Users: the capability at the request's household, as `capability`. A household: its
+        /// own requests only, as `request`.
+        case ownRequestOrCapability(Capability)
     }
 
     struct Probe: Sendable {
@@ -235,8 +242,10 @@ struct AccessMatrixTests {
             return .allowed
         case (.householdSession, .user):
             return .denied(.forbidden)
-        case (.request, .household):
+        case (.request, .household), (.ownRequestOrCapability, .household):
             return relation == .own ? .allowed : .denied(.notFound)
+        case (.ownRequestOrCapability(let capability), .user):
+            return expected(.capability(capability, wayDown: false), who: who, relation: relation)
         case (.fileRequest, .household):
             return .allowed
         case (_, .household):
@@ -512,6 +521,7 @@ struct AccessMatrixTests {
 
             callers = try await AccessMatrixTests.addSurveyCampaigns(to: callers, app: app)
             callers = try await AccessMatrixTests.addMedicineTeams(to: callers, app: app)
+            callers = try await AccessMatrixTests.addMedicineRequests(to: callers, app: app)
             let residents = try await store.read { db in
                 var table: [Int64: StoredResident] = [:]
                 for row in try await db.raw("SELECT id, phone, health_note, disability_note FROM residents WHERE household_id IN (\(bind: insideHousehold), \(bind: ownHousehold))").all() {

@@ -67,6 +67,16 @@ struct ScopeTests {
         (.get, "/api/v1/medicine/batches/{id}", true),
         (.get, "/medicine/batches/{id}/list", false),
         (.get, "/medicine/batches/{id}/labels", false),
+        (.put, "/api/v1/medicine/teams/{id}/cutoff", true),
+        (.put, "/api/v1/medicine/batches/{id}/runners", true),
+        (.post, "/api/v1/medicine/batches/{id}/close", true),
+        (.post, "/api/v1/medicine/items/{id}/outcome", true),
+        // A medicine request's part: request ids, which the leader may see only for the
+        // households under their building.
+        (.put, "/api/v1/requests/{id}/medicine", true),
+        (.get, "/api/v1/requests/{id}/medicine", true),
+        (.post, "/api/v1/requests/{id}/medicine/verification", true),
+        (.put, "/api/v1/requests/{id}/medicine/money", true),
         // Medicine cards: a household's id names no card the leader may see.
         (.get, "/api/v1/medicine/cards/{id}", true),
         (.get, "/api/v1/medicine/cards/{id}/number", true),
