@@ -129,7 +129,7 @@ struct MedicineRequestService {
     }
 
     /// What an outcome did: the request's medicine part after it, and the follow-up request that
-    /// carries what fell short (new, or the household's open medicine request it joined).
+    /// carries what fell short.
     struct Recorded: Sendable {
         var part: MedicineRequestPart
         var requestStatus: RequestStatus
@@ -202,17 +202,12 @@ struct MedicineRequestService {
     }
 
     /// Files the follow-up of a request whose items fell short, for the medicine team one level
-    /// above the one that ran it. When the household already has an open medicine request, the
-    /// missing drugs join it instead (one open request per household and kind).
+    /// above the one that ran it. The request it follows was closed just before, in the same
+    /// transaction, so the household has no other open medicine request (one per household and
+    /// kind) and the follow-up always goes in.
     private func fileFollowUp(of stored: StoredRequest, part: MedicineRequestPart, runner: UserID, now: Date, traceID: String, on db: any SQLDatabase) async throws -> HelpRequestID? {
         let missing = MedicineRules.followUpItems(part.items)
         guard !missing.isEmpty else { return nil }
-        if let open = try await RequestRecords.openDuplicate(householdID: stored.request.householdID, category: .medicine, on: db) {
-            if try await MedicineRequestRecords.part(requestID: open.request.id, on: db) != nil {
-                try await MedicineRequestRecords.append(items: missing, to: open.request.id, on: db)
-            }
-            return open.request.id
-        }
         let teams = try await MedicineRequestRecords.teams(onPath: stored.path, on: db)
         let ranBy = part.teamID.flatMap { id in teams.first { $0.id == id } } ?? MedicineRules.team(for: stored.path, among: teams)
         let upTeam = ranBy.map { MedicineRules.teamAbove($0, among: teams) }

@@ -94,7 +94,7 @@ public enum MedicineRequestRecords {
             """).run()
     }
 
-    /// Adds items to a request's medicine part (a follow-up joining the household's open request).
+    /// Adds items to a request's medicine part.
     public static func append(items: [MedicineItem], to requestID: HelpRequestID, on db: any SQLDatabase) async throws {
         for item in items {
             try await db.raw("""

@@ -193,3 +193,74 @@ struct MedicineFullNightTests {
         }
     }
 }
+
+@Suite("Medicine requests over HTTP: bad input named by field, wrong states refused, households read only their own")
+struct MedicineRequestInputTests {
+    @Test("every bad body is a 400 naming its field; a request of another kind or closed is a 409; a household reads its own part and writes none", arguments: TestEngine.available)
+    func badInput(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app, client in
+            let runner = try await client.token(phone: try app.account(.medicineRunner).phone)
+            let lead = try await client.token(phone: try app.account(.compoundLead).phone)
+            let household = try #require(app.demo.households.first)
+            let filed = try await client.json("/api/v1/requests", method: .post, token: lead, body: #"{"household_id":\#(household.id),"category":"medicine","description":"配药"}"#)
+            let id = try #require(try filed.jsonObject()["id"] as? Int)
+            let line = #""drug":"氨氯地平片","quantity":1,"kind":"chronic_refill","source":"hospital_window","hospital":"仁济医院""#
+            let cases: [(String, String)] = [
+                (#"{}"#, "items"),
+                (#"{"items":[]}"#, "items"),
+                ("{\"items\":[" + Array(repeating: "{\(line)}", count: 31).joined(separator: ",") + "]}", "items"),
+                (#"{"items":[{"quantity":1,"kind":"chronic_refill","source":"pharmacy","hospital":"药房"}]}"#, "items[0].drug"),
+                (#"{"items":[{\#(line)},{"drug":"\#(String(repeating: "药", count: 101))","quantity":1,"kind":"urgent","source":"pharmacy","hospital":"药房"}]}"#, "items[1].drug"),
+                (#"{"items":[{"drug":"a\u0000b","quantity":1,"kind":"urgent","source":"pharmacy","hospital":"药房"}]}"#, "items[0].drug"),
+                (#"{"items":[{"drug":"阿司匹林","quantity":0,"kind":"urgent","source":"pharmacy","hospital":"药房"}]}"#, "items[0].quantity"),
+                (#"{"items":[{"drug":"阿司匹林","quantity":1000,"kind":"urgent","source":"pharmacy","hospital":"药房"}]}"#, "items[0].quantity"),
+                (#"{"items":[{"drug":"阿司匹林","quantity":1,"kind":"vitamin","source":"pharmacy","hospital":"药房"}]}"#, "items[0].kind"),
+                (#"{"items":[{"drug":"阿司匹林","quantity":1,"kind":"urgent","source":"market","hospital":"药房"}]}"#, "items[0].source"),
+                (#"{"items":[{"drug":"阿司匹林","quantity":1,"kind":"urgent","source":"pharmacy","hospital":"  "}]}"#, "items[0].hospital"),
+                (#"{"cash_advanced":-1,"items":[{\#(line)}]}"#, "cash_advanced"),
+                (#"{"cash_advanced":10000001,"items":[{\#(line)}]}"#, "cash_advanced"),
+            ]
+            for (body, field) in cases {
+                let response = try await client.json("/api/v1/requests/\(id)/medicine", method: .put, token: runner, body: body)
+                #expect(response.status == .badRequest, "\(body.prefix(80)): \(response.status)")
+                #expect(response.text.contains("\"field\":\"\(field)\""), "\(body.prefix(80)): \(response.text)")
+            }
+            // Nothing was stored by any of them.
+            #expect(try await client.json("/api/v1/requests/\(id)/medicine", token: runner).status == .notFound)
+            let filled = try await client.json("/api/v1/requests/\(id)/medicine", method: .put, token: runner, body: #"{"items":[{\#(line),"maker":"辉瑞","window":"慢病窗口"}]}"#)
+            #expect(filled.status == .ok, "\(filled.text)")
+            let item = try #require((try filled.jsonObject()["items"] as? [[String: Any]])?.first)
+            #expect(item["maker"] as? String == "辉瑞" && item["window"] as? String == "慢病窗口" && item["cold_chain"] as? Bool == false)
+            let itemID = try #require(item["id"] as? Int)
+
+            for (body, field) in [(#"{}"#, "cash_spent"), (#"{"cash_spent":1}"#, "change_returned"), (#"{"cash_spent":1,"change_returned":10000001}"#, "change_returned"),
+                                  (#"{"cash_spent":1,"change_returned":0,"note":"\#(String(repeating: "x", count: 501))"}"#, "note")] {
+                let response = try await client.json("/api/v1/requests/\(id)/medicine/money", method: .put, token: runner, body: body)
+                #expect(response.status == .badRequest && response.text.contains("\"field\":\"\(field)\""), "\(body.prefix(60)): \(response.text)")
+            }
+            for (body, field) in [(#"{}"#, "outcome"), (#"{"outcome":"stolen"}"#, "outcome"), (#"{"outcome":"partial","quantity_bought":-1}"#, "quantity_bought")] {
+                let response = try await client.json("/api/v1/medicine/items/\(itemID)/outcome", method: .post, token: runner, body: body)
+                #expect(response.status == .badRequest && response.text.contains("\"field\":\"\(field)\""), "\(body): \(response.text)")
+            }
+            #expect(try await client.json("/api/v1/medicine/items/99999999/outcome", method: .post, token: runner, body: #"{"outcome":"bought"}"#).status == .notFound)
+            #expect(try await client.json("/api/v1/requests/99999999/medicine", method: .put, token: runner, body: #"{"items":[{\#(line)}]}"#).status == .notFound)
+
+            // The household reads its own medicine part, and changes nothing.
+            let opened = try await client.json("/api/v1/household-sessions", method: .post, body: #"{"household_id":\#(household.id),"code":"\#(household.code)"}"#)
+            let householdToken = try #require(try opened.jsonObject()["token"] as? String)
+            #expect(try await client.json("/api/v1/requests/\(id)/medicine", token: householdToken).status == .ok)
+            #expect(try await client.json("/api/v1/requests/\(id)/medicine", method: .put, token: householdToken, body: #"{"items":[{\#(line)}]}"#).status == .forbidden)
+            #expect(try await client.json("/api/v1/requests/\(id)/medicine/verification", method: .post, token: householdToken, body: "{}").status == .forbidden)
+
+            // Another kind of request has no medicine part; a closed one takes no more.
+            let food = try await client.json("/api/v1/requests", method: .post, token: lead, body: #"{"household_id":\#(household.id),"category":"food","description":"买米"}"#)
+            let foodID = try #require(try food.jsonObject()["id"] as? Int)
+            let notMedicine = try await client.json("/api/v1/requests/\(foodID)/medicine", method: .put, token: runner, body: #"{"items":[{\#(line)}]}"#)
+            #expect(notMedicine.status == .conflict && notMedicine.text.contains("not_medicine"))
+            #expect(try await client.json("/api/v1/requests/\(id)/transitions", method: .post, token: lead, body: #"{"action":"cancel","note":"家属已买到"}"#).status == .ok)
+            let closed = try await client.json("/api/v1/requests/\(id)/medicine", method: .put, token: runner, body: #"{"items":[{\#(line)}]}"#)
+            #expect(closed.status == .conflict && closed.text.contains("medicine.request.error.closed"), "\(closed.text)")
+            #expect(try await client.json("/api/v1/requests/\(id)/medicine/verification", method: .post, token: runner, body: "{}").status == .conflict)
+        }
+    }
+}
