@@ -17,6 +17,31 @@ struct MedicinePrintPages {
             let identity = try context.requireUser()
             return try await labels(try context.parameters.id(), context: context, identity: identity)
         }
+        for format in SpreadsheetFormat.allCases {
+            router.get("medicine/batches/:id/list.\(format.rawValue)") { _, context -> Response in
+                let identity = try context.requireUser()
+                return try await export(try context.parameters.id(), format: format, context: context, identity: identity)
+            }
+        }
+    }
+
+    /// The hospital lists as a sheet, one row per drug line, for the committees that pass lists on
+    /// in Excel or WPS: the same lines as the printed list, in the same order.
+    private func export(_ id: MedicineBatchID, format: SpreadsheetFormat, context: LinliRequestContext, identity: UserIdentity) async throws -> Response {
+        let batch = try await visibleBatch(id, identity: identity)
+        let (lists, runners) = try await services.store.read { db in
+            (try await MedicineNightlyForming.totals(batch: id, on: db), try await MedicineBoardRecords.runners(batch: id, on: db))
+        }
+        let header = ["hospital", "window", "source", "drug", "specification", "quantity", "households", "runner"].map { context.text("medicine.export.\($0)") }
+        var rows = [header]
+        for list in lists {
+            for line in list.lines {
+                rows.append([list.hospital, list.window, context.text("medicine.source.\(list.source.rawValue)"), line.drug, line.specification,
+                             "\(line.quantity)", "\(line.households)", runners[list.hospital] ?? ""])
+            }
+        }
+        let data = try Spreadsheet.encode(rows, format: format, sheetName: batch.batch.night)
+        return RegisterAPI.download(data, format: format, fileName: "medicine-batch-\(id)-\(batch.batch.night).\(format.rawValue)")
     }
 
     struct ListLine {
@@ -34,6 +59,8 @@ struct MedicinePrintPages {
 
     struct ListContent {
         var summary: String
+        var exportXLSX: String
+        var exportCSV: String
         var hospitals: [HospitalSection]
         var isEmpty: Bool
     }
@@ -87,7 +114,7 @@ struct MedicinePrintPages {
                 lines: list.lines.map { ListLine(drug: $0.drug, specification: $0.specification, quantity: $0.quantity, households: $0.households) }
             )
         }
-        let content = ListContent(summary: summary(batch, context: context), hospitals: sections, isEmpty: sections.isEmpty)
+        let content = ListContent(summary: summary(batch, context: context), exportXLSX: "/medicine/batches/\(id)/list.xlsx", exportCSV: "/medicine/batches/\(id)/list.csv", hospitals: sections, isEmpty: sections.isEmpty)
         return try PageView(template: "medicine/list", title: context.text("medicine.print.list_title", ["team": batch.teamName]), content: content,
                             breadcrumbs: [Link(href: "/medicine", label: context.text("nav.medicine"))]).response(context)
     }

@@ -67,6 +67,8 @@ struct ScopeTests {
         (.get, "/api/v1/medicine/batches/{id}", true),
         (.get, "/medicine/batches/{id}/list", false),
         (.get, "/medicine/batches/{id}/labels", false),
+        (.get, "/medicine/batches/{id}/list.csv", false),
+        (.get, "/medicine/batches/{id}/list.xlsx", false),
         (.put, "/api/v1/medicine/teams/{id}/cutoff", true),
         (.put, "/api/v1/medicine/batches/{id}/runners", true),
         (.post, "/api/v1/medicine/batches/{id}/close", true),

@@ -43,6 +43,17 @@ struct MedicinePrintPagesTests {
             let audited = try await app.store.read { db in try await AuditRecords.entries(action: "medicine_request.read_label", limit: 10, on: db) }
             #expect(audited.count == 3)
 
+            // The same list as a sheet, in both formats, with the list page linking to both.
+            #expect(list.text.contains("href=\"/medicine/batches/\(batch)/list.xlsx\"") && list.text.contains("href=\"/medicine/batches/\(batch)/list.csv\""))
+            for format in ["xlsx", "csv"] {
+                let sheet = try await staff.get("/medicine/batches/\(batch)/list.\(format)", client: client)
+                #expect(sheet.status == .ok)
+                // An XLSX row ends at its last filled cell; the CSV keeps the empty runner.
+                let rows = try Spreadsheet.decode(Data(buffer: sheet.body), fileName: "x.\(format)").map { row in Array(row.reversed().drop { $0.isEmpty }.reversed()) }
+                #expect(rows == [["医院", "窗口", "取药地点", "药品", "规格", "数量", "户数", "跑腿"], ["仁济医院", "慢病窗口", "医院窗口", "氨氯地平片", "5mg*28片", "6", "3"]], "\(format)")
+            }
+            #expect(try await staff.get("/medicine/batches/999999/list.csv", client: client).status == .notFound)
+
             let english = try await staff.get("/medicine/batches/\(batch)/list?lang=en", client: client)
             #expect(english.text.contains("Hospital window") && english.text.contains("No runner yet"))
 
@@ -50,6 +61,7 @@ struct MedicinePrintPagesTests {
             try await leader.logIn(phone: try app.account(.buildingLeader).phone, client: client)
             #expect(try await leader.get("/medicine/batches/\(batch)/labels", client: client).status == .notFound)
             #expect(try await leader.get("/medicine/batches/\(batch)/list", client: client).status == .notFound)
+            #expect(try await leader.get("/medicine/batches/\(batch)/list.xlsx", client: client).status == .notFound)
             #expect(try await staff.get("/medicine/batches/999999/list", client: client).status == .notFound)
         }
     }
