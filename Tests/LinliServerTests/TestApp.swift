@@ -111,8 +111,13 @@ struct Browser {
     }
 
     mutating func post(_ uri: String, form: [String: String], client: some TestClientProtocol) async throws -> TestResponse {
+        try await post(uri, fields: form.map { ($0.key, $0.value) }, client: client)
+    }
+
+    /// A form whose names repeat (`drug[]` once per row), in the order given.
+    mutating func post(_ uri: String, fields: [(String, String)], client: some TestClientProtocol) async throws -> TestResponse {
         var components = URLComponents()
-        components.queryItems = form.map { URLQueryItem(name: $0.key, value: $0.value) }
+        components.queryItems = fields.map { URLQueryItem(name: $0.0, value: $0.1) }
         let body = (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
         var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
         if !cookies.isEmpty { headers[.cookie] = cookieHeader }

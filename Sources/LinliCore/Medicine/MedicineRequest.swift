@@ -160,3 +160,42 @@ extension MedicineRules {
         return nil
     }
 }
+
+/// Money as people type and read it: yuan with up to two decimals ("200", "12.5", "12.50").
+public enum MedicineYuan {
+    /// Fen as yuan with two decimals, "-12.50" for a shortfall.
+    public static func text(fen: Int) -> String {
+        let sign = fen < 0 ? "-" : ""
+        let magnitude = fen.magnitude
+        return "\(sign)\(magnitude / 100).\(magnitude % 100 < 10 ? "0" : "")\(magnitude % 100)"
+    }
+
+    /// The fen a typed amount of yuan names, or nil for anything but digits with at most two
+    /// decimals, or more than `maximumFen`. A full-width point or digits (typed on a Chinese
+    /// keyboard) and "元" or "¥" around it are accepted.
+    public static func fen(_ typed: String, maximumFen: Int) -> Int? {
+        var text = typed.trimmingCharacters(in: .whitespaces)
+        text = String(text.map { character -> Character in
+            if character == "．" || character == "。" { return "." }
+            if let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1, (0xFF10...0xFF19).contains(scalar.value),
+               let ascii = Unicode.Scalar(scalar.value - 0xFF10 + 0x30) { return Character(ascii) }
+            return character
+        })
+        if text.hasPrefix("¥") || text.hasPrefix("￥") { text.removeFirst() }
+        if text.hasSuffix("元") { text.removeLast() }
+        text = text.trimmingCharacters(in: .whitespaces)
+        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let whole = parts.first, !whole.isEmpty, whole.count <= 9, whole.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        var cents = 0
+        if parts.count == 2 {
+            let decimals = parts[1]
+            guard (1...2).contains(decimals.count), decimals.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(decimals) else { return nil }
+            cents = decimals.count == 1 ? value * 10 : value
+        }
+        guard let yuan = Int(whole) else { return nil }
+        let (scaled, overflow) = yuan.multipliedReportingOverflow(by: 100)
+        guard !overflow else { return nil }
+        let fen = scaled + cents
+        return fen <= maximumFen ? fen : nil
+    }
+}

@@ -88,6 +88,8 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     CarePages(services: services).addRoutes(to: router)
     MedicineBoardPages(services: services).addRoutes(to: router)
     MedicinePrintPages(services: services).addRoutes(to: router)
+    MedicineRequestPages(services: services).addRoutes(to: router)
+    MedicineRunPages(services: services).addRoutes(to: router)
     CarePlanPages(services: services).addRoutes(to: router)
     CardCustodyPages(services: services).addRoutes(to: router)
     DesignPage().addRoutes(to: router)

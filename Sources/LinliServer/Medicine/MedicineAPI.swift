@@ -103,26 +103,33 @@ struct MedicineAPI {
             let path = try await managedBatch(id, identity: identity)
             let body = try await request.decodeJSON(as: CloseBody.self, context: context)
             let explanation = try MedicineRequestAPI.note(body.money_explanation, field: "money_explanation")
-            let now = services.now()
-            try await services.store.write { db in
-                guard let found = try await MedicineRecords.batch(id: id, on: db) else { throw AppError.notFound }
-                let money = MedicineRules.batchMoney(try await MedicineRequestRecords.money(batch: id, on: db))
-                if let refusal = MedicineRules.closeRefusal(
-                    status: found.batch.status, itemsOpen: try await MedicineRequestRecords.itemsOpen(batch: id, on: db),
-                    cardsOut: try await MedicineRecords.cardsOut(batch: id, on: db), money: money, explanation: explanation
-                ) {
-                    throw AppError(.conflict, "medicine.batch.error.\(refusal.rawValue)", field: refusal == .moneyMismatch ? "money_explanation" : "status",
-                                   arguments: ["count": "\(refusal == .moneyMismatch ? money.unreconciled.count : 0)"])
-                }
-                guard try await MedicineRequestRecords.close(batch: id, by: identity.user.id, explanation: money.unreconciled.isEmpty ? nil : explanation, at: now, on: db) else {
-                    throw AppError(.conflict, "medicine.batch.error.already_closed", field: "status")
-                }
-                try await AuditRecords.append([AuditEntry(
-                    at: now, actor: "user:\(identity.user.id)", action: "medicine.batch.close", entity: "medicine_batch", entityID: "\(id)", path: path.rawValue,
-                    after: "\(money.advanced)/\(money.spent)/\(money.changeReturned)", traceID: context.traceID
-                )], on: db)
-            }
+            try await close(id, path: path, explanation: explanation, identity: identity, traceID: context.traceID)
             return try await view(id, identity: identity, traceID: context.traceID)
+        }
+    }
+
+    /// Closes a formed batch, or refuses (409, the key naming why) while it is collecting, while an
+    /// item has no outcome, while a card is out, or while the money does not reconcile and
+    /// `explanation` is empty.
+    func close(_ id: MedicineBatchID, path: PlacePath, explanation: String?, identity: UserIdentity, traceID: String) async throws {
+        let now = services.now()
+        try await services.store.write { db in
+            guard let found = try await MedicineRecords.batch(id: id, on: db) else { throw AppError.notFound }
+            let money = MedicineRules.batchMoney(try await MedicineRequestRecords.money(batch: id, on: db))
+            if let refusal = MedicineRules.closeRefusal(
+                status: found.batch.status, itemsOpen: try await MedicineRequestRecords.itemsOpen(batch: id, on: db),
+                cardsOut: try await MedicineRecords.cardsOut(batch: id, on: db), money: money, explanation: explanation
+            ) {
+                throw AppError(.conflict, "medicine.batch.error.\(refusal.rawValue)", field: refusal == .moneyMismatch ? "money_explanation" : "status",
+                               arguments: ["count": "\(money.unreconciled.count)"])
+            }
+            guard try await MedicineRequestRecords.close(batch: id, by: identity.user.id, explanation: money.unreconciled.isEmpty ? nil : explanation, at: now, on: db) else {
+                throw AppError(.conflict, "medicine.batch.error.already_closed", field: "status")
+            }
+            try await AuditRecords.append([AuditEntry(
+                at: now, actor: "user:\(identity.user.id)", action: "medicine.batch.close", entity: "medicine_batch", entityID: "\(id)", path: path.rawValue,
+                after: "\(money.advanced)/\(money.spent)/\(money.changeReturned)", traceID: traceID
+            )], on: db)
         }
     }
 

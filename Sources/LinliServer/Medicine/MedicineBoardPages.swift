@@ -100,10 +100,5 @@ struct MedicineBoardPages {
         return String(format: "%02d:%02d", bounded / 60, bounded % 60)
     }
 
-    /// Fen as yuan with two decimals, "-12.50" for a shortfall.
-    static func yuan(_ fen: Int) -> String {
-        let sign = fen < 0 ? "-" : ""
-        let magnitude = fen.magnitude
-        return "\(sign)\(magnitude / 100).\(String(format: "%02d", Int(magnitude % 100)))"
-    }
+    static func yuan(_ fen: Int) -> String { MedicineYuan.text(fen: fen) }
 }

@@ -222,6 +222,8 @@ struct RequestPages {
         var facts: [Fact]
         var history: [HistoryLine]
         var form: ActionPanel?
+        /// A medicine request's items, for those who may read them.
+        var medicineHref: String?
         var backHref: String
         var backLabel: String
     }
@@ -327,10 +329,21 @@ struct RequestPages {
             id: request.id, status: .status(request.status, language), urgency: .urgency(request.urgency, language), category: context.text(request.category.catalogueKey),
             overdue: RequestBoard.Line(request).isLate(at: now),
             escalated: request.escalationLevel > 0 ? context.text("requests.page.escalated", ["n": "\(request.escalationLevel)"]) : nil,
-            description: request.description, facts: facts, history: history, form: form, backHref: back.0, backLabel: back.1
+            description: request.description, facts: facts, history: history, form: form, medicineHref: Self.medicineHref(stored, caller: context.caller), backHref: back.0, backLabel: back.1
         )
         return try PageView(template: "requests/detail", title: context.text("requests.page.title", ["id": "\(request.id)"]), content: content, banner: banner, errors: errors.messages)
             .response(context)
+    }
+
+    /// The medicine page of a medicine request, for the household itself and for staff who may
+    /// read health data at its place.
+    static func medicineHref(_ stored: StoredRequest, caller: Caller) -> String? {
+        guard stored.request.category == .medicine else { return nil }
+        switch caller {
+        case .household: return "/requests/\(stored.request.id)/medicine"
+        case .user(let identity): return identity.grants.allows(.viewSensitive, at: stored.path) ? "/requests/\(stored.request.id)/medicine" : nil
+        case .anonymous: return nil
+        }
     }
 
     /// What each person may do next, the usual next step first (the one primary button), and

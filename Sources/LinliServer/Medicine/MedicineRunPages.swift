@@ -1,0 +1,265 @@
+import Foundation
+import Hummingbird
+import LinliCore
+import LinliStore
+
+/// The runner's phone page at the hospital: every household of the batch with its items to tick,
+/// its cards and its money; a box to type (or scan, with a scanner that types) a card's number
+/// and find whose it is; and, for whoever manages the run, closing the batch once it adds up.
+struct MedicineRunPages {
+    let services: AppServices
+    var medicine: MedicineRequestService { MedicineRequestService(services: services) }
+
+    struct OutcomeForm: Decodable {
+        var _csrf: String?
+        var outcome: String?
+        var quantity_bought: String?
+        var note: String?
+    }
+
+    struct CardForm: Decodable {
+        var _csrf: String?
+        var event: String?
+        var household_code: String?
+        var number: String?
+    }
+
+    struct CloseForm: Decodable {
+        var _csrf: String?
+        var money_explanation: String?
+        /// "yes" once the person has seen the confirmation step: a closed batch cannot reopen.
+        var confirmed: String?
+    }
+
+    func addRoutes(to router: Router<LinliRequestContext>) {
+        router.get("medicine/batches/:id/run") { request, context -> Response in
+            let identity = try context.requireUser()
+            let hospital = try Query(request: request).string("hospital", maxLength: MedicineRequestAPI.maximumTextLength)
+            return try await page(try context.parameters.id(), hospital: hospital, identity: identity, context: context, banner: noticeBanner(request, context), error: nil)
+        }
+        router.post("medicine/batches/:id/run/card") { request, context -> Response in
+            let identity = try context.requireUser()
+            let id: MedicineBatchID = try context.parameters.id()
+            _ = try await runnableBatch(id, identity: identity)
+            let form = try await request.decodeForm(as: CardForm.self, context: context)
+            try context.verifyCSRF(form._csrf)
+            let number = (form.number ?? "").filter { !$0.isWhitespace }
+            guard !number.isEmpty, number.count <= CardCustodyAPI.maximumNumberLength, !number.containsControlCharacters else {
+                return try await page(id, hospital: nil, identity: identity, context: context, banner: nil, error: .invalid("number")).withStatus(.badRequest)
+            }
+            let found = try await services.store.read { db in try await MedicineRunRecords.card(batch: id, number: number, on: db) }
+            guard let found else {
+                return try await page(id, hospital: nil, identity: identity, context: context, banner: nil, error: AppError(.notFound, "medicine.run.card_unknown", field: "number"))
+                    .withStatus(.notFound)
+            }
+            let stops = try await services.store.read { db in try await MedicineRunRecords.stops(batch: id, on: db) }
+            let stop = stops.first { $0.requestID == found.requestID }
+            let banner = context.text("medicine.run.card_found", [
+                "number": found.maskedNumber, "place": stop.map { "\($0.building) \($0.room) \($0.surname)" } ?? "", "request": found.requestID.map { "\($0)" } ?? "",
+            ])
+            return try await page(id, hospital: nil, identity: identity, context: context, banner: banner, error: nil, highlight: found.id)
+        }
+        router.post("medicine/items/:id/outcome") { request, context -> Response in
+            let identity = try context.requireUser()
+            let id: MedicineItemID = try context.parameters.id()
+            guard let requestID = try await services.store.read({ db in try await MedicineRequestRecords.requestID(item: id, on: db) }) else { throw AppError.notFound }
+            _ = try await medicine.request(requestID, capability: .runMedicine, identity: identity)
+            let form = try await request.decodeForm(as: OutcomeForm.self, context: context)
+            try context.verifyCSRF(form._csrf)
+            let batch = try await services.store.read { db in try await MedicineRequestRecords.part(requestID: requestID, on: db)?.batchID }
+            do {
+                guard let text = form.outcome, !text.isEmpty else { throw AppError.required("outcome") }
+                guard let outcome = MedicineOutcome(rawValue: text) else { throw AppError.invalid("outcome") }
+                var bought: Int?
+                if let typed = form.quantity_bought?.trimmingWhitespace, !typed.isEmpty {
+                    guard typed.count <= 4, let number = Int(typed) else { throw AppError.invalid("quantity_bought") }
+                    bought = number
+                }
+                _ = try await medicine.recordOutcome(item: id, outcome: outcome, quantityBought: bought, note: try MedicineRequestAPI.note(form.note), identity: identity, traceID: context.traceID)
+            } catch let error as AppError where (error.status == .badRequest || error.status == .conflict) && batch != nil {
+                return try await page(batch ?? 0, hospital: nil, identity: identity, context: context, banner: nil, error: error).withStatus(error.status)
+            }
+            guard let batch else { return redirect(to: "/requests/\(requestID)/medicine?notice=medicine_outcome_saved") }
+            return redirect(to: "/medicine/batches/\(batch)/run?notice=medicine_outcome_saved#request-\(requestID)")
+        }
+        router.post("medicine/batches/:id/run/cards/:card") { request, context -> Response in
+            let identity = try context.requireUser()
+            let id: MedicineBatchID = try context.parameters.id()
+            _ = try await runnableBatch(id, identity: identity)
+            let cardID: MedicineCardID = try context.parameters.id("card")
+            let form = try await request.decodeForm(as: CardForm.self, context: context)
+            try context.verifyCSRF(form._csrf)
+            let cards = CardCustodyService(services: services)
+            do {
+                let step = try CardCustodyAPI.step(CardCustodyAPI.CustodyBody(
+                    event: form.event, holder_user_id: form.event == CustodyEvent.withRunner.rawValue ? identity.user.id.rawValue : nil,
+                    household_code: form.household_code?.trimmingWhitespace, note: nil
+                ))
+                _ = try await cards.step(cardID, step, identity: identity, remoteIP: context.remoteIP, traceID: context.traceID)
+            } catch let error as AppError where error.status == .badRequest || error.status == .conflict {
+                return try await page(id, hospital: nil, identity: identity, context: context, banner: nil, error: error).withStatus(error.status)
+            }
+            return redirect(to: "/medicine/batches/\(id)/run?notice=medicine_card_saved#card-\(cardID)")
+        }
+        router.post("medicine/batches/:id/close") { request, context -> Response in
+            let identity = try context.requireUser()
+            let id: MedicineBatchID = try context.parameters.id()
+            let api = MedicineAPI(services: services)
+            let path = try await api.managedBatch(id, identity: identity)
+            let form = try await request.decodeForm(as: CloseForm.self, context: context)
+            try context.verifyCSRF(form._csrf)
+            do {
+                let explanation = try MedicineRequestAPI.note(form.money_explanation, field: "money_explanation")
+                if form.confirmed != "yes" {
+                    let content = ConfirmClose(id: id, explanation: explanation ?? "", question: context.text("medicine.run.close_question"),
+                                               warning: context.text("medicine.run.close_warning"), confirmLabel: context.text("medicine.run.close_yes"),
+                                               backLabel: context.text("medicine.run.close_no"))
+                    return try PageView(template: "medicine/close", title: context.text("medicine.run.close"), content: content).response(context)
+                }
+                try await api.close(id, path: path, explanation: explanation, identity: identity, traceID: context.traceID)
+            } catch let error as AppError where error.status == .badRequest || error.status == .conflict {
+                return try await page(id, hospital: nil, identity: identity, context: context, banner: nil, error: error, explanation: form.money_explanation).withStatus(error.status)
+            }
+            return redirect(to: "/medicine/batches/\(id)/run?notice=medicine_batch_closed")
+        }
+    }
+
+    struct ConfirmClose {
+        var id: MedicineBatchID
+        var explanation: String
+        var question: String
+        var warning: String
+        var confirmLabel: String
+        var backLabel: String
+    }
+
+    /// A batch the caller may run and read (404 otherwise, as everywhere outside one's places).
+    private func runnableBatch(_ id: MedicineBatchID, identity: UserIdentity) async throws -> (MedicineBoardBatch, PlacePath) {
+        guard let (batch, path) = try await services.store.read({ db in try await MedicineBoardRecords.batch(id, on: db) }),
+              identity.grants.allows(.runMedicine, at: path), identity.grants.allows(.viewSensitive, at: path) else { throw AppError.notFound }
+        return (batch, path)
+    }
+
+    struct CardLine {
+        var id: MedicineCardID
+        var batch: MedicineBatchID
+        var text: String
+        var highlighted: Bool
+        var take: Bool
+        var atHospital: Bool
+        var giveBack: Bool
+    }
+
+    struct OutcomeChoice {
+        var value: String
+        var label: String
+    }
+
+    struct ItemLine {
+        var id: MedicineItemID
+        var text: String
+        var place: String
+        var coldChain: Bool
+        var outcome: String?
+        var open: Bool
+        var choices: [OutcomeChoice]
+    }
+
+    struct Stop {
+        var requestID: HelpRequestID
+        var heading: String
+        var status: Tag
+        var items: [ItemLine]
+        var cards: [CardLine]
+        var money: String
+        var spent: String
+        var change: String
+        var settle: Bool
+    }
+
+    struct HospitalLink {
+        var label: String
+        var href: String
+        var current: Bool
+    }
+
+    struct Content {
+        var id: MedicineBatchID
+        var summary: String
+        var hospitals: [HospitalLink]
+        var allHref: String
+        var filtered: Bool
+        var number: FormField
+        var stops: [Stop]
+        var isEmpty: Bool
+        var totals: String
+        var canClose: Bool
+        var explanation: FormField
+    }
+
+    private func page(_ id: MedicineBatchID, hospital: String?, identity: UserIdentity, context: LinliRequestContext, banner: String?, error: AppError?,
+                      highlight: MedicineCardID? = nil, explanation: String? = nil) async throws -> Response {
+        let (batch, path) = try await runnableBatch(id, identity: identity)
+        let (stops, hospitals) = try await services.store.read { db in
+            (try await MedicineRunRecords.stops(batch: id, on: db), try await MedicineRequestRecords.hospitals(batch: id, on: db))
+        }
+        let shown = stops.filter { stop in hospital.map { name in stop.items.contains { $0.hospital == name } } ?? true }
+        // What each household takes is health data: one audit row per household shown.
+        let now = services.now()
+        try await services.audit(shown.map {
+            AuditEntry(at: now, actor: "user:\(identity.user.id)", action: "medicine_request.read", entity: "request", entityID: "\($0.requestID)", path: $0.path.rawValue, traceID: context.traceID)
+        })
+        let language = context.language
+        let formed = batch.batch.status == .formed
+        let choices = MedicineOutcome.allCases.map { OutcomeChoice(value: $0.rawValue, label: context.text("medicine.outcome.\($0.rawValue)")) }
+        let content = Content(
+            id: id,
+            summary: context.text("medicine.print.summary", [
+                "team": batch.teamName, "night": batch.batch.night, "kind": context.text("medicine.batch.kind.\(batch.batch.kind.rawValue)"), "households": "\(batch.households)",
+            ]) + " · " + context.text("medicine.batch.status.\(batch.batch.status.rawValue)"),
+            hospitals: hospitals.map { name in
+                HospitalLink(label: name, href: "/medicine/batches/\(id)/run?hospital=\(name.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+#"))) ?? "")", current: name == hospital)
+            },
+            allHref: "/medicine/batches/\(id)/run", filtered: hospital != nil,
+            number: FormField("number", label: context.text("medicine.run.number"), hint: context.text("medicine.run.number_hint"), error: FormErrors(error, language: language, fields: ["number"], defaultField: "").message(for: "number"),
+                              inputmode: "numeric", autocomplete: "off", maxlength: CardCustodyAPI.maximumNumberLength),
+            stops: shown.map { stop in
+                Stop(
+                    requestID: stop.requestID,
+                    heading: "No.\(String(format: "%06lld", stop.requestID.rawValue)) · \(stop.building) \(stop.room) \(stop.surname)",
+                    status: .status(stop.requestStatus, language),
+                    items: stop.items.filter { item in hospital.map { item.hospital == $0 } ?? true }.map { item in
+                        ItemLine(
+                            id: item.id, text: MedicineRequestPages.itemText(item), place: [item.hospital, item.window].filter { !$0.isEmpty }.joined(separator: " · "),
+                            coldChain: item.coldChain,
+                            outcome: item.outcome.map { context.text("medicine.outcome.\($0.rawValue)") + ($0 == .partial ? " \(item.quantityBought ?? 0)/\(item.quantity)" : "") },
+                            open: item.outcome == nil && formed && stop.requestStatus.isOpen, choices: choices
+                        )
+                    },
+                    cards: stop.cards.map { card in
+                        CardLine(id: card.id, batch: id, text: "\(context.text("medicine.card.kind.\(card.kind.rawValue)")) \(card.maskedNumber) · \(context.text("medicine.card.state.\(card.state.rawValue)"))",
+                                 highlighted: card.id == highlight, take: card.state == .receivedFromHousehold, atHospital: card.state == .withRunner, giveBack: card.state.cardIsOut)
+                    },
+                    money: context.text("medicine.page.money_line", [
+                        "advanced": MedicineYuan.text(fen: stop.money.advanced), "spent": stop.money.spent.map { MedicineYuan.text(fen: $0) } ?? "—",
+                        "change": stop.money.changeReturned.map { MedicineYuan.text(fen: $0) } ?? "—", "difference": MedicineYuan.text(fen: stop.money.difference),
+                    ]),
+                    spent: stop.money.spent.map { MedicineYuan.text(fen: $0) } ?? "", change: stop.money.changeReturned.map { MedicineYuan.text(fen: $0) } ?? "",
+                    settle: batch.batch.status != .closed
+                )
+            },
+            isEmpty: shown.isEmpty,
+            totals: context.text("medicine.page.money_line", {
+                let money = MedicineRules.batchMoney(stops.map { ($0.requestID, $0.money) })
+                return ["advanced": MedicineYuan.text(fen: money.advanced), "spent": MedicineYuan.text(fen: money.spent), "change": MedicineYuan.text(fen: money.changeReturned),
+                        "difference": MedicineYuan.text(fen: money.difference)]
+            }()),
+            canClose: formed && identity.grants.allows(.manageMedicine, at: path),
+            explanation: FormField("money_explanation", label: context.text("medicine.run.explanation"), hint: context.text("medicine.run.explanation_hint"),
+                                   value: explanation, maxlength: MedicineRequestAPI.maximumNoteLength)
+        )
+        let errors = error.map { FormErrors($0, language: language, fields: ["number", "money_explanation"], defaultField: "number").messages } ?? []
+        return try PageView(template: "medicine/run", title: context.text("medicine.run.title", ["team": batch.teamName]), content: content,
+                            breadcrumbs: [Link(href: "/medicine", label: context.text("nav.medicine"))], banner: banner, errors: errors).response(context)
+    }
+}
