@@ -90,9 +90,7 @@ struct MedicinePrintPages {
 
     /// A batch the caller may run (404 outside their places, as for everything else).
     private func visibleBatch(_ id: MedicineBatchID, identity: UserIdentity) async throws -> MedicineBoardBatch {
-        guard let (batch, path) = try await services.store.read({ db in try await MedicineBoardRecords.batch(id, on: db) }),
-              identity.grants.allows(.runMedicine, at: path), identity.grants.allows(.viewSensitive, at: path) else { throw AppError.notFound }
-        return batch
+        try await MedicineRunPages(services: services).runnableBatch(id, identity: identity).0
     }
 
     private func summary(_ batch: MedicineBoardBatch, context: LinliRequestContext) -> String {

@@ -77,7 +77,7 @@ struct MedicineRequestPages {
             try context.verifyCSRF(form._csrf)
             let part = try await medicine.settle(id, spent: try Self.fen(form.cash_spent, field: "cash_spent"), changeReturned: try Self.fen(form.change_returned, field: "change_returned"),
                                                  note: try MedicineRequestAPI.note(form.note), identity: identity, traceID: context.traceID)
-            if form.back == "run", let batch = part.batchID { return redirect(to: "/medicine/batches/\(batch)/run?notice=medicine_money_saved#request-\(id)") }
+            if form.back == "run", let batch = part.batchID { return redirect(to: "/medicine/batches/\(batch)/run/\(id)?notice=medicine_money_saved") }
             return redirect(to: "/requests/\(id)/medicine?notice=medicine_money_saved")
         }
     }
@@ -189,10 +189,7 @@ struct MedicineRequestPages {
             let verified = part.verifiedAt.map { context.text("medicine.page.verified_at", ["time": PageTime.dateTime($0, language)]) } ?? context.text("medicine.page.not_verified")
             facts.append(RequestPages.Fact(id: "medicine-verified", label: context.text("medicine.page.visit_record"), value: verified, href: nil, userData: false))
             let money = part.money
-            facts.append(RequestPages.Fact(id: "medicine-money", label: context.text("medicine.page.money"), value: context.text("medicine.page.money_line", [
-                "advanced": MedicineYuan.text(fen: money.advanced), "spent": money.spent.map { MedicineYuan.text(fen: $0) } ?? "—",
-                "change": money.changeReturned.map { MedicineYuan.text(fen: $0) } ?? "—", "difference": MedicineYuan.text(fen: money.difference),
-            ]), href: nil, userData: false))
+            facts.append(RequestPages.Fact(id: "medicine-money", label: context.text("medicine.page.money"), value: Self.moneyLine(money, context: context), href: nil, userData: false))
         }
         let items = (part?.items ?? []).map { item in
             ItemLine(id: item.id, text: Self.itemText(item), place: [item.hospital, item.window].filter { !$0.isEmpty }.joined(separator: " · "), coldChain: item.coldChain,
@@ -218,11 +215,19 @@ struct MedicineRequestPages {
             spent: FormField("cash_spent", label: context.text("medicine.page.cash_spent"), value: part?.money.spent.map { MedicineYuan.text(fen: $0) }, inputmode: "decimal", maxlength: 12),
             change: FormField("change_returned", label: context.text("medicine.page.change_returned"), value: part?.money.changeReturned.map { MedicineYuan.text(fen: $0) }, inputmode: "decimal", maxlength: 12),
             moneyNote: FormField("note", label: context.text("field.note"), value: part?.money.note, maxlength: MedicineRequestAPI.maximumNoteLength),
-            runHref: runs ? part?.batchID.map { "/medicine/batches/\($0)/run#request-\(id)" } : nil
+            runHref: runs ? part?.batchID.map { "/medicine/batches/\($0)/run/\(id)" } : nil
         )
         return try PageView(template: "medicine/request", title: context.text("medicine.page.title", ["id": "\(id)"]), content: content,
                             breadcrumbs: [Link(href: "/requests/\(id)", label: context.text("requests.page.title", ["id": "\(id)"]))], banner: banner, errors: errors.messages)
             .response(context)
+    }
+
+    /// "预付 200.00，花费 150.50，找零 50.00，差额 -0.50"; a dash for what is not recorded yet.
+    static func moneyLine(_ money: MedicineMoney, context: LinliRequestContext) -> String {
+        context.text("medicine.page.money_line", [
+            "advanced": MedicineYuan.text(fen: money.advanced), "spent": money.spent.map { MedicineYuan.text(fen: $0) } ?? "—",
+            "change": money.changeReturned.map { MedicineYuan.text(fen: $0) } ?? "—", "difference": MedicineYuan.text(fen: money.difference),
+        ])
     }
 
     static func itemText(_ item: MedicineItem) -> String {

@@ -37,6 +37,14 @@ struct MedicineRunPages {
             let hospital = try Query(request: request).string("hospital", maxLength: MedicineRequestAPI.maximumTextLength)
             return try await page(try context.parameters.id(), hospital: hospital, identity: identity, context: context, banner: noticeBanner(request, context), error: nil)
         }
+        router.get("medicine/batches/:id/run/:request") { request, context -> Response in
+            let identity = try context.requireUser()
+            let id: MedicineBatchID = try context.parameters.id()
+            _ = try await runnableBatch(id, identity: identity)
+            let stop: HelpRequestID = try context.parameters.id("request")
+            let card = try Query(request: request).placeID("card").map { MedicineCardID($0.rawValue) }
+            return try await page(id, stop: stop, identity: identity, context: context, banner: noticeBanner(request, context), error: nil, highlight: card)
+        }
         router.post("medicine/batches/:id/run/card") { request, context -> Response in
             let identity = try context.requireUser()
             let id: MedicineBatchID = try context.parameters.id()
@@ -48,16 +56,11 @@ struct MedicineRunPages {
                 return try await page(id, hospital: nil, identity: identity, context: context, banner: nil, error: .invalid("number")).withStatus(.badRequest)
             }
             let found = try await services.store.read { db in try await MedicineRunRecords.card(batch: id, number: number, on: db) }
-            guard let found else {
+            guard let found, let stop = found.requestID else {
+                // Nothing found is an answer, not a broken request: the page says so beside the box.
                 return try await page(id, hospital: nil, identity: identity, context: context, banner: nil, error: AppError(.notFound, "medicine.run.card_unknown", field: "number"))
-                    .withStatus(.notFound)
             }
-            let stops = try await services.store.read { db in try await MedicineRunRecords.stops(batch: id, on: db) }
-            let stop = stops.first { $0.requestID == found.requestID }
-            let banner = context.text("medicine.run.card_found", [
-                "number": found.maskedNumber, "place": stop.map { "\($0.building) \($0.room) \($0.surname)" } ?? "", "request": found.requestID.map { "\($0)" } ?? "",
-            ])
-            return try await page(id, hospital: nil, identity: identity, context: context, banner: banner, error: nil, highlight: found.id)
+            return redirect(to: "/medicine/batches/\(id)/run/\(stop)?card=\(found.id)&notice=medicine_card_found#card-\(found.id)")
         }
         router.post("medicine/items/:id/outcome") { request, context -> Response in
             let identity = try context.requireUser()
@@ -77,10 +80,10 @@ struct MedicineRunPages {
                 }
                 _ = try await medicine.recordOutcome(item: id, outcome: outcome, quantityBought: bought, note: try MedicineRequestAPI.note(form.note), identity: identity, traceID: context.traceID)
             } catch let error as AppError where (error.status == .badRequest || error.status == .conflict) && batch != nil {
-                return try await page(batch ?? 0, hospital: nil, identity: identity, context: context, banner: nil, error: error).withStatus(error.status)
+                return try await page(batch ?? 0, stop: requestID, identity: identity, context: context, banner: nil, error: error).withStatus(error.status)
             }
             guard let batch else { return redirect(to: "/requests/\(requestID)/medicine?notice=medicine_outcome_saved") }
-            return redirect(to: "/medicine/batches/\(batch)/run?notice=medicine_outcome_saved#request-\(requestID)")
+            return redirect(to: "/medicine/batches/\(batch)/run/\(requestID)?notice=medicine_outcome_saved")
         }
         router.post("medicine/batches/:id/run/cards/:card") { request, context -> Response in
             let identity = try context.requireUser()
@@ -90,6 +93,8 @@ struct MedicineRunPages {
             let form = try await request.decodeForm(as: CardForm.self, context: context)
             try context.verifyCSRF(form._csrf)
             let cards = CardCustodyService(services: services)
+            let stop = try await services.store.read { db in try await CardCustodyRecords.card(id: cardID, on: db)?.card.requestID }
+            let back = stop.map { "/medicine/batches/\(id)/run/\($0)" } ?? "/medicine/batches/\(id)/run"
             do {
                 let step = try CardCustodyAPI.step(CardCustodyAPI.CustodyBody(
                     event: form.event, holder_user_id: form.event == CustodyEvent.withRunner.rawValue ? identity.user.id.rawValue : nil,
@@ -97,9 +102,9 @@ struct MedicineRunPages {
                 ))
                 _ = try await cards.step(cardID, step, identity: identity, remoteIP: context.remoteIP, traceID: context.traceID)
             } catch let error as AppError where error.status == .badRequest || error.status == .conflict {
-                return try await page(id, hospital: nil, identity: identity, context: context, banner: nil, error: error).withStatus(error.status)
+                return try await page(id, stop: stop, identity: identity, context: context, banner: nil, error: error).withStatus(error.status)
             }
-            return redirect(to: "/medicine/batches/\(id)/run?notice=medicine_card_saved#card-\(cardID)")
+            return redirect(to: "\(back)?notice=medicine_card_saved#card-\(cardID)")
         }
         router.post("medicine/batches/:id/close") { request, context -> Response in
             let identity = try context.requireUser()
@@ -134,7 +139,7 @@ struct MedicineRunPages {
     }
 
     /// A batch the caller may run and read (404 otherwise, as everywhere outside one's places).
-    private func runnableBatch(_ id: MedicineBatchID, identity: UserIdentity) async throws -> (MedicineBoardBatch, PlacePath) {
+    func runnableBatch(_ id: MedicineBatchID, identity: UserIdentity) async throws -> (MedicineBoardBatch, PlacePath) {
         guard let (batch, path) = try await services.store.read({ db in try await MedicineBoardRecords.batch(id, on: db) }),
               identity.grants.allows(.runMedicine, at: path), identity.grants.allows(.viewSensitive, at: path) else { throw AppError.notFound }
         return (batch, path)
@@ -167,6 +172,9 @@ struct MedicineRunPages {
 
     struct Stop {
         var requestID: HelpRequestID
+        var batch: MedicineBatchID
+        /// One household's page, with its forms; the overview shows what is recorded only.
+        var detailed: Bool
         var heading: String
         var status: Tag
         var items: [ItemLine]
@@ -194,16 +202,24 @@ struct MedicineRunPages {
         var isEmpty: Bool
         var totals: String
         var canClose: Bool
+        var overview: Bool
         var explanation: FormField
     }
 
-    private func page(_ id: MedicineBatchID, hospital: String?, identity: UserIdentity, context: LinliRequestContext, banner: String?, error: AppError?,
+    /// The run's overview (every household, what came of each item, the cards and the money), or
+    /// with `stop` one household's page with the forms to record its outcomes, cards and money:
+    /// a batch of thirty households with every form on one page would be too heavy for a phone.
+    private func page(_ id: MedicineBatchID, hospital: String? = nil, stop only: HelpRequestID? = nil, identity: UserIdentity, context: LinliRequestContext, banner: String?, error: AppError?,
                       highlight: MedicineCardID? = nil, explanation: String? = nil) async throws -> Response {
         let (batch, path) = try await runnableBatch(id, identity: identity)
         let (stops, hospitals) = try await services.store.read { db in
             (try await MedicineRunRecords.stops(batch: id, on: db), try await MedicineRequestRecords.hospitals(batch: id, on: db))
         }
-        let shown = stops.filter { stop in hospital.map { name in stop.items.contains { $0.hospital == name } } ?? true }
+        let shown = stops.filter { stop in
+            if let only { return stop.requestID == only }
+            return hospital.map { name in stop.items.contains { $0.hospital == name } } ?? true
+        }
+        if only != nil && shown.isEmpty { throw AppError.notFound }
         // What each household takes is health data: one audit row per household shown.
         let now = services.now()
         try await services.audit(shown.map {
@@ -225,7 +241,7 @@ struct MedicineRunPages {
                               inputmode: "numeric", autocomplete: "off", maxlength: CardCustodyAPI.maximumNumberLength),
             stops: shown.map { stop in
                 Stop(
-                    requestID: stop.requestID,
+                    requestID: stop.requestID, batch: id, detailed: only != nil,
                     heading: "No.\(String(format: "%06lld", stop.requestID.rawValue)) · \(stop.building) \(stop.room) \(stop.surname)",
                     status: .status(stop.requestStatus, language),
                     items: stop.items.filter { item in hospital.map { item.hospital == $0 } ?? true }.map { item in
@@ -240,26 +256,25 @@ struct MedicineRunPages {
                         CardLine(id: card.id, batch: id, text: "\(context.text("medicine.card.kind.\(card.kind.rawValue)")) \(card.maskedNumber) · \(context.text("medicine.card.state.\(card.state.rawValue)"))",
                                  highlighted: card.id == highlight, take: card.state == .receivedFromHousehold, atHospital: card.state == .withRunner, giveBack: card.state.cardIsOut)
                     },
-                    money: context.text("medicine.page.money_line", [
-                        "advanced": MedicineYuan.text(fen: stop.money.advanced), "spent": stop.money.spent.map { MedicineYuan.text(fen: $0) } ?? "—",
-                        "change": stop.money.changeReturned.map { MedicineYuan.text(fen: $0) } ?? "—", "difference": MedicineYuan.text(fen: stop.money.difference),
-                    ]),
+                    money: MedicineRequestPages.moneyLine(stop.money, context: context),
                     spent: stop.money.spent.map { MedicineYuan.text(fen: $0) } ?? "", change: stop.money.changeReturned.map { MedicineYuan.text(fen: $0) } ?? "",
                     settle: batch.batch.status != .closed
                 )
             },
             isEmpty: shown.isEmpty,
-            totals: context.text("medicine.page.money_line", {
+            totals: {
                 let money = MedicineRules.batchMoney(stops.map { ($0.requestID, $0.money) })
-                return ["advanced": MedicineYuan.text(fen: money.advanced), "spent": MedicineYuan.text(fen: money.spent), "change": MedicineYuan.text(fen: money.changeReturned),
-                        "difference": MedicineYuan.text(fen: money.difference)]
-            }()),
-            canClose: formed && identity.grants.allows(.manageMedicine, at: path),
+                return MedicineRequestPages.moneyLine(MedicineMoney(advanced: money.advanced, spent: money.spent, changeReturned: money.changeReturned), context: context)
+            }(),
+            canClose: only == nil && formed && identity.grants.allows(.manageMedicine, at: path),
+            overview: only == nil,
             explanation: FormField("money_explanation", label: context.text("medicine.run.explanation"), hint: context.text("medicine.run.explanation_hint"),
                                    value: explanation, maxlength: MedicineRequestAPI.maximumNoteLength)
         )
         let errors = error.map { FormErrors($0, language: language, fields: ["number", "money_explanation"], defaultField: "number").messages } ?? []
-        return try PageView(template: "medicine/run", title: context.text("medicine.run.title", ["team": batch.teamName]), content: content,
-                            breadcrumbs: [Link(href: "/medicine", label: context.text("nav.medicine"))], banner: banner, errors: errors).response(context)
+        var breadcrumbs = [Link(href: "/medicine", label: context.text("nav.medicine"))]
+        if only != nil { breadcrumbs.append(Link(href: "/medicine/batches/\(id)/run", label: context.text("medicine.run.title", ["team": batch.teamName]))) }
+        return try PageView(template: "medicine/run", title: only.map { context.text("medicine.run.stop_title", ["id": "\($0)"]) } ?? context.text("medicine.run.title", ["team": batch.teamName]),
+                            content: content, breadcrumbs: breadcrumbs, banner: banner, errors: errors).response(context)
     }
 }

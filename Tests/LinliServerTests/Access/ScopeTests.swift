@@ -70,6 +70,7 @@ struct ScopeTests {
         (.get, "/medicine/batches/{id}/list.csv", false),
         (.get, "/medicine/batches/{id}/list.xlsx", false),
         (.get, "/medicine/batches/{id}/run", false),
+        (.get, "/medicine/batches/{id}/run/{request}", false),
         (.post, "/medicine/batches/{id}/run/card", false),
         (.post, "/medicine/batches/{id}/run/cards/{card}", false),
         (.post, "/medicine/batches/{id}/close", false),
