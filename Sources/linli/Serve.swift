@@ -28,6 +28,8 @@ struct Serve: AsyncParsableCommand {
     }
     @Option(name: .customLong("webhook-allow-network"), help: "An internal address range webhooks may reach, such as 127.0.0.1/32 or 10.8.0.0/16 (repeatable). Without it, targets on this machine and private networks are refused.")
     var webhookAllowNetworks: [String] = []
+    @Option(name: .customLong("files-directory"), help: "Where uploaded files (box photos) are kept (or LINLI_FILES_DIRECTORY). Default: beside a SQLite database, <database>.files; with PostgreSQL, ./linli-files, which every node must share.")
+    var filesDirectory: String?
     @Option(name: .customLong("metrics-token"), help: "Bearer token that /metrics requires (or LINLI_METRICS_TOKEN; at least 16 characters). Without one, /metrics answers 404.")
     var metricsToken: String?
 
@@ -46,6 +48,18 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--webhook-allow-network must be an address or a range such as 127.0.0.1/32 or fd00::/8, not '\(network)'")
         }
         if let token = resolvedMetricsToken, token.count < 16 { throw ValidationError("--metrics-token (or LINLI_METRICS_TOKEN) must have at least 16 characters") }
+    }
+
+    /// The flag, else the environment, else beside the database.
+    func resolvedFilesDirectory() throws -> URL? {
+        if let path = filesDirectory ?? ProcessInfo.processInfo.environment["LINLI_FILES_DIRECTORY"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            return URL(fileURLWithPath: path, isDirectory: true)
+        }
+        switch try database.location() {
+        case .sqlite(let path): return URL(fileURLWithPath: path + ".files", isDirectory: true)
+        case .sqliteInMemory: return nil
+        case .postgres: return URL(fileURLWithPath: "linli-files", isDirectory: true)
+        }
     }
 
     /// The flag, else the environment, where a token stays out of the process list.
@@ -73,7 +87,8 @@ struct Serve: AsyncParsableCommand {
         let services = AppServices(
             store: store, householdCodeKey: householdCodeKey, trustedProxies: try trustedProxies, secureCookies: secureCookies,
             sessionCacheSeconds: sessionCacheSeconds,
-            webhookNetworks: WebhookNetworkPolicy(allowing: webhookAllowNetworks.compactMap { IPNetwork($0) }), metricsToken: resolvedMetricsToken, logger: logger
+            webhookNetworks: WebhookNetworkPolicy(allowing: webhookAllowNetworks.compactMap { IPNetwork($0) }), metricsToken: resolvedMetricsToken,
+            filesDirectory: try resolvedFilesDirectory(), logger: logger
         )
         if demo {
             try await DemoSeeding.seedIfEmpty(store: store, householdCodeKey: householdCodeKey, passwords: services.passwords, scale: .compound, seed: 2022)

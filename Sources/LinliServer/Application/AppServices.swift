@@ -31,12 +31,17 @@ public struct AppServices: Sendable {
     let metricsToken: String?
     /// New requests that arrive together are written together (see `RequestIntake`).
     let filings: FilingBatch
+    /// Where uploaded files live (box photos): beside a SQLite database by default, a directory
+    /// every node shares with PostgreSQL.
+    public let filesDirectory: URL
 
     public init(
         store: Store, householdCodeKey: HouseholdCodeKey, now: @escaping @Sendable () -> Date = { Date() }, passwords: Passwords = Passwords(), limits: AbuseLimits = AbuseLimits(),
         trustedProxies: TrustedProxies = .none, secureCookies: Bool = false, sessionCacheSeconds: TimeInterval = 2, deliveryPacing: DeliveryPacing = .standard,
-        webhookNetworks: WebhookNetworkPolicy = WebhookNetworkPolicy(), metricsToken: String? = nil, logger: Logger = Logger(label: "linli")
+        webhookNetworks: WebhookNetworkPolicy = WebhookNetworkPolicy(), metricsToken: String? = nil, filesDirectory: URL? = nil, logger: Logger = Logger(label: "linli")
     ) {
+        // Without a directory (tests, an in-memory database) files last as long as the machine's temporary folder.
+        self.filesDirectory = filesDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("linli-files-\(UUID().uuidString)", isDirectory: true)
         self.store = store
         self.householdCodeKey = householdCodeKey
         self.now = now

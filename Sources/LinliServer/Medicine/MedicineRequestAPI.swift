@@ -72,6 +72,21 @@ struct MedicineRequestAPI {
             let note = try Self.note(body.note)
             return MedicineRequestView(try await medicine.settle(id, spent: spent, changeReturned: change, note: note, identity: identity, traceID: context.traceID))
         }
+        router.put("medicine/items/:id/box-photo") { request, context -> MedicineRequestView in
+            let identity = try context.requireUser()
+            let id: MedicineItemID = try context.parameters.id()
+            let photos = MedicineBoxPhotos(services: services)
+            guard let requestID = try await services.store.read({ db in try await MedicineRequestRecords.requestID(item: id, on: db) }) else { throw AppError.notFound }
+            _ = try await medicine.request(requestID, capability: .runMedicine, identity: identity)
+            let body = try await request.body.collect(upTo: BoxPhotoFormat.maximumBytes)
+            try await photos.store(Data(buffer: body), declaredType: request.headers[.contentType], item: id, identity: identity, traceID: context.traceID)
+            return MedicineRequestView(try await medicine.read(requestID, caller: context.caller, traceID: context.traceID))
+        }
+        router.get("medicine/items/:id/box-photo") { _, context -> Response in
+            let identity = try context.requireUser()
+            let (data, format) = try await MedicineBoxPhotos(services: services).read(item: try context.parameters.id(), identity: identity, traceID: context.traceID)
+            return MedicineBoxPhotos.response(data, format: format)
+        }
         router.post("medicine/items/:id/outcome") { request, context -> MedicineOutcomeView in
             let identity = try context.requireUser()
             let id: MedicineItemID = try context.parameters.id()

@@ -60,6 +60,27 @@ struct MedicineRequestPages {
                 return try await page(id, context: context, banner: nil, typed: form, error: Self.rowError(error)).withStatus(error.status)
             }
         }
+        router.post("requests/:id/medicine/items/:item/photo") { request, context -> Response in
+            let identity = try context.requireUser()
+            let id: HelpRequestID = try context.parameters.id()
+            _ = try await medicine.request(id, capability: .runMedicine, identity: identity)
+            let item: MedicineItemID = try context.parameters.id("item")
+            let buffer = try await request.body.collect(upTo: BoxPhotoFormat.maximumBytes + 64 * 1024)
+            guard let form = MultipartForm(contentType: request.headers[.contentType] ?? "", body: Data(buffer: buffer)) else { throw AppError.required("photo") }
+            try context.verifyCSRF(form.parts.first { $0.name == "_csrf" }.map { String(decoding: $0.data, as: UTF8.self) })
+            guard let belongs = try await services.store.read({ db in try await MedicineRequestRecords.requestID(item: item, on: db) }), belongs == id else { throw AppError.notFound }
+            do {
+                try await MedicineBoxPhotos(services: services).store(form.parts.first { $0.name == "photo" }?.data ?? Data(), declaredType: nil, item: item, identity: identity, traceID: context.traceID)
+            } catch let error as AppError where [.badRequest, .conflict, .unsupportedMediaType, .contentTooLarge].contains(error.status) {
+                return try await page(id, context: context, banner: nil, typed: nil, error: error).withStatus(error.status)
+            }
+            return redirect(to: "/requests/\(id)/medicine?notice=medicine_photo_saved")
+        }
+        router.get("medicine/items/:id/box-photo") { _, context -> Response in
+            let identity = try context.requireUser()
+            let (data, format) = try await MedicineBoxPhotos(services: services).read(item: try context.parameters.id(), identity: identity, traceID: context.traceID)
+            return MedicineBoxPhotos.response(data, format: format)
+        }
         router.post("requests/:id/medicine/verify") { request, context -> Response in
             let identity = try context.requireUser()
             let id: HelpRequestID = try context.parameters.id()
@@ -126,10 +147,13 @@ struct MedicineRequestPages {
 
     struct ItemLine {
         var id: MedicineItemID
+        var requestID: HelpRequestID
         var text: String
         var place: String
         var coldChain: Bool
         var outcome: String?
+        var photoHref: String?
+        var canUpload: Bool
     }
 
     struct ItemRow {
@@ -192,10 +216,12 @@ struct MedicineRequestPages {
             facts.append(RequestPages.Fact(id: "medicine-money", label: context.text("medicine.page.money"), value: Self.moneyLine(money, context: context), href: nil, userData: false))
         }
         let items = (part?.items ?? []).map { item in
-            ItemLine(id: item.id, text: Self.itemText(item), place: [item.hospital, item.window].filter { !$0.isEmpty }.joined(separator: " · "), coldChain: item.coldChain,
+            ItemLine(id: item.id, requestID: id, text: Self.itemText(item), place: [item.hospital, item.window].filter { !$0.isEmpty }.joined(separator: " · "), coldChain: item.coldChain,
                      outcome: item.outcome.map { outcome in
                          context.text("medicine.outcome.\(outcome.rawValue)") + (outcome == .partial ? " \(item.quantityBought ?? 0)/\(item.quantity)" : "")
-                     })
+                     },
+                     photoHref: identity != nil && item.boxPhoto != nil ? "/medicine/items/\(item.id)/box-photo" : nil,
+                     canUpload: runs && part?.batchStatus != .closed)
         }
         let editable = runs && open && (part?.batchStatus ?? .collecting) == .collecting
         let rows: [ItemRow]
@@ -205,7 +231,7 @@ struct MedicineRequestPages {
             let written = (part?.items ?? []).enumerated().map { Self.row($0.offset, item: $0.element, context: context) }
             rows = written + (0..<Self.blankRows).map { Self.row(written.count + $0, item: nil, context: context) }
         }
-        let errors = FormErrors(error, language: language, fields: ["items", "cash_advanced", "cash_spent", "change_returned", "note"], defaultField: "items")
+        let errors = FormErrors(error, language: language, fields: ["items", "cash_advanced", "cash_spent", "change_returned", "note", "photo"], defaultField: "items")
         let content = Content(
             id: id, requestHref: "/requests/\(id)", facts: facts, items: items, hasItems: !items.isEmpty, canEdit: editable, rows: rows,
             cash: FormField("cash_advanced", label: context.text("medicine.page.cash_advanced"), hint: context.text("medicine.page.yuan_hint"), error: errors.message(for: "cash_advanced"),

@@ -85,6 +85,11 @@ public enum MedicineRequestRecords {
             """).run()
     }
 
+    /// Names the file of an item's box photo.
+    public static func setBoxPhoto(item: MedicineItemID, name: String, on db: any SQLDatabase) async throws {
+        try await db.raw("UPDATE medicine_items SET box_photo = \(bind: name) WHERE id = \(bind: item)").run()
+    }
+
     /// Records what came of an item at the hospital.
     public static func recordOutcome(item: MedicineItemID, outcome: MedicineOutcome, quantityBought: Int?, note: String?, by user: UserID, at now: Date, on db: any SQLDatabase) async throws {
         try await db.raw("""

@@ -41,6 +41,13 @@ extension AccessMatrixTests {
             Probe(label: "money, negative", uri: "/api/v1/requests/{id}/medicine/money", target: .medicineRequest, rule: .capability(.runMedicine, wayDown: false), allowed: .badRequest,
                   body: #"{"cash_spent":-1,"change_returned":0}"#, field: "cash_spent"),
         ]),
+        ("PUT /api/v1/medicine/items/{id}/box-photo", [
+            Probe(label: "box photo, empty", uri: "/api/v1/medicine/items/{id}/box-photo", target: .medicineItem, rule: .capability(.runMedicine, wayDown: false), allowed: .badRequest,
+                  body: "", field: "photo"),
+        ]),
+        ("GET /api/v1/medicine/items/{id}/box-photo", [
+            Probe(label: "box photo", uri: "/api/v1/medicine/items/{id}/box-photo", target: .medicineItem, rule: .capability(.viewSensitive, wayDown: false), allowed: .ok),
+        ]),
         ("POST /api/v1/medicine/items/{id}/outcome", [
             Probe(label: "outcome, unknown", uri: "/api/v1/medicine/items/{id}/outcome", target: .medicineItem, rule: .capability(.runMedicine, wayDown: false), allowed: .badRequest,
                   body: #"{"outcome":"lost"}"#, field: "outcome"),
@@ -72,6 +79,11 @@ extension AccessMatrixTests {
                             on: db
                         )
                         let item = try #require(try await MedicineRequestRecords.part(requestID: stored.request.id, on: db)?.items.first?.id)
+                        // Each item has a box photo on disk, so reading it is allowed or refused, never missing.
+                        let folder = app.services.filesDirectory.appendingPathComponent("medicine/box-photos", isDirectory: true)
+                        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                        try Data([0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10]).write(to: folder.appendingPathComponent("\(item)-matrix.jpg"))
+                        try await MedicineRequestRecords.setBoxPhoto(item: item, name: "\(item)-matrix.jpg", on: db)
                         return (stored.request.id.rawValue, item.rawValue)
                     }
                 }
