@@ -43,10 +43,15 @@ let formed = try await store.write { db in
 let forming = seconds(since: start)
 let listStart = ContinuousClock.now
 // BENCH_LISTS=swift totals the items in the core (`MedicineHospitalLists.build`) instead of the
-// database, for comparison.
+// database, and BENCH_LISTS=one in one query on one connection, for comparison; by default the
+// night's query is split over two reader connections (`BENCH_PARTS`).
 let mode = ProcessInfo.processInfo.environment["BENCH_LISTS"] ?? "sql"
-let lists = try await store.read { db in
-    mode == "swift" ? MedicineHospitalLists.build(try await MedicineNightlyForming.lines(night: night, on: db)) : try await MedicineNightlyForming.totals(night: night, on: db)
+let parts = Int(ProcessInfo.processInfo.environment["BENCH_PARTS"] ?? "") ?? 2
+let lists: [MedicineBatchID: [HospitalList]]
+switch mode {
+case "swift": lists = try await store.read { db in MedicineHospitalLists.build(try await MedicineNightlyForming.lines(night: night, on: db)) }
+case "one": lists = try await store.read { db in try await MedicineNightlyForming.totals(night: night, on: db) }
+default: lists = try await MedicineNightlyForming.totals(night: night, store: store, parts: parts)
 }
 let listing = seconds(since: listStart)
 let total = seconds(since: start)

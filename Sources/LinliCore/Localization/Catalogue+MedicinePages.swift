@@ -20,6 +20,7 @@ extension Catalogue {
         "medicine.board.list": .init("医院清单", "Hospital list"),
         "medicine.board.labels": .init("药袋标签", "Bag labels"),
         "medicine.board.run": .init("跑腿", "Run"),
+        "medicine.board.save_cutoff": .init("保存", "Save"),
         "medicine.board.items_open": .init("未登记结果：", "Items without outcome:"),
         "medicine.board.waiting": .init("等待截单", "Waiting for the cut-off"),
         "medicine.board.no_teams": .init("这里没有配药队", "No medicine team here"),

@@ -52,15 +52,7 @@ struct MedicineAPI {
             let body = try await request.decodeJSON(as: CutoffBody.self, context: context)
             guard let text = body.cutoff, !text.isEmpty else { throw AppError.required("cutoff") }
             guard let minute = CareSchedule.minute(ofClock: text) else { throw AppError.invalid("cutoff") }
-            let now = services.now()
-            try await services.store.write { db in
-                let before = try await MedicineRequestRecords.cutoff(team: id, on: db)
-                try await MedicineRequestRecords.setCutoff(team: id, minute: minute, on: db)
-                try await AuditRecords.append([AuditEntry(
-                    at: now, actor: "user:\(identity.user.id)", action: "medicine.team.cutoff", entity: "team", entityID: "\(id)", path: team.path.rawValue,
-                    before: CareSchedule.clock(before), after: CareSchedule.clock(minute), traceID: context.traceID
-                )], on: db)
-            }
+            try await setCutoff(id, path: team.path, minute: minute, identity: identity, traceID: context.traceID)
             return MedicineCutoffView(teamID: id, cutoff: CareSchedule.clock(minute) ?? text)
         }
         router.put("medicine/batches/:id/runners") { request, context -> MedicineBatchView in
@@ -78,23 +70,7 @@ struct MedicineAPI {
                 guard !chosen.contains(where: { $0.hospital == hospital }) else { throw AppError.invalid("runners[\(index)].hospital") }
                 chosen.append((hospital, UserID(user)))
             }
-            let runners = chosen
-            let now = services.now()
-            try await services.store.write { db in
-                let hospitals = Set(try await MedicineRequestRecords.hospitals(batch: id, on: db))
-                for (index, runner) in runners.enumerated() {
-                    guard hospitals.contains(runner.hospital) else { throw AppError.invalid("runners[\(index)].hospital") }
-                    let roles = try await UserRecords.roles(userID: runner.userID, on: db)
-                    guard Grants(roles: roles).allows(.runMedicine, at: path) else {
-                        throw AppError(.badRequest, "medicine.batch.error.not_a_runner", field: "runners[\(index)].user_id")
-                    }
-                }
-                try await MedicineRequestRecords.setRunners(batch: id, runners, at: now, on: db)
-                try await AuditRecords.append([AuditEntry(
-                    at: now, actor: "user:\(identity.user.id)", action: "medicine.batch.runners", entity: "medicine_batch", entityID: "\(id)", path: path.rawValue,
-                    after: runners.map { "\($0.hospital)=\($0.userID)" }.joined(separator: ";"), traceID: context.traceID
-                )], on: db)
-            }
+            try await assignRunners(id, path: path, chosen, identity: identity, traceID: context.traceID)
             return try await view(id, identity: identity, traceID: context.traceID)
         }
         router.post("medicine/batches/:id/close") { request, context -> MedicineBatchView in
@@ -105,6 +81,40 @@ struct MedicineAPI {
             let explanation = try MedicineRequestAPI.note(body.money_explanation, field: "money_explanation")
             try await close(id, path: path, explanation: explanation, identity: identity, traceID: context.traceID)
             return try await view(id, identity: identity, traceID: context.traceID)
+        }
+    }
+
+    /// Sets a team's nightly cut-off, minutes after local midnight.
+    func setCutoff(_ id: TeamID, path: PlacePath, minute: Int, identity: UserIdentity, traceID: String) async throws {
+        let now = services.now()
+        try await services.store.write { db in
+            let before = try await MedicineRequestRecords.cutoff(team: id, on: db)
+            try await MedicineRequestRecords.setCutoff(team: id, minute: minute, on: db)
+            try await AuditRecords.append([AuditEntry(
+                at: now, actor: "user:\(identity.user.id)", action: "medicine.team.cutoff", entity: "team", entityID: "\(id)", path: path.rawValue,
+                before: CareSchedule.clock(before), after: CareSchedule.clock(minute), traceID: traceID
+            )], on: db)
+        }
+    }
+
+    /// Assigns a batch's runners, one per hospital of its lists, each able to run medicine at the
+    /// batch's place (400 naming the line otherwise).
+    func assignRunners(_ id: MedicineBatchID, path: PlacePath, _ runners: [(hospital: String, userID: UserID)], identity: UserIdentity, traceID: String) async throws {
+        let now = services.now()
+        try await services.store.write { db in
+            let hospitals = Set(try await MedicineRequestRecords.hospitals(batch: id, on: db))
+            for (index, runner) in runners.enumerated() {
+                guard hospitals.contains(runner.hospital) else { throw AppError.invalid("runners[\(index)].hospital") }
+                let roles = try await UserRecords.roles(userID: runner.userID, on: db)
+                guard Grants(roles: roles).allows(.runMedicine, at: path) else {
+                    throw AppError(.badRequest, "medicine.batch.error.not_a_runner", field: "runners[\(index)].user_id")
+                }
+            }
+            try await MedicineRequestRecords.setRunners(batch: id, runners, at: now, on: db)
+            try await AuditRecords.append([AuditEntry(
+                at: now, actor: "user:\(identity.user.id)", action: "medicine.batch.runners", entity: "medicine_batch", entityID: "\(id)", path: path.rawValue,
+                after: runners.map { "\($0.hospital)=\($0.userID)" }.joined(separator: ";"), traceID: traceID
+            )], on: db)
         }
     }
 

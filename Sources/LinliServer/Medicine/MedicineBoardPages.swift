@@ -13,6 +13,18 @@ struct MedicineBoardPages {
             let identity = try context.requireUser()
             return try await board(request: request, context: context, identity: identity)
         }
+        router.post("medicine/teams/:id/cutoff") { request, context -> Response in
+            let identity = try context.requireUser()
+            let id: TeamID = try context.parameters.id()
+            let api = MedicineAPI(services: services)
+            let team = try await api.managedTeam(id, identity: identity)
+            let form = try await request.decodeForm(as: CutoffForm.self, context: context)
+            try context.verifyCSRF(form._csrf)
+            guard let text = form.cutoff, !text.isEmpty else { throw AppError.required("cutoff") }
+            guard let minute = CareSchedule.minute(ofClock: text) else { throw AppError.invalid("cutoff") }
+            try await api.setCutoff(id, path: team.path, minute: minute, identity: identity, traceID: context.traceID)
+            return redirect(to: "/medicine?place=\(team.placeID)&notice=medicine_cutoff_saved#medicine-waiting")
+        }
     }
 
     struct BatchRow {
@@ -30,7 +42,15 @@ struct MedicineBoardPages {
         var moneyAlert: Bool
     }
 
+    struct CutoffForm: Decodable {
+        var _csrf: String?
+        var cutoff: String?
+    }
+
     struct WaitingRow {
+        var teamID: TeamID
+        /// The cut-off can be changed here by whoever manages the team's runs.
+        var canEdit: Bool
         var team: String
         var cutoff: String
         var nightly: Int
@@ -89,7 +109,7 @@ struct MedicineBoardPages {
             )
         }
         let waitingRows = waiting.map { queue in
-            WaitingRow(team: queue.teamName, cutoff: Self.clock(queue.cutoffMinute ?? MedicineBatch.defaultCutoffMinute), nightly: queue.nightly, sameDay: queue.sameDay)
+            WaitingRow(teamID: queue.teamID, canEdit: identity.grants.allows(.manageMedicine, at: queue.teamPath), team: queue.teamName, cutoff: Self.clock(queue.cutoffMinute ?? MedicineBatch.defaultCutoffMinute), nightly: queue.nightly, sameDay: queue.sameDay)
         }
         let content = Content(counts: counts, batches: rows, hasBatches: !rows.isEmpty, waiting: waitingRows, hasWaiting: !waitingRows.isEmpty, cardsHref: "/medicine/cards" + placeQuery)
         return try PageView(template: "medicine/board", title: context.text("medicine.board.title", ["place": place.name]), content: content).response(context)

@@ -24,6 +24,13 @@ struct MedicineRunPages {
         var number: String?
     }
 
+    /// One select per hospital: `hospital[]` and `runner[]` in the same order.
+    struct RunnersForm: Decodable {
+        var _csrf: String?
+        var hospital: [String]?
+        var runner: [String]?
+    }
+
     struct CloseForm: Decodable {
         var _csrf: String?
         var money_explanation: String?
@@ -105,6 +112,27 @@ struct MedicineRunPages {
                 return try await page(id, stop: stop, identity: identity, context: context, banner: nil, error: error).withStatus(error.status)
             }
             return redirect(to: "\(back)?notice=medicine_card_saved#card-\(cardID)")
+        }
+        router.post("medicine/batches/:id/runners") { request, context -> Response in
+            let identity = try context.requireUser()
+            let id: MedicineBatchID = try context.parameters.id()
+            let api = MedicineAPI(services: services)
+            let path = try await api.managedBatch(id, identity: identity)
+            let form = try await request.decodeForm(as: RunnersForm.self, context: context)
+            try context.verifyCSRF(form._csrf)
+            let hospitals = form.hospital ?? [], runners = form.runner ?? []
+            guard hospitals.count == runners.count, hospitals.count <= MedicineAPI.maximumRunners else { throw AppError.invalid("runners") }
+            var chosen: [(hospital: String, userID: UserID)] = []
+            for (hospital, runner) in zip(hospitals, runners) where !runner.isEmpty {
+                guard let user = Int64(runner), user > 0, !chosen.contains(where: { $0.hospital == hospital }) else { throw AppError.invalid("runners") }
+                chosen.append((hospital, UserID(user)))
+            }
+            do {
+                try await api.assignRunners(id, path: path, chosen, identity: identity, traceID: context.traceID)
+            } catch let error as AppError where error.status == .badRequest {
+                return try await page(id, identity: identity, context: context, banner: nil, error: AppError(.badRequest, error.key, field: "runners")).withStatus(.badRequest)
+            }
+            return redirect(to: "/medicine/batches/\(id)/run?notice=medicine_runners_saved")
         }
         router.post("medicine/batches/:id/close") { request, context -> Response in
             let identity = try context.requireUser()
@@ -191,8 +219,17 @@ struct MedicineRunPages {
         var current: Bool
     }
 
+    struct RunnerChoice {
+        var hospital: String
+        var index: Int
+        var options: [FormField.Option]
+    }
+
     struct Content {
         var id: MedicineBatchID
+        /// For whoever manages the run: one select per hospital.
+        var runners: [RunnerChoice]
+        var hasRunners: Bool
         var summary: String
         var hospitals: [HospitalLink]
         var allHref: String
@@ -212,8 +249,11 @@ struct MedicineRunPages {
     private func page(_ id: MedicineBatchID, hospital: String? = nil, stop only: HelpRequestID? = nil, identity: UserIdentity, context: LinliRequestContext, banner: String?, error: AppError?,
                       highlight: MedicineCardID? = nil, explanation: String? = nil) async throws -> Response {
         let (batch, path) = try await runnableBatch(id, identity: identity)
-        let (stops, hospitals) = try await services.store.read { db in
-            (try await MedicineRunRecords.stops(batch: id, on: db), try await MedicineRequestRecords.hospitals(batch: id, on: db))
+        let manages = identity.grants.allows(.manageMedicine, at: path)
+        let (stops, hospitals, candidates, assigned) = try await services.store.read { db in
+            (try await MedicineRunRecords.stops(batch: id, on: db), try await MedicineRequestRecords.hospitals(batch: id, on: db),
+             manages && only == nil ? try await MedicineRequestRecords.runnerCandidates(path: path, on: db) : [],
+             try await MedicineRequestRecords.runnerIDs(batch: id, on: db))
         }
         let shown = stops.filter { stop in
             if let only { return stop.requestID == only }
@@ -228,8 +268,12 @@ struct MedicineRunPages {
         let language = context.language
         let formed = batch.batch.status == .formed
         let choices = MedicineOutcome.allCases.map { OutcomeChoice(value: $0.rawValue, label: context.text("medicine.outcome.\($0.rawValue)")) }
+        let runnerChoices = manages && only == nil && batch.batch.status != .closed ? hospitals.enumerated().map { index, hospital in
+            RunnerChoice(hospital: hospital, index: index, options: [FormField.Option(value: "", label: context.text("medicine.run.nobody"), selected: assigned[hospital] == nil)]
+                + candidates.map { FormField.Option(value: "\($0.id)", label: $0.name, selected: assigned[hospital] == $0.id) })
+        } : []
         let content = Content(
-            id: id,
+            id: id, runners: runnerChoices, hasRunners: !runnerChoices.isEmpty,
             summary: context.text("medicine.print.summary", [
                 "team": batch.teamName, "night": batch.batch.night, "kind": context.text("medicine.batch.kind.\(batch.batch.kind.rawValue)"), "households": "\(batch.households)",
             ]) + " · " + context.text("medicine.batch.status.\(batch.batch.status.rawValue)"),
@@ -271,7 +315,7 @@ struct MedicineRunPages {
             explanation: FormField("money_explanation", label: context.text("medicine.run.explanation"), hint: context.text("medicine.run.explanation_hint"),
                                    value: explanation, maxlength: MedicineRequestAPI.maximumNoteLength)
         )
-        let errors = error.map { FormErrors($0, language: language, fields: ["number", "money_explanation"], defaultField: "number").messages } ?? []
+        let errors = error.map { FormErrors($0, language: language, fields: ["number", "money_explanation", "runners"], defaultField: "number").messages } ?? []
         var breadcrumbs = [Link(href: "/medicine", label: context.text("nav.medicine"))]
         if only != nil { breadcrumbs.append(Link(href: "/medicine/batches/\(id)/run", label: context.text("medicine.run.title", ["team": batch.teamName]))) }
         return try PageView(template: "medicine/run", title: only.map { context.text("medicine.run.stop_title", ["id": "\($0)"]) } ?? context.text("medicine.run.title", ["team": batch.teamName]),

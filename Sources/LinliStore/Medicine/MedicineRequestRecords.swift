@@ -132,6 +132,25 @@ public enum MedicineRequestRecords {
         }
     }
 
+    /// Who may be sent to a hospital for a batch at `path`: everyone whose role at a place on the
+    /// path (the batch's place or above) lets them run medicine, by name.
+    public static func runnerCandidates(path: PlacePath, limit: Int = 200, on db: any SQLDatabase) async throws -> [(id: UserID, name: String)] {
+        let places: [any Encodable & Sendable] = path.ids
+        let roles: [any Encodable & Sendable] = RoleKind.allCases.filter { $0.capabilities.contains(.runMedicine) }.map(\.rawValue)
+        guard !places.isEmpty, !roles.isEmpty else { return [] }
+        return try await db.raw("""
+            SELECT DISTINCT u.id, u.name FROM role_assignments a JOIN users u ON u.id = a.user_id
+            WHERE a.place_id IN (\(binds: places)) AND a.role IN (\(binds: roles)) ORDER BY u.name, u.id LIMIT \(bind: limit)
+            """).all().map { (try $0.decode(column: "id", as: UserID.self), try $0.decode(column: "name", as: String.self)) }
+    }
+
+    /// The runner assigned to each hospital of a batch.
+    public static func runnerIDs(batch: MedicineBatchID, on db: any SQLDatabase) async throws -> [String: UserID] {
+        try await db.raw("SELECT hospital, runner_user_id FROM medicine_runners WHERE batch_id = \(bind: batch)").all().reduce(into: [String: UserID]()) {
+            $0[try $1.decode(column: "hospital", as: String.self)] = try $1.decode(column: "runner_user_id", as: UserID.self)
+        }
+    }
+
     /// The hospitals a batch's items go to, in name order.
     public static func hospitals(batch: MedicineBatchID, on db: any SQLDatabase) async throws -> [String] {
         try await db.raw("""

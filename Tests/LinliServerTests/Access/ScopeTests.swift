@@ -74,6 +74,8 @@ struct ScopeTests {
         (.post, "/medicine/batches/{id}/run/card", false),
         (.post, "/medicine/batches/{id}/run/cards/{card}", false),
         (.post, "/medicine/batches/{id}/close", false),
+        (.post, "/medicine/batches/{id}/runners", false),
+        (.post, "/medicine/teams/{id}/cutoff", false),
         (.post, "/medicine/items/{id}/outcome", false),
         (.get, "/requests/{id}/medicine", false),
         (.post, "/requests/{id}/medicine/items/{item}/photo", false),

@@ -130,4 +130,30 @@ struct MedicineFormingTests {
             #expect(due.map(\.night) == ["2022-04-12", "2022-04-12"])
         }
     }
+
+    @Test("the night's lists split over reader connections are the one query's lists, however many parts", arguments: TestEngine.available)
+    func splitTotals(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app, _ in
+            let teams = try await app.store.read { db in
+                try await db.raw("SELECT id FROM teams WHERE kind = 'medicine_team' ORDER BY id").all().map { try $0.decode(column: "id", as: TeamID.self) }
+            }
+            try #require(teams.count >= 2)
+            let evening = Date(timeIntervalSince1970: 1_649_761_200)
+            let night = MedicineBatch.night(filedAt: evening, cutoffMinute: MedicineBatch.defaultCutoffMinute)
+            for team in teams {
+                let households = try await app.store.read { db in
+                    try await db.raw("SELECT h.id FROM households h JOIN teams t ON h.path > t.path || '/' AND h.path < t.path || '0' WHERE t.id = \(bind: team) ORDER BY h.id LIMIT 3")
+                        .all().map { try $0.decode(column: "id", as: PlaceID.self) }
+                }
+                for household in households { _ = try await Self.file(household, team: team, night: night, at: evening, app: app) }
+            }
+            _ = try await app.store.write { db in try await MedicineNightlyForming.formNightly(cutoffMinute: MedicineBatch.defaultCutoffMinute, night: night, at: evening.addingTimeInterval(3600), on: db) }
+            let whole = try await app.store.read { db in try await MedicineNightlyForming.totals(night: night, on: db) }
+            #expect(whole.count == teams.count)
+            for parts in [1, 2, 3, teams.count + 4] {
+                #expect(try await MedicineNightlyForming.totals(night: night, store: app.store, parts: parts) == whole, "\(parts) parts")
+            }
+            #expect(try await MedicineNightlyForming.totals(night: "2000-01-01", store: app.store).isEmpty)
+        }
+    }
 }

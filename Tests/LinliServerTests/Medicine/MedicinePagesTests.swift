@@ -121,4 +121,46 @@ struct MedicinePagesTests {
             #expect(english.text.contains("Out of stock") && english.text.contains("Bought") && !english.text.contains("id=\"medicine-close\""))
         }
     }
+
+    @Test("the lead changes a team's cut-off on the board and sends runners per hospital from the run page; runners may do neither", arguments: TestEngine.available)
+    func cutoffAndRunners(engine: TestEngine) async throws {
+        let clock = ManualClock(MedicineFullNightTests.afternoon)
+        try await TestApp.run(engine, now: { clock.now }) { app, client in
+            let lead = try await client.token(phone: try app.account(.compoundLead).phone)
+            let runnerAccount = try app.account(.medicineRunner)
+            let household = try #require(app.demo.households.first)
+            let filed = try await client.json("/api/v1/requests", method: .post, token: lead, body: #"{"household_id":\#(household.id),"category":"medicine","description":"配药"}"#)
+            let id = try #require(try filed.jsonObject()["id"] as? Int)
+            let part = try await client.json("/api/v1/requests/\(id)/medicine", method: .put, token: lead,
+                                             body: #"{"items":[{"drug":"氨氯地平片","quantity":1,"kind":"chronic_refill","source":"hospital_window","hospital":"仁济医院"}]}"#).jsonObject()
+            let team = try #require(part["team_id"] as? Int)
+            let batch = try #require(part["batch_id"] as? Int)
+
+            var leadBrowser = Browser()
+            try await leadBrowser.logIn(phone: try app.account(.compoundLead).phone, client: client)
+            let board = try await leadBrowser.get("/medicine", client: client)
+            #expect(board.text.contains("action=\"/medicine/teams/\(team)/cutoff\"") && board.text.contains("value=\"20:00\""))
+            let csrf = try Browser.csrfToken(in: board)
+            #expect(try await leadBrowser.post("/medicine/teams/\(team)/cutoff", form: ["_csrf": csrf, "cutoff": "25:00"], client: client).status == .badRequest)
+            let saved = try await leadBrowser.post("/medicine/teams/\(team)/cutoff", form: ["_csrf": csrf, "cutoff": "21:15"], client: client)
+            #expect(saved.status == .seeOther)
+            #expect(try await leadBrowser.get("/medicine", client: client).text.contains("value=\"21:15\""))
+
+            let run = try await leadBrowser.get("/medicine/batches/\(batch)/run", client: client)
+            #expect(run.text.contains("id=\"medicine-runners\"") && run.text.contains(runnerAccount.name))
+            let runnerID = try #require(try await app.store.read { db in try await UserRecords.user(phone: UserRecords.normalizedPhone(runnerAccount.phone), on: db) }?.id)
+            let assigned = try await leadBrowser.post("/medicine/batches/\(batch)/runners", fields: [("_csrf", csrf), ("hospital[]", "仁济医院"), ("runner[]", "\(runnerID)")], client: client)
+            #expect(assigned.status == .seeOther)
+            let view = try await client.json("/api/v1/medicine/batches/\(batch)", token: lead).jsonObject()
+            #expect((view["hospitals"] as? [[String: Any]])?.first?["runner"] as? String == runnerAccount.name)
+            #expect(try await leadBrowser.post("/medicine/batches/\(batch)/runners", fields: [("_csrf", csrf), ("hospital[]", "别的医院"), ("runner[]", "\(runnerID)")], client: client).status == .badRequest)
+
+            var runner = Browser()
+            try await runner.logIn(phone: runnerAccount.phone, client: client)
+            let runnerBoard = try await runner.get("/medicine", client: client)
+            #expect(!runnerBoard.text.contains("/cutoff\""), "a runner sees the cut-off, not the form")
+            #expect(!(try await runner.get("/medicine/batches/\(batch)/run", client: client)).text.contains("id=\"medicine-runners\""))
+            #expect(try await runner.post("/medicine/teams/\(team)/cutoff", form: ["_csrf": try Browser.csrfToken(in: runnerBoard), "cutoff": "19:00"], client: client).status == .forbidden)
+        }
+    }
 }
