@@ -315,7 +315,8 @@ struct MedicineRunPages {
             explanation: FormField("money_explanation", label: context.text("medicine.run.explanation"), hint: context.text("medicine.run.explanation_hint"),
                                    value: explanation, maxlength: MedicineRequestAPI.maximumNoteLength)
         )
-        let errors = error.map { FormErrors($0, language: language, fields: ["number", "money_explanation", "runners"], defaultField: "number").messages } ?? []
+        // On one household's page an error belongs to the household's section (the summary links there).
+        let errors = error.map { FormErrors($0, language: language, fields: ["number", "money_explanation", "runners"], defaultField: only.map { "request-\($0)" } ?? "number").messages } ?? []
         var breadcrumbs = [Link(href: "/medicine", label: context.text("nav.medicine"))]
         if only != nil { breadcrumbs.append(Link(href: "/medicine/batches/\(id)/run", label: context.text("medicine.run.title", ["team": batch.teamName]))) }
         return try PageView(template: "medicine/run", title: only.map { context.text("medicine.run.stop_title", ["id": "\($0)"]) } ?? context.text("medicine.run.title", ["team": batch.teamName]),
