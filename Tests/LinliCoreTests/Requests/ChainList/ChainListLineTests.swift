@@ -86,6 +86,19 @@ private let lines: [ChainListCase] = [
     .init("71. 3号楼205 张三 2 转了", F.entry("3", "205", name: "张三", items: [F.item(nil, 2)], paid: true)),
     .init("72. 16-1102 李小姐 2袋 15618888888", F.entry("16", "1102", name: "李小姐", items: [F.item(nil, 2, "袋")], note: "15618888888")),
     .init("73. 3-311 同上", F.entry("3", "311", note: "同上")),
+    // Entrances after 号.
+    .init("84. 18号1单元502 张 2盒", F.entry("18", "502", unit: "1", name: "张", items: [F.item(nil, 2, "盒")])),
+    .init("85. 18号1单元 502室 李 1箱", F.entry("18", "502", unit: "1", name: "李", items: [F.item(nil, 1, "箱")])),
+    .init("86. 7号 2单元 1102 王", F.entry("7", "1102", unit: "2", name: "王")),
+    // Slashes.
+    .init("94. 8/701 冯 2盒", F.entry("8", "701", name: "冯", items: [F.item(nil, 2, "盒")])),
+    .init("95. 8/2/701 陈 1箱", F.entry("8", "701", unit: "2", name: "陈", items: [F.item(nil, 1, "箱")])),
+    .init("96. 3号楼/201 褚", F.entry("3", "201", name: "褚")),
+    // Stray spaces inside an address.
+    .init("102. 9号 楼 402 朱 1盒", F.entry("9", "402", name: "朱", items: [F.item(nil, 1, "盒")])),
+    .init("103. 9 号楼 402 秦 2盒", F.entry("9", "402", name: "秦", items: [F.item(nil, 2, "盒")])),
+    .init("104. 3 - 201 尤 1盒", F.entry("3", "201", name: "尤", items: [F.item(nil, 1, "盒")])),
+    .init("105. 3 / 202 许 1盒", F.entry("3", "202", name: "许", items: [F.item(nil, 1, "盒")])),
     // Unmatched lines.
     .init(" ", .blank),
     .init("   　 ", .blank),
@@ -102,6 +115,10 @@ private let lines: [ChainListCase] = [
     .init("81. 3号楼101室 102室 张", .ambiguous),
     .init("82. 3-101-102 张", .noBuilding),
     .init("83. 截止今晚8点，谢谢大家", .noAddress),
+    .init("112. 9号 楼 李 2盒", .noRoom),
+    .init("114. 截止4/12 8点", .noAddress),
+    .init("115. 8/701 8/702 王", .ambiguous),
+    .init("118. 138 - 1234 - 5678 张", .noBuilding),
 ]
 
 @Suite("Chain-list lines")
