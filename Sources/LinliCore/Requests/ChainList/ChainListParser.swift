@@ -48,7 +48,7 @@ public enum ChainListParser {
             return unmatched(.title)
         }
 
-        let folded = ChainListText.foldAddressNumerals(body)
+        let folded = ChainListAddressText.fold(body)
         let scanner = ChainListAddressScanner(folded)
         guard var address = scanner.firstBuildingAddress() else {
             if scanner.standaloneRoom() != nil { return unmatched(.noBuilding) }
@@ -143,7 +143,7 @@ public enum ChainListParser {
     /// after a purchase verb ("团购鸡蛋"), because it is as often a rule or a deadline.
     static func readTitle(_ body: String, explicit: Bool, context: inout Context) {
         // "接龙" names the message format, not the goods.
-        let text = ChainListText.foldAddressNumerals(body).replacingOccurrences(of: "接龙", with: " ")
+        let text = ChainListAddressText.fold(body).replacingOccurrences(of: "接龙", with: " ")
         if context.unit == nil { context.unit = titleUnit(text) }
         guard context.item == nil || explicit else { return }
         let words = titleWords(text)

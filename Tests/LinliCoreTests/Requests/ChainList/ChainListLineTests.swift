@@ -90,10 +90,25 @@ private let lines: [ChainListCase] = [
     .init("84. 18号1单元502 张 2盒", F.entry("18", "502", unit: "1", name: "张", items: [F.item(nil, 2, "盒")])),
     .init("85. 18号1单元 502室 李 1箱", F.entry("18", "502", unit: "1", name: "李", items: [F.item(nil, 1, "箱")])),
     .init("86. 7号 2单元 1102 王", F.entry("7", "1102", unit: "2", name: "王")),
+    // Chinese numerals in rooms (digit by digit) and in quantities.
+    .init("87. 三号楼二零三 赵 1份", F.entry("3", "203", name: "赵", items: [F.item(nil, 1, "份")])),
+    .init("88. 五号楼一〇〇二 钱 2盒", F.entry("5", "1002", name: "钱", items: [F.item(nil, 2, "盒")])),
+    .init("89. 12栋 三单元 六零一室 孙", F.entry("12", "601", unit: "3", name: "孙")),
+    .init("90. 3-201 周 十二箱", F.entry("3", "201", name: "周", items: [F.item(nil, 12, "箱")])),
+    .init("91. 3-202 吴 两箱", F.entry("3", "202", name: "吴", items: [F.item(nil, 2, "箱")])),
+    .init("92. 3-203 郑 二十份", F.entry("3", "203", name: "郑", items: [F.item(nil, 20, "份")])),
+    .init("93. 3-204 鸡蛋十二盒", F.entry("3", "204", items: [F.item("鸡蛋", 12, "盒")])),
     // Slashes.
     .init("94. 8/701 冯 2盒", F.entry("8", "701", name: "冯", items: [F.item(nil, 2, "盒")])),
     .init("95. 8/2/701 陈 1箱", F.entry("8", "701", unit: "2", name: "陈", items: [F.item(nil, 1, "箱")])),
     .init("96. 3号楼/201 褚", F.entry("3", "201", name: "褚")),
+    // Labels before the numbers.
+    .init("97. 楼号9 室号501 卫 2盒", F.entry("9", "501", name: "卫", items: [F.item(nil, 2, "盒")])),
+    .init("98. 楼号：9 房号：501 蒋 1箱", F.entry("9", "501", name: "蒋", items: [F.item(nil, 1, "箱")])),
+    .init("99. 9栋 房号501 沈", F.entry("9", "501", name: "沈")),
+    .init("100. 楼号 12 单元号 2 门牌号 1101 韩 2份", F.entry("12", "1101", unit: "2", name: "韩", items: [F.item(nil, 2, "份")])),
+    .init("101. 楼号九 室号二零一 杨", F.entry("9", "201", name: "杨")),
+    .init("117. 楼号9号楼 501 王", F.entry("9", "501", name: "王")),
     // Stray spaces inside an address.
     .init("102. 9号 楼 402 朱 1盒", F.entry("9", "402", name: "朱", items: [F.item(nil, 1, "盒")])),
     .init("103. 9 号楼 402 秦 2盒", F.entry("9", "402", name: "秦", items: [F.item(nil, 2, "盒")])),
@@ -115,9 +130,11 @@ private let lines: [ChainListCase] = [
     .init("81. 3号楼101室 102室 张", .ambiguous),
     .init("82. 3-101-102 张", .noBuilding),
     .init("83. 截止今晚8点，谢谢大家", .noAddress),
+    .init("111. 楼号9 李 2盒", .noRoom),
     .init("112. 9号 楼 李 2盒", .noRoom),
     .init("114. 截止4/12 8点", .noAddress),
     .init("115. 8/701 8/702 王", .ambiguous),
+    .init("116. 二零三 王 2盒", .noAddress),
     .init("118. 138 - 1234 - 5678 张", .noBuilding),
 ]
 
@@ -176,14 +193,29 @@ struct ChainListLineTests {
 
     @Test("Chinese numerals read as people write them")
     func numerals() {
-        #expect(ChainListText.numeralValue(Array("两")) == 2)
-        #expect(ChainListText.numeralValue(Array("十")) == 10)
-        #expect(ChainListText.numeralValue(Array("十二")) == 12)
-        #expect(ChainListText.numeralValue(Array("二十")) == 20)
-        #expect(ChainListText.numeralValue(Array("二十三")) == 23)
-        #expect(ChainListText.numeralValue(Array("一百零五")) == 105)
-        #expect(ChainListText.numeralValue(Array("一二")) == nil)
-        #expect(ChainListText.numeralValue(Array("十十")) == nil)
+        #expect(ChainListNumerals.value(Array("两")) == 2)
+        #expect(ChainListNumerals.value(Array("十")) == 10)
+        #expect(ChainListNumerals.value(Array("十二")) == 12)
+        #expect(ChainListNumerals.value(Array("二十")) == 20)
+        #expect(ChainListNumerals.value(Array("二十三")) == 23)
+        #expect(ChainListNumerals.value(Array("一百零五")) == 105)
+        #expect(ChainListNumerals.value(Array("一二")) == nil)
+        #expect(ChainListNumerals.value(Array("十十")) == nil)
+        // Digit by digit is how a door number is read, never a number's value.
+        #expect(ChainListNumerals.value(Array("二零三")) == nil)
+        #expect(ChainListAddressText.fold("三号楼二零三") == "3号楼203")
+        #expect(ChainListAddressText.fold("A座 一〇〇二") == "A座 1002")
+        #expect(ChainListAddressText.fold("二零一室") == "201室")
+        #expect(ChainListAddressText.fold("王一二三 两箱") == "王一二三 两箱")
+    }
+
+    @Test("labels before numbers read as the words after them")
+    func labels() {
+        #expect(ChainListAddressText.fold("楼号:9 房号: 501") == "9号楼 501室")
+        #expect(ChainListAddressText.fold("楼号 12 单元号 2 门牌号 1101") == "12号楼 2单元 1101室")
+        #expect(ChainListAddressText.fold("楼号九 室号二零一") == "9号楼 201室")
+        #expect(ChainListAddressText.fold("格式：楼号-室号 姓名") == "格式：楼号-室号 姓名")
+        #expect(ChainListAddressText.fold("房号12345") == "房号12345")
     }
 
     @Test("the household key is what the store matches on")
