@@ -35,6 +35,13 @@ struct ChainListAddressScanner {
         return nil
     }
 
+    /// The address the line starts with, if it names a building and a room: what tells
+    /// "12 3-201" (list number 12) from a line that is only an address.
+    func leadingHousehold() -> ChainListAddress? {
+        guard let address = address(at: 0), address.building != nil, address.room != nil else { return nil }
+        return address
+    }
+
     /// A 3–4 digit number standing on its own: a room written without (or apart from) its
     /// building. A quantity ("100斤", "×120") or part of a longer number is not a room.
     func standaloneRoom(excluding excluded: [Range<Int>] = [], requireSeparateWord: Bool = false) -> ChainListAddress? {

@@ -95,8 +95,8 @@ public enum ChainListParser {
 
     // MARK: - Line shapes
 
-    /// "1.", "2、", "3)", "(4)", "5:" and circled numbers. A number followed by "-" or a
-    /// building word is an address, not a sequence number.
+    /// "1.", "2、", "3)", "(4)", "5:", circled numbers, and "12 " before a whole address. A
+    /// number followed by "-" or a building word is an address, not a sequence number.
     static func stripSequenceNumber(_ line: String) -> (Bool, Substring) {
         let characters = Array(line)
         if let first = characters.first, let circled = first.unicodeScalars.first?.value, (0x2460...0x2473).contains(circled) {
@@ -112,6 +112,13 @@ public enum ChainListParser {
         while index < characters.count, ChainListText.isDigit(characters[index]) { index += 1 }
         guard index > start, index - start <= 4, index < characters.count else { return (false, Substring(line)) }
         let mark = characters[index]
+        if mark == " ", !bracketed {
+            // Without a mark only a whole address after the number shows it is a list number:
+            // "3 201" may be building and room, "3-201" alone is an address.
+            let rest = line.dropFirst(index).drop { $0 == " " }
+            let isListNumber = index - start <= 3 && ChainListAddressScanner(ChainListAddressText.fold(String(rest))).leadingHousehold() != nil
+            return isListNumber ? (true, rest) : (false, Substring(line))
+        }
         if bracketed {
             guard mark == ")" else { return (false, Substring(line)) }
         } else {

@@ -3,8 +3,8 @@ import Foundation
 /// Character-level helpers of the chain-list parser. Chat messages mix full-width and ASCII
 /// forms freely (IMEs switch on their own), so everything is folded to one form first.
 enum ChainListText {
-    /// Folds full-width ASCII, ideographic spaces, dash and multiplication look-alikes and emoji
-    /// variation selectors, so later stages compare against one spelling only.
+    /// Folds full-width ASCII, keycap digits, ideographic spaces, dash and multiplication
+    /// look-alikes and emoji variation selectors, so later stages compare against one spelling only.
     static func normalize(_ text: String) -> String {
         var scalars = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
@@ -22,6 +22,12 @@ enum ChainListText {
                 scalars.append("-")
             case 0x2715, 0x2716, 0x2A2F:
                 scalars.append("×")
+            case 0x20E3 where scalars.last.map(keycapBases.contains) == true:
+                // The keycap of "1️⃣": the digit it frames is what was typed.
+                continue
+            case 0x1F51F:
+                // "🔟", the keycap ten.
+                scalars.append(contentsOf: "10".unicodeScalars)
             case 0x3010, 0x3011, 0x300C, 0x300D, 0x300E, 0x300F:
                 // 【】「」『』 bracket remarks; a space keeps the words apart.
                 scalars.append(" ")
@@ -31,6 +37,9 @@ enum ChainListText {
         }
         return String(scalars)
     }
+
+    /// The characters a keycap emoji frames ("1️⃣", "#️⃣", "*️⃣").
+    private static let keycapBases = Set("0123456789#*".unicodeScalars)
 
     static func isCJK(_ character: Character) -> Bool {
         guard let scalar = character.unicodeScalars.first else { return false }

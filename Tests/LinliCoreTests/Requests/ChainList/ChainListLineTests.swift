@@ -114,6 +114,21 @@ private let lines: [ChainListCase] = [
     .init("103. 9 号楼 402 秦 2盒", F.entry("9", "402", name: "秦", items: [F.item(nil, 2, "盒")])),
     .init("104. 3 - 201 尤 1盒", F.entry("3", "201", name: "尤", items: [F.item(nil, 1, "盒")])),
     .init("105. 3 / 202 许 1盒", F.entry("3", "202", name: "许", items: [F.item(nil, 1, "盒")])),
+    // Keycap emoji digits.
+    .init("1️⃣ 3-201 何 2盒", F.entry("3", "201", name: "何", items: [F.item(nil, 2, "盒")])),
+    .init("🔟 5-302 吕 1箱", F.entry("5", "302", name: "吕", items: [F.item(nil, 1, "箱")])),
+    .init("1️⃣1️⃣. 3️⃣号楼2️⃣0️⃣1️⃣ 施 2️⃣盒", F.entry("3", "201", name: "施", items: [F.item(nil, 2, "盒")])),
+    .init("9️⃣-1️⃣1️⃣0️⃣2️⃣ 张 ×3️⃣", F.entry("9", "1102", name: "张", items: [F.item(nil, 3)])),
+    // A list number without a dot.
+    .init("12 3-201 张 2盒", F.entry("3", "201", name: "张", items: [F.item(nil, 2, "盒")])),
+    .init("5 3号楼201 李 1箱", F.entry("3", "201", name: "李", items: [F.item(nil, 1, "箱")])),
+    .init("3-201 张 2盒", F.entry("3", "201", name: "张", items: [F.item(nil, 2, "盒")])),
+    .init("108 18号1单元502 孔 2份", F.entry("18", "502", unit: "1", name: "孔", items: [F.item(nil, 2, "份")])),
+    // A surname standing alone before a quantity.
+    .init("3-201 张 2", F.entry("3", "201", name: "张", items: [F.item(nil, 2)])),
+    .init("3-201 王 ×2", F.entry("3", "201", name: "王", items: [F.item(nil, 2)])),
+    .init("3号楼201 李 两盒", F.entry("3", "201", name: "李", items: [F.item(nil, 2, "盒")])),
+    .init("110. 3-202 张 3", F.entry("3", "202", name: "张", items: [F.item(nil, 3)])),
     // Unmatched lines.
     .init(" ", .blank),
     .init("   　 ", .blank),
@@ -132,6 +147,7 @@ private let lines: [ChainListCase] = [
     .init("83. 截止今晚8点，谢谢大家", .noAddress),
     .init("111. 楼号9 李 2盒", .noRoom),
     .init("112. 9号 楼 李 2盒", .noRoom),
+    .init("113. 3 201 张", .noBuilding),
     .init("114. 截止4/12 8点", .noAddress),
     .init("115. 8/701 8/702 王", .ambiguous),
     .init("116. 二零三 王 2盒", .noAddress),
@@ -189,6 +205,13 @@ struct ChainListLineTests {
         #expect(ChainListParser.stripSequenceNumber("12栋 3单元") == (false, "12栋 3单元"))
         #expect(ChainListParser.stripSequenceNumber("10、88弄") == (true, "88弄"))
         #expect(ChainListParser.stripSequenceNumber("(4)3-201") == (true, "3-201"))
+        // Without a mark, only a whole address after the number makes it a list number.
+        #expect(ChainListParser.stripSequenceNumber("12 3-201 张") == (true, "3-201 张"))
+        #expect(ChainListParser.stripSequenceNumber("5  三号楼二零一") == (true, "三号楼二零一"))
+        #expect(ChainListParser.stripSequenceNumber("3 201 张") == (false, "3 201 张"))
+        #expect(ChainListParser.stripSequenceNumber("9 号楼 402") == (false, "9 号楼 402"))
+        #expect(ChainListParser.stripSequenceNumber("3 - 201") == (false, "3 - 201"))
+        #expect(ChainListParser.stripSequenceNumber("1102 3-201") == (false, "1102 3-201"))
     }
 
     @Test("Chinese numerals read as people write them")
