@@ -35,6 +35,13 @@ struct ChainListAddressScanner {
         return nil
     }
 
+    /// The address the line starts with, if it names a building and a room: what tells
+    /// "12 3-201" (list number 12) from a line that is only an address.
+    func leadingHousehold() -> ChainListAddress? {
+        guard let address = address(at: 0), address.building != nil, address.room != nil else { return nil }
+        return address
+    }
+
     /// A 3–4 digit number standing on its own: a room written without (or apart from) its
     /// building. A quantity ("100斤", "×120") or part of a longer number is not a room.
     func standaloneRoom(excluding excluded: [Range<Int>] = [], requireSeparateWord: Bool = false) -> ChainListAddress? {
@@ -52,7 +59,7 @@ struct ChainListAddressScanner {
             defer { index = end }
             guard (3...4).contains(end - index), !followsQuantityMarker(index) else { continue }
             let next = characters[end...]
-            if next.first == "." || next.first == "-" { continue }
+            if next.first == "." || next.first.map(Self.dashes.contains) == true { continue }
             if next.first == "室" {
                 return ChainListAddress(room: String(characters[index..<end]), range: index..<(end + 1))
             }
@@ -115,17 +122,21 @@ struct ChainListAddressScanner {
             return nil
         }
         cursor = skipSpaces(cursor)
-        for suffix in ["号楼", "栋", "幢", "座", "#"] where literal(suffix, at: cursor) {
-            var after = cursor + suffix.count
+        for suffix in ["号楼", "栋", "幢", "座", "#"] {
+            // "9号 楼": a stray space inside the word.
+            guard var after = spacedLiteral(suffix, at: cursor) else { continue }
             if suffix != "号楼", literal("楼", at: after) { after += 1 }
             return (label, after)
         }
         if laneGiven, literal("支弄", at: cursor) { return (label, cursor + 2) }
         if literal("号", at: cursor) {
             let after = cursor + 1
-            // Without a lane, "3号" is a building only when a room follows; otherwise it is as
-            // likely a date ("4月3号") or an order number.
+            // Without a lane, "3号" is a building only when a room follows, maybe after its
+            // entrance ("18号1单元502"); otherwise it is as likely a date ("4月3号") or an order number.
             if laneGiven || roomPart(at: skipSeparators(after)) != nil { return (label, after) }
+            if let (_, afterUnit) = unitPart(at: skipSeparators(after)), roomPart(at: skipSeparators(afterUnit)) != nil {
+                return (label, after)
+            }
         }
         return nil
     }
@@ -138,7 +149,7 @@ struct ChainListAddressScanner {
         let label = canonicalNumber(characters[position..<end])
         let after = skipSpaces(end)
         if literal("单元", at: after) { return (label, after + 2) }
-        if literal("-", at: end), roomPart(at: end + 1) != nil { return (label, end + 1) }
+        if isDash(end), roomPart(at: end + 1) != nil { return (label, end + 1) }
         return nil
     }
 
@@ -148,26 +159,33 @@ struct ChainListAddressScanner {
         let end = digitEnd(position)
         guard (3...4).contains(end - position) else { return nil }
         let rest = characters[end...]
-        if rest.first == "." || rest.first == "-" { return nil }
+        if rest.first == "." || rest.first.map(Self.dashes.contains) == true { return nil }
         let room = String(characters[position..<end])
         if literal("室", at: end) || (literal("号", at: end) && !literal("号楼", at: end)) { return (room, end + 1) }
         if Self.isQuantityUnit(rest) { return nil }
         return (room, end)
     }
 
-    /// "3-201" (building-room) and "3-1-201" (building-unit-room), optionally after a lane.
+    /// "3-201" (building-room) and "3-1-201" (building-unit-room), optionally after a lane; a
+    /// slash ("8/701") or a dash with spaces around it ("3 - 201") reads the same.
     private func dashAddress(at position: Int, lane: String?, start: Int) -> ChainListAddress? {
         guard isDigit(position) else { return nil }
         let firstEnd = digitEnd(position)
-        guard firstEnd - position <= 3, literal("-", at: firstEnd) else { return nil }
+        let firstDash = skipSpaces(firstEnd)
+        guard firstEnd - position <= 3, isDash(firstDash) else { return nil }
         let building = canonicalNumber(characters[position..<firstEnd])
-        let second = firstEnd + 1
+        let second = skipSpaces(firstDash + 1)
+        let spaced = second - firstEnd > 1
         if let (room, after) = roomPart(at: second) {
+            // "138 - 1234 - 5678" is a phone number: its spaced dashes run on past the "room".
+            let next = skipSpaces(after)
+            if spaced, isDash(next), isDigit(skipSpaces(next + 1)) { return nil }
             return ChainListAddress(lane: lane, building: building, room: room, range: start..<after)
         }
         guard isDigit(second) else { return nil }
         let secondEnd = digitEnd(second)
-        guard secondEnd - second <= 2, literal("-", at: secondEnd), let (room, after) = roomPart(at: secondEnd + 1) else { return nil }
+        let secondDash = skipSpaces(secondEnd)
+        guard secondEnd - second <= 2, isDash(secondDash), let (room, after) = roomPart(at: skipSpaces(secondDash + 1)) else { return nil }
         let unit = canonicalNumber(characters[second..<secondEnd])
         return ChainListAddress(lane: lane, building: building, unit: unit, room: room, range: start..<after)
     }
@@ -179,6 +197,13 @@ struct ChainListAddressScanner {
     private static func isQuantityUnit(_ rest: ArraySlice<Character>) -> Bool {
         guard let unit = ChainListLexicon.startsWithUnit(rest) else { return false }
         return !(unit.count == 1 && unit.first.map(ChainListLexicon.surnames.contains) == true)
+    }
+
+    /// People separate building, entrance and room with a dash or a slash ("3-201", "8/701").
+    private static let dashes: Set<Character> = ["-", "/"]
+
+    private func isDash(_ index: Int) -> Bool {
+        index >= 0 && index < characters.count && Self.dashes.contains(characters[index])
     }
 
     private func isDigit(_ index: Int) -> Bool {
@@ -195,17 +220,28 @@ struct ChainListAddressScanner {
         index >= 0 && index <= characters.count && characters[index...].starts(with: word)
     }
 
+    /// The end of `word` at `index` when it is written with or without spaces between its
+    /// characters ("号楼", "号 楼"), nil when it is not there.
+    private func spacedLiteral(_ word: String, at index: Int) -> Int? {
+        var cursor = index
+        for (offset, character) in word.enumerated() {
+            if offset > 0 { cursor = skipSpaces(cursor) }
+            guard cursor < characters.count, characters[cursor] == character else { return nil }
+            cursor += 1
+        }
+        return cursor
+    }
+
     private func skipSpaces(_ index: Int) -> Int {
         var cursor = index
         while cursor < characters.count, characters[cursor] == " " { cursor += 1 }
         return cursor
     }
 
-    /// Between building, unit and room people type spaces, dashes or nothing.
+    /// Between building, unit and room people type spaces, dashes, slashes or nothing.
     private func skipSeparators(_ index: Int) -> Int {
-        var cursor = skipSpaces(index)
-        if cursor < characters.count, characters[cursor] == "-" { cursor = skipSpaces(cursor + 1) }
-        return cursor
+        let cursor = skipSpaces(index)
+        return isDash(cursor) ? skipSpaces(cursor + 1) : cursor
     }
 
     private func isSeparator(_ index: Int) -> Bool {
@@ -218,7 +254,7 @@ struct ChainListAddressScanner {
         guard index > 0 else { return true }
         let previous = characters[index - 1]
         // "3-101-102" read from its second number would invent building 101.
-        if previous == "-", index >= 2, ChainListText.isDigit(characters[index - 2]) { return false }
+        if Self.dashes.contains(previous), index >= 2, ChainListText.isDigit(characters[index - 2]) { return false }
         return !ChainListText.isDigit(previous) && !(ChainListText.isASCIILetter(previous) && ChainListText.isASCIILetter(characters[index]))
     }
 

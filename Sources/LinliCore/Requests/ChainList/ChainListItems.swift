@@ -113,7 +113,7 @@ enum ChainListItemReader {
         if multiplicationMarks.contains(character) {
             if character == "x" || character == "X", cursor > 0, ChainListText.isASCIILetter(segment[cursor - 1]) { return nil }
             cursor += 1
-            guard cursor < segment.count, ChainListText.isDigit(segment[cursor]) || ChainListText.isNumeral(segment[cursor]) else { return nil }
+            guard cursor < segment.count, ChainListText.isDigit(segment[cursor]) || ChainListNumerals.isNumeral(segment[cursor]) else { return nil }
             marked = true
         }
         let start = cursor
@@ -132,10 +132,10 @@ enum ChainListItemReader {
             if marked || cursor == segment.count { return Quantity(value: value, unit: nil, end: cursor) }
             return nil
         }
-        guard ChainListText.isNumeral(segment[start]) else { return nil }
-        if !marked, start > 0, ChainListText.isNumeral(segment[start - 1]) { return nil }
-        while cursor < segment.count, ChainListText.isNumeral(segment[cursor]) { cursor += 1 }
-        guard let value = ChainListText.numeralValue(segment[start..<cursor]) else { return nil }
+        guard ChainListNumerals.isNumeral(segment[start]) else { return nil }
+        if !marked, start > 0, ChainListNumerals.isNumeral(segment[start - 1]) { return nil }
+        while cursor < segment.count, ChainListNumerals.isNumeral(segment[cursor]) { cursor += 1 }
+        guard let value = ChainListNumerals.value(segment[start..<cursor]) else { return nil }
         if let unit = ChainListLexicon.startsWithUnit(segment[cursor...]), !continuesLatinWord(unit, segment, cursor) {
             return Quantity(value: value, unit: unit, end: cursor + unit.count)
         }

@@ -48,7 +48,7 @@ public enum ChainListParser {
             return unmatched(.title)
         }
 
-        let folded = ChainListText.foldAddressNumerals(body)
+        let folded = ChainListAddressText.fold(body)
         let scanner = ChainListAddressScanner(folded)
         guard var address = scanner.firstBuildingAddress() else {
             if scanner.standaloneRoom() != nil { return unmatched(.noBuilding) }
@@ -95,8 +95,8 @@ public enum ChainListParser {
 
     // MARK: - Line shapes
 
-    /// "1.", "2、", "3)", "(4)", "5:" and circled numbers. A number followed by "-" or a
-    /// building word is an address, not a sequence number.
+    /// "1.", "2、", "3)", "(4)", "5:", circled numbers, and "12 " before a whole address. A
+    /// number followed by "-" or a building word is an address, not a sequence number.
     static func stripSequenceNumber(_ line: String) -> (Bool, Substring) {
         let characters = Array(line)
         if let first = characters.first, let circled = first.unicodeScalars.first?.value, (0x2460...0x2473).contains(circled) {
@@ -112,6 +112,13 @@ public enum ChainListParser {
         while index < characters.count, ChainListText.isDigit(characters[index]) { index += 1 }
         guard index > start, index - start <= 4, index < characters.count else { return (false, Substring(line)) }
         let mark = characters[index]
+        if mark == " ", !bracketed {
+            // Without a mark only a whole address after the number shows it is a list number:
+            // "3 201" may be building and room, "3-201" alone is an address.
+            let rest = line.dropFirst(index).drop { $0 == " " }
+            let isListNumber = index - start <= 3 && ChainListAddressScanner(ChainListAddressText.fold(String(rest))).leadingHousehold() != nil
+            return isListNumber ? (true, rest) : (false, Substring(line))
+        }
         if bracketed {
             guard mark == ")" else { return (false, Substring(line)) }
         } else {
@@ -143,7 +150,7 @@ public enum ChainListParser {
     /// after a purchase verb ("团购鸡蛋"), because it is as often a rule or a deadline.
     static func readTitle(_ body: String, explicit: Bool, context: inout Context) {
         // "接龙" names the message format, not the goods.
-        let text = ChainListText.foldAddressNumerals(body).replacingOccurrences(of: "接龙", with: " ")
+        let text = ChainListAddressText.fold(body).replacingOccurrences(of: "接龙", with: " ")
         if context.unit == nil { context.unit = titleUnit(text) }
         guard context.item == nil || explicit else { return }
         let words = titleWords(text)

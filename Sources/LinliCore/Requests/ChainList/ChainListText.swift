@@ -3,8 +3,8 @@ import Foundation
 /// Character-level helpers of the chain-list parser. Chat messages mix full-width and ASCII
 /// forms freely (IMEs switch on their own), so everything is folded to one form first.
 enum ChainListText {
-    /// Folds full-width ASCII, ideographic spaces, dash and multiplication look-alikes and emoji
-    /// variation selectors, so later stages compare against one spelling only.
+    /// Folds full-width ASCII, keycap digits, ideographic spaces, dash and multiplication
+    /// look-alikes and emoji variation selectors, so later stages compare against one spelling only.
     static func normalize(_ text: String) -> String {
         var scalars = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
@@ -22,6 +22,12 @@ enum ChainListText {
                 scalars.append("-")
             case 0x2715, 0x2716, 0x2A2F:
                 scalars.append("×")
+            case 0x20E3 where scalars.last.map(keycapBases.contains) == true:
+                // The keycap of "1️⃣": the digit it frames is what was typed.
+                continue
+            case 0x1F51F:
+                // "🔟", the keycap ten.
+                scalars.append(contentsOf: "10".unicodeScalars)
             case 0x3010, 0x3011, 0x300C, 0x300D, 0x300E, 0x300F:
                 // 【】「」『』 bracket remarks; a space keeps the words apart.
                 scalars.append(" ")
@@ -31,6 +37,9 @@ enum ChainListText {
         }
         return String(scalars)
     }
+
+    /// The characters a keycap emoji frames ("1️⃣", "#️⃣", "*️⃣").
+    private static let keycapBases = Set("0123456789#*".unicodeScalars)
 
     static func isCJK(_ character: Character) -> Bool {
         guard let scalar = character.unicodeScalars.first else { return false }
@@ -46,77 +55,6 @@ enum ChainListText {
 
     static func isASCIILetter(_ character: Character) -> Bool {
         character.isASCII && character.isLetter
-    }
-
-    static let numeralValues: [Character: Int] = [
-        "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-        "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "百": 100,
-    ]
-
-    static func isNumeral(_ character: Character) -> Bool { numeralValues[character] != nil }
-
-    /// Value of a Chinese numeral up to 999 ("十二" 12, "二十" 20, "一百零五" 105); nil for
-    /// sequences no one writes as a number ("一二"), so they stay text.
-    static func numeralValue<S: Collection>(_ characters: S) -> Int? where S.Element == Character {
-        guard !characters.isEmpty else { return nil }
-        var total = 0
-        var pending: Int?
-        var lastMultiplier = Int.max
-        for character in characters {
-            guard let value = numeralValues[character] else { return nil }
-            switch value {
-            case 10, 100:
-                guard value < lastMultiplier else { return nil }
-                total += (pending ?? 1) * value
-                pending = nil
-                lastMultiplier = value
-            case 0:
-                pending = nil
-            default:
-                if pending != nil { return nil }
-                pending = value
-            }
-        }
-        return total + (pending ?? 0)
-    }
-
-    /// Digits written before a suffix that makes them an address part ("三号楼", "二单元",
-    /// "第三栋") become ASCII digits, so the address scanner needs one grammar only. Quantities
-    /// ("两份") are left alone: their suffixes are not address suffixes.
-    static func foldAddressNumerals(_ text: String) -> String {
-        let characters = Array(text)
-        let suffixes = ["号楼", "栋", "幢", "号", "单元", "弄", "支弄", "座"]
-        var result: [Character] = []
-        var index = 0
-        while index < characters.count {
-            if isNumeral(characters[index]) {
-                var end = index
-                while end < characters.count, isNumeral(characters[end]) { end += 1 }
-                let rest = characters[end...]
-                if suffixes.contains(where: { rest.starts(with: $0) }), let value = numeralValue(characters[index..<end]), value > 0 {
-                    if result.last == "第" { result.removeLast() }
-                    result.append(contentsOf: String(value))
-                    index = end
-                    continue
-                }
-                result.append(contentsOf: characters[index..<end])
-                index = end
-                continue
-            }
-            if characters[index] == "第", index + 1 < characters.count, isDigit(characters[index + 1]) {
-                // "第3栋": the ordinal marker is noise once the number is read.
-                var end = index + 1
-                while end < characters.count, isDigit(characters[end]) { end += 1 }
-                let rest = characters[end...]
-                if suffixes.contains(where: { rest.starts(with: $0) }) {
-                    index += 1
-                    continue
-                }
-            }
-            result.append(characters[index])
-            index += 1
-        }
-        return String(result)
     }
 
     /// Splits a message into lines the way a reader counts them: "\n", "\r\n", "\r" and the

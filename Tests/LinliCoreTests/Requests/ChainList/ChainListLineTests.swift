@@ -86,6 +86,49 @@ private let lines: [ChainListCase] = [
     .init("71. 3号楼205 张三 2 转了", F.entry("3", "205", name: "张三", items: [F.item(nil, 2)], paid: true)),
     .init("72. 16-1102 李小姐 2袋 15618888888", F.entry("16", "1102", name: "李小姐", items: [F.item(nil, 2, "袋")], note: "15618888888")),
     .init("73. 3-311 同上", F.entry("3", "311", note: "同上")),
+    // Entrances after 号.
+    .init("84. 18号1单元502 张 2盒", F.entry("18", "502", unit: "1", name: "张", items: [F.item(nil, 2, "盒")])),
+    .init("85. 18号1单元 502室 李 1箱", F.entry("18", "502", unit: "1", name: "李", items: [F.item(nil, 1, "箱")])),
+    .init("86. 7号 2单元 1102 王", F.entry("7", "1102", unit: "2", name: "王")),
+    // Chinese numerals in rooms (digit by digit) and in quantities.
+    .init("87. 三号楼二零三 赵 1份", F.entry("3", "203", name: "赵", items: [F.item(nil, 1, "份")])),
+    .init("88. 五号楼一〇〇二 钱 2盒", F.entry("5", "1002", name: "钱", items: [F.item(nil, 2, "盒")])),
+    .init("89. 12栋 三单元 六零一室 孙", F.entry("12", "601", unit: "3", name: "孙")),
+    .init("90. 3-201 周 十二箱", F.entry("3", "201", name: "周", items: [F.item(nil, 12, "箱")])),
+    .init("91. 3-202 吴 两箱", F.entry("3", "202", name: "吴", items: [F.item(nil, 2, "箱")])),
+    .init("92. 3-203 郑 二十份", F.entry("3", "203", name: "郑", items: [F.item(nil, 20, "份")])),
+    .init("93. 3-204 鸡蛋十二盒", F.entry("3", "204", items: [F.item("鸡蛋", 12, "盒")])),
+    // Slashes.
+    .init("94. 8/701 冯 2盒", F.entry("8", "701", name: "冯", items: [F.item(nil, 2, "盒")])),
+    .init("95. 8/2/701 陈 1箱", F.entry("8", "701", unit: "2", name: "陈", items: [F.item(nil, 1, "箱")])),
+    .init("96. 3号楼/201 褚", F.entry("3", "201", name: "褚")),
+    // Labels before the numbers.
+    .init("97. 楼号9 室号501 卫 2盒", F.entry("9", "501", name: "卫", items: [F.item(nil, 2, "盒")])),
+    .init("98. 楼号：9 房号：501 蒋 1箱", F.entry("9", "501", name: "蒋", items: [F.item(nil, 1, "箱")])),
+    .init("99. 9栋 房号501 沈", F.entry("9", "501", name: "沈")),
+    .init("100. 楼号 12 单元号 2 门牌号 1101 韩 2份", F.entry("12", "1101", unit: "2", name: "韩", items: [F.item(nil, 2, "份")])),
+    .init("101. 楼号九 室号二零一 杨", F.entry("9", "201", name: "杨")),
+    .init("117. 楼号9号楼 501 王", F.entry("9", "501", name: "王")),
+    // Stray spaces inside an address.
+    .init("102. 9号 楼 402 朱 1盒", F.entry("9", "402", name: "朱", items: [F.item(nil, 1, "盒")])),
+    .init("103. 9 号楼 402 秦 2盒", F.entry("9", "402", name: "秦", items: [F.item(nil, 2, "盒")])),
+    .init("104. 3 - 201 尤 1盒", F.entry("3", "201", name: "尤", items: [F.item(nil, 1, "盒")])),
+    .init("105. 3 / 202 许 1盒", F.entry("3", "202", name: "许", items: [F.item(nil, 1, "盒")])),
+    // Keycap emoji digits.
+    .init("1️⃣ 3-201 何 2盒", F.entry("3", "201", name: "何", items: [F.item(nil, 2, "盒")])),
+    .init("🔟 5-302 吕 1箱", F.entry("5", "302", name: "吕", items: [F.item(nil, 1, "箱")])),
+    .init("1️⃣1️⃣. 3️⃣号楼2️⃣0️⃣1️⃣ 施 2️⃣盒", F.entry("3", "201", name: "施", items: [F.item(nil, 2, "盒")])),
+    .init("9️⃣-1️⃣1️⃣0️⃣2️⃣ 张 ×3️⃣", F.entry("9", "1102", name: "张", items: [F.item(nil, 3)])),
+    // A list number without a dot.
+    .init("12 3-201 张 2盒", F.entry("3", "201", name: "张", items: [F.item(nil, 2, "盒")])),
+    .init("5 3号楼201 李 1箱", F.entry("3", "201", name: "李", items: [F.item(nil, 1, "箱")])),
+    .init("3-201 张 2盒", F.entry("3", "201", name: "张", items: [F.item(nil, 2, "盒")])),
+    .init("108 18号1单元502 孔 2份", F.entry("18", "502", unit: "1", name: "孔", items: [F.item(nil, 2, "份")])),
+    // A surname standing alone before a quantity.
+    .init("3-201 张 2", F.entry("3", "201", name: "张", items: [F.item(nil, 2)])),
+    .init("3-201 王 ×2", F.entry("3", "201", name: "王", items: [F.item(nil, 2)])),
+    .init("3号楼201 李 两盒", F.entry("3", "201", name: "李", items: [F.item(nil, 2, "盒")])),
+    .init("110. 3-202 张 3", F.entry("3", "202", name: "张", items: [F.item(nil, 3)])),
     // Unmatched lines.
     .init(" ", .blank),
     .init("   　 ", .blank),
@@ -102,6 +145,13 @@ private let lines: [ChainListCase] = [
     .init("81. 3号楼101室 102室 张", .ambiguous),
     .init("82. 3-101-102 张", .noBuilding),
     .init("83. 截止今晚8点，谢谢大家", .noAddress),
+    .init("111. 楼号9 李 2盒", .noRoom),
+    .init("112. 9号 楼 李 2盒", .noRoom),
+    .init("113. 3 201 张", .noBuilding),
+    .init("114. 截止4/12 8点", .noAddress),
+    .init("115. 8/701 8/702 王", .ambiguous),
+    .init("116. 二零三 王 2盒", .noAddress),
+    .init("118. 138 - 1234 - 5678 张", .noBuilding),
 ]
 
 @Suite("Chain-list lines")
@@ -155,18 +205,40 @@ struct ChainListLineTests {
         #expect(ChainListParser.stripSequenceNumber("12栋 3单元") == (false, "12栋 3单元"))
         #expect(ChainListParser.stripSequenceNumber("10、88弄") == (true, "88弄"))
         #expect(ChainListParser.stripSequenceNumber("(4)3-201") == (true, "3-201"))
+        // Without a mark, only a whole address after the number makes it a list number.
+        #expect(ChainListParser.stripSequenceNumber("12 3-201 张") == (true, "3-201 张"))
+        #expect(ChainListParser.stripSequenceNumber("5  三号楼二零一") == (true, "三号楼二零一"))
+        #expect(ChainListParser.stripSequenceNumber("3 201 张") == (false, "3 201 张"))
+        #expect(ChainListParser.stripSequenceNumber("9 号楼 402") == (false, "9 号楼 402"))
+        #expect(ChainListParser.stripSequenceNumber("3 - 201") == (false, "3 - 201"))
+        #expect(ChainListParser.stripSequenceNumber("1102 3-201") == (false, "1102 3-201"))
     }
 
     @Test("Chinese numerals read as people write them")
     func numerals() {
-        #expect(ChainListText.numeralValue(Array("两")) == 2)
-        #expect(ChainListText.numeralValue(Array("十")) == 10)
-        #expect(ChainListText.numeralValue(Array("十二")) == 12)
-        #expect(ChainListText.numeralValue(Array("二十")) == 20)
-        #expect(ChainListText.numeralValue(Array("二十三")) == 23)
-        #expect(ChainListText.numeralValue(Array("一百零五")) == 105)
-        #expect(ChainListText.numeralValue(Array("一二")) == nil)
-        #expect(ChainListText.numeralValue(Array("十十")) == nil)
+        #expect(ChainListNumerals.value(Array("两")) == 2)
+        #expect(ChainListNumerals.value(Array("十")) == 10)
+        #expect(ChainListNumerals.value(Array("十二")) == 12)
+        #expect(ChainListNumerals.value(Array("二十")) == 20)
+        #expect(ChainListNumerals.value(Array("二十三")) == 23)
+        #expect(ChainListNumerals.value(Array("一百零五")) == 105)
+        #expect(ChainListNumerals.value(Array("一二")) == nil)
+        #expect(ChainListNumerals.value(Array("十十")) == nil)
+        // Digit by digit is how a door number is read, never a number's value.
+        #expect(ChainListNumerals.value(Array("二零三")) == nil)
+        #expect(ChainListAddressText.fold("三号楼二零三") == "3号楼203")
+        #expect(ChainListAddressText.fold("A座 一〇〇二") == "A座 1002")
+        #expect(ChainListAddressText.fold("二零一室") == "201室")
+        #expect(ChainListAddressText.fold("王一二三 两箱") == "王一二三 两箱")
+    }
+
+    @Test("labels before numbers read as the words after them")
+    func labels() {
+        #expect(ChainListAddressText.fold("楼号:9 房号: 501") == "9号楼 501室")
+        #expect(ChainListAddressText.fold("楼号 12 单元号 2 门牌号 1101") == "12号楼 2单元 1101室")
+        #expect(ChainListAddressText.fold("楼号九 室号二零一") == "9号楼 201室")
+        #expect(ChainListAddressText.fold("格式：楼号-室号 姓名") == "格式：楼号-室号 姓名")
+        #expect(ChainListAddressText.fold("房号12345") == "房号12345")
     }
 
     @Test("the household key is what the store matches on")

@@ -14,6 +14,7 @@ enum ChainListGen {
         "张", "李阿姨", "先生/女士", "欧阳", "小王", "鸡蛋", "黄瓜", "连花清瘟", "盒", "箱", "份", "斤", "公斤", "g",
         "已付", "已转", "✅", "✔️", "付了", "未付", "阴性", "放门口", "共", "各", ".", "5", ",", "，", ":", "(", ")",
         "（", "）", "【", "】", "\u{0}", "\u{200B}", "\u{FE0F}", "e\u{301}", "\u{301}", "👨‍👩‍👧", "🇨🇳", "\"", "\\", "/",
+        "3️⃣", "🔟", "\u{20E3}", "#️⃣", "楼号", "房号：", "单元号", "二零三", "〇", " - ", "号 楼",
     ]).map { $0 ?? "" }
 
     /// Any scalar outside the surrogates, with line breaks swapped out so the line count stays known.
@@ -50,6 +51,24 @@ enum ChainListGen {
         }
     }
 
+    /// "3️⃣" for "3": digit, emoji presentation selector, combining keycap.
+    static func keycapDigits(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.flatMap { scalar -> [Unicode.Scalar] in
+            (0x30...0x39).contains(scalar.value) ? [scalar, "\u{FE0F}", "\u{20E3}"] : [scalar]
+        }))
+    }
+
+    static func fullWidthDigits(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
+            (0x30...0x39).contains(scalar.value) ? Unicode.Scalar(scalar.value + 0xFEE0) ?? scalar : scalar
+        }))
+    }
+
+    /// "203" as "二零三", the way a door number is read aloud.
+    static func digitByDigit(_ number: String) -> String {
+        String(number.compactMap { $0.wholeNumberValue.map { Array("零一二三四五六七八九")[$0] } })
+    }
+
     static func fullWidth(_ text: String) -> String {
         String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
             (0x21...0x7E).contains(scalar.value) ? Unicode.Scalar(scalar.value + 0xFEE0) ?? scalar : scalar
@@ -59,8 +78,8 @@ enum ChainListGen {
     /// A household line written in one of the forms neighbours use, with what it must parse to.
     static let entryLine = zip(
         zip(Gen.int(in: 1...99), Gen.int(in: 1...9).optional(valueRate: 0.4), Gen.int(in: 1...33), Gen.int(in: 1...4)),
-        zip(Gen.int(in: 0...5), Gen.int(in: 0...4), Gen.int(in: 1...20), Gen.int(in: 0...5)),
-        zip(Gen<String?>.element(of: surnames), Gen<String?>.element(of: ["", "阿姨", "老师", "先生"]), Gen.bool, Gen.int(in: 0...3))
+        zip(Gen.int(in: 0...7), Gen.int(in: 0...4), Gen.int(in: 1...20), Gen.int(in: 0...5)),
+        zip(Gen<String?>.element(of: surnames), Gen<String?>.element(of: ["", "阿姨", "老师", "先生"]), Gen.bool, Gen.int(in: 0...4))
     ).map { address, quantity, person -> (String, ChainListEntry) in
         let (building, unit, floor, flat) = address
         let (addressForm, quantityForm, count, unitWordIndex) = quantity
@@ -79,8 +98,12 @@ enum ChainListGen {
         case (3, nil): written = "第\(chinese(building))栋 \(room)"
         case (4, let unit?): written = "\(building)#\(unit)-\(room)"
         case (4, nil): written = "\(building)#\(room)"
-        case (_, let unit?): written = fullWidth("\(building)-\(unit)-\(room)")
-        case (_, nil): written = fullWidth("\(building)幢\(room)")
+        case (5, let unit?): written = fullWidth("\(building)-\(unit)-\(room)")
+        case (5, nil): written = fullWidth("\(building)幢\(room)")
+        case (6, let unit?): written = "\(building)号\(unit)单元 \(room)"
+        case (6, nil): written = "\(building)/\(room)"
+        case (_, let unit?): written = "楼号\(building) 单元号\(unit) 房号：\(room)"
+        case (_, nil): written = "楼号：\(building) 室号\(digitByDigit(room))"
         }
         let unitWord = ["盒", "箱", "份", "斤", "袋", "瓶"][unitWordIndex]
         let item: ChainListItem
@@ -92,7 +115,7 @@ enum ChainListGen {
         default: item = ChainListItem(name: "鸡蛋", quantity: count, unit: unitWord); written += " \(name) 鸡蛋\(count)\(unitWord)"
         }
         if paid { written += [" 已付", "✅", " 已转", " 付了"][count % 4] }
-        written = ["", "1. ", "12、", "(3)"][prefixForm] + written
+        written = ["", "1. ", "12、", "(3)", "7 "][prefixForm] + written
         let entry = ChainListEntry(
             line: 1, building: String(building), unit: unit.map(String.init), lane: nil, room: room,
             name: name, items: [item], paid: paid, note: nil
@@ -167,6 +190,17 @@ struct ChainListPropertyTests {
         await propertyCheck(count: 500, input: ChainListGen.entryLine) { sample in
             let (line, expected) = sample
             #expect(ChainListParser.parse(line) == [.entry(expected)], "\(line)")
+        }
+    }
+
+    @Test("digits typed as keycap emoji or full width parse as the ASCII digits they show")
+    func digitLookAlikes() async {
+        await propertyCheck(count: 300, input: zip(ChainListGen.line, ChainListGen.entryLine)) { clutter, sample in
+            for line in [clutter, sample.0] {
+                let ascii = ChainListParser.parse(line)
+                #expect(ChainListParser.parse(ChainListGen.keycapDigits(line)) == ascii, "\(line.debugDescription)")
+                #expect(ChainListParser.parse(ChainListGen.fullWidthDigits(line)) == ascii, "\(line.debugDescription)")
+            }
         }
     }
 
