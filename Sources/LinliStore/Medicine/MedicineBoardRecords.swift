@@ -65,6 +65,12 @@ public struct MedicineLabel: Sendable, Hashable {
 public enum MedicineBoardRecords {
     /// Batches under `scopes` still collecting or under way, or of a night on or after `sinceNight` ("2022-04-12").
     public static func batches(scopes: [PlacePath], sinceNight: String, limit: Int = 200, on db: any SQLDatabase) async throws -> [MedicineBoardBatch] {
+        try await batches(
+            where: "\(scopeCondition(column: "b.path", scopes: scopes.map(\.rawValue))) AND (b.status <> 'closed' OR b.night >= \(bind: sinceNight))", limit: limit, on: db
+        )
+    }
+
+    static func batches(where condition: SQLQueryString, limit: Int, on db: any SQLDatabase) async throws -> [MedicineBoardBatch] {
         let rows = try await db.raw("""
             SELECT b.id, b.team_id, b.kind, b.night, b.status, b.formed_at, b.closed_at, b.money_explanation, t.name AS team_name,
                 (SELECT COUNT(*) FROM medicine_requests m WHERE m.team_id = b.team_id AND m.batch_id = b.id) AS requests,
@@ -77,7 +83,7 @@ public enum MedicineBoardRecords {
                 (SELECT COALESCE(SUM(m.cash_spent), 0) FROM medicine_requests m WHERE m.team_id = b.team_id AND m.batch_id = b.id) AS spent,
                 (SELECT COALESCE(SUM(m.change_returned), 0) FROM medicine_requests m WHERE m.team_id = b.team_id AND m.batch_id = b.id) AS change_returned
             FROM medicine_batches b JOIN teams t ON t.id = b.team_id
-            WHERE \(scopeCondition(column: "b.path", scopes: scopes.map(\.rawValue))) AND (b.status <> 'closed' OR b.night >= \(bind: sinceNight))
+            WHERE \(condition)
             ORDER BY b.night DESC, b.status, t.name, b.id LIMIT \(bind: limit)
             """).all()
         return try rows.map { row in
@@ -126,11 +132,12 @@ public enum MedicineBoardRecords {
         }
     }
 
-    /// One batch with its counts, or nil.
+    /// One batch with its counts, or nil: one row's counts, whatever else is under its place (a
+    /// district team's batch shares its place with every batch of the district).
     public static func batch(_ id: MedicineBatchID, on db: any SQLDatabase) async throws -> (MedicineBoardBatch, PlacePath)? {
-        guard let path = try await db.raw("SELECT path FROM medicine_batches WHERE id = \(bind: id)").first()?.decode(column: "path", as: String.self) else { return nil }
-        let found = try await batches(scopes: [PlacePath(rawValue: path)], sinceNight: "", limit: 10_000, on: db).first { $0.batch.id == id }
-        return found.map { ($0, PlacePath(rawValue: path)) }
+        guard let path = try await db.raw("SELECT path FROM medicine_batches WHERE id = \(bind: id)").first()?.decode(column: "path", as: String.self),
+              let found = try await batches(where: "b.id = \(bind: id)", limit: 1, on: db).first else { return nil }
+        return (found, PlacePath(rawValue: path))
     }
 
     /// One label per household of the batch, by building and room.
