@@ -62,6 +62,22 @@ def test_runner_page_and_items_form_on_a_phone(demo, phone_browser):
         wait_until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "form.medicine-outcome"), 15, "a household's run page has no outcome form")
         problems += check_page(driver, f"medicine-run-stop-{language}", language=language, user_data=[runner.name])
 
+    # Whoever manages the run sends runners and is asked before closing, in both languages.
+    sign_out(driver, demo.base)
+    for language in ("zh-Hans", "en"):
+        set_language(driver, demo.base, language)
+        sign_in(driver, demo.base, lead)
+        driver.get(f"{demo.base}/medicine/batches/{batch}/run")
+        assert driver.find_elements(By.ID, "medicine-runners") and driver.find_elements(By.ID, "medicine-close")
+        problems += check_page(driver, f"medicine-run-lead-{language}", language=language, user_data=[lead.name, runner.name])
+        driver.find_element(By.CSS_SELECTOR, "#medicine-close [type=submit]").click()
+        wait_until(driver, lambda d: d.find_elements(By.ID, "confirm-yes"), 15, "closing did not ask first")
+        problems += check_page(driver, f"medicine-close-ask-{language}", language=language, user_data=[lead.name])
+        assert api(demo.base, f"/api/v1/medicine/batches/{batch}", lead_token)["status"] == "formed", "asking closed the batch"
+        sign_out(driver, demo.base)
+    set_language(driver, demo.base, "zh-Hans")
+    sign_in(driver, demo.base, runner)
+
     # An outcome ticked at the hospital; the page comes back on the same household.
     set_language(driver, demo.base, "zh-Hans")
     driver.get(f"{demo.base}/medicine/batches/{batch}/run")
