@@ -24,6 +24,14 @@ public enum Capability: String, Sendable, CaseIterable, Codable {
     case manageMedicine = "manage_medicine"
     /// Carry a batch to the hospital: take cards, record outcomes and money.
     case runMedicine = "run_medicine"
+    /// Approve suppliers and group buys; receive relief batches and donations, set how they are
+    /// allocated, write stock off.
+    case manageSupplies = "manage_supplies"
+    /// Open group buys as their leader, take and import orders, record what arrived.
+    case leadGroupBuys = "lead_group_buys"
+    /// Hand goods to households (a group buy's delivery, a relief package), each confirmed by the
+    /// household's code or signed off; keep the mutual-aid shelf.
+    case handOutSupplies = "hand_out_supplies"
 }
 
 extension RoleKind {
@@ -32,20 +40,23 @@ extension RoleKind {
         case .admin:
             Set(Capability.allCases)
         case .districtStaff:
-            [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked, .configureRequests, .manageCare, .surveyHouseholds, .manageMedicine, .runMedicine]
+            [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked, .configureRequests, .manageCare, .surveyHouseholds, .manageMedicine, .runMedicine, .manageSupplies, .leadGroupBuys, .handOutSupplies]
         case .subdistrictStaff:
-            [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked, .manageCare, .surveyHouseholds, .manageMedicine, .runMedicine]
+            [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked, .manageCare, .surveyHouseholds, .manageMedicine, .runMedicine, .manageSupplies, .leadGroupBuys, .handOutSupplies]
         case .committeeStaff:
-            [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked, .manageCare, .surveyHouseholds, .manageMedicine, .runMedicine]
+            [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked, .manageCare, .surveyHouseholds, .manageMedicine, .runMedicine, .manageSupplies, .leadGroupBuys, .handOutSupplies]
         case .compoundLead:
-            [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .manageCare, .surveyHouseholds, .manageMedicine, .runMedicine]
+            [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .manageCare, .surveyHouseholds, .manageMedicine, .runMedicine, .leadGroupBuys, .handOutSupplies]
         case .medicineRunner:
             // A runner checks each resident's prescriptions and carries their insurance cards to
             // the hospital.
             [.viewDirectory, .viewFullPhone, .viewSensitive, .runMedicine]
         case .buildingLeader:
-            [.viewDirectory, .viewFullPhone, .surveyHouseholds]
-        case .groupBuyLeader, .informationOfficer:
+            [.viewDirectory, .viewFullPhone, .surveyHouseholds, .handOutSupplies]
+        case .groupBuyLeader:
+            // Approving a buy stays with the committee: a leader never approves their own.
+            [.viewDirectory, .leadGroupBuys, .handOutSupplies]
+        case .informationOfficer:
             [.viewDirectory]
         }
     }
