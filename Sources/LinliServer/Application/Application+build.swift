@@ -74,6 +74,7 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     CareAPI(services: services).addRoutes(to: api)
     MedicineAPI(services: services).addRoutes(to: api)
     MedicineRequestAPI(services: services).addRoutes(to: api)
+    GroupBuyAPI(services: services).addRoutes(to: api)
     CardCustodyAPI(services: services).addRoutes(to: api)
 
     AccessPages(services: services).addRoutes(to: router)

@@ -617,6 +617,117 @@ enum Schema {
                 """,
             ]
         },
+        Migration(version: 15, name: "group buys") { sql in
+            [
+                // Suppliers a committee or sub-district lets deliver under its place. A buy may use
+                // one only while `approved_until` lies ahead.
+                """
+                CREATE TABLE suppliers (
+                    id \(sql.id),
+                    place_id BIGINT NOT NULL REFERENCES places(id),
+                    name TEXT NOT NULL,
+                    contact TEXT,
+                    licence_number TEXT NOT NULL,
+                    delivery_pass TEXT,
+                    driver_test_day TEXT,
+                    approved_until BIGINT,
+                    approved_by BIGINT REFERENCES users(id),
+                    created_by BIGINT REFERENCES users(id),
+                    created_at BIGINT NOT NULL,
+                    path \(sql.byteText) NOT NULL,
+                    district_id BIGINT
+                )
+                """,
+                "CREATE INDEX suppliers_path ON suppliers (path)",
+                // A group buy at a compound or building. `leader_basis` says why its leader may lead
+                // it: `resident` (lives under the place) or `proxy` (named by `proxy_named_by`).
+                """
+                CREATE TABLE group_buys (
+                    id \(sql.id),
+                    place_id BIGINT NOT NULL REFERENCES places(id),
+                    supplier_id BIGINT NOT NULL REFERENCES suppliers(id),
+                    leader_user_id BIGINT NOT NULL REFERENCES users(id),
+                    leader_basis TEXT NOT NULL,
+                    proxy_named_by BIGINT REFERENCES users(id),
+                    title TEXT NOT NULL,
+                    delivery_plan TEXT,
+                    opens_at BIGINT,
+                    closes_at BIGINT,
+                    state TEXT NOT NULL,
+                    state_at BIGINT NOT NULL,
+                    joined_to BIGINT REFERENCES group_buys(id),
+                    approved_by BIGINT REFERENCES users(id),
+                    created_at BIGINT NOT NULL,
+                    path \(sql.byteText) NOT NULL,
+                    district_id BIGINT
+                )
+                """,
+                "CREATE INDEX group_buys_path ON group_buys (path, state)",
+                """
+                CREATE TABLE group_buy_items (
+                    id \(sql.id),
+                    buy_id BIGINT NOT NULL REFERENCES group_buys(id),
+                    position INTEGER NOT NULL,
+                    name TEXT NOT NULL,
+                    specification TEXT,
+                    unit TEXT NOT NULL,
+                    price_fen INTEGER NOT NULL,
+                    minimum_quantity INTEGER NOT NULL,
+                    maximum_quantity INTEGER,
+                    arrived INTEGER
+                )
+                """,
+                "CREATE INDEX group_buy_items_buy ON group_buy_items (buy_id, position)",
+                // One household's order of one item. Ordering again (or importing the same sheet
+                // again) sets the quantity, so a re-import changes nothing.
+                """
+                CREATE TABLE group_buy_orders (
+                    id \(sql.id),
+                    buy_id BIGINT NOT NULL REFERENCES group_buys(id),
+                    item_id BIGINT NOT NULL REFERENCES group_buy_items(id),
+                    household_id BIGINT NOT NULL REFERENCES households(id),
+                    quantity INTEGER NOT NULL,
+                    source TEXT NOT NULL,
+                    follow_number TEXT,
+                    note TEXT,
+                    entered_by BIGINT REFERENCES users(id),
+                    ordered_at BIGINT NOT NULL,
+                    allocated INTEGER,
+                    refund_fen INTEGER NOT NULL DEFAULT 0,
+                    problem TEXT,
+                    problem_refund_fen INTEGER NOT NULL DEFAULT 0,
+                    delivered_at BIGINT,
+                    delivered_by BIGINT REFERENCES users(id),
+                    delivery_confirmed_by TEXT,
+                    path \(sql.byteText) NOT NULL,
+                    district_id BIGINT,
+                    UNIQUE (buy_id, item_id, household_id)
+                )
+                """,
+                "CREATE INDEX group_buy_orders_buy ON group_buy_orders (buy_id, path)",
+                "CREATE INDEX group_buy_orders_household ON group_buy_orders (household_id)",
+                // Imported or pasted lines that matched no household or item: kept for a person to
+                // fix (`resolution` ordered) or set aside with a reason (`resolution` dismissed).
+                """
+                CREATE TABLE group_buy_unmatched (
+                    id \(sql.id),
+                    buy_id BIGINT NOT NULL REFERENCES group_buys(id),
+                    source TEXT NOT NULL,
+                    line INTEGER NOT NULL,
+                    text TEXT NOT NULL,
+                    problem TEXT NOT NULL,
+                    quantity INTEGER,
+                    item_text TEXT,
+                    created_at BIGINT NOT NULL,
+                    resolution TEXT,
+                    resolved_by BIGINT REFERENCES users(id),
+                    resolved_at BIGINT,
+                    reason TEXT
+                )
+                """,
+                "CREATE INDEX group_buy_unmatched_buy ON group_buy_unmatched (buy_id, resolution)",
+            ]
+        },
     ]
 
     /// From this version on, household codes are stored keyed (see `HouseholdCodeKey`).

@@ -66,6 +66,11 @@ struct AccessMatrixTests {
         /// same relation (AccessMatrixTests+MedicineBatches).
         case medicineRequest
         case medicineItem
+        /// A group buy, a supplier, and an order of the buy, at the place each `.place` aim names,
+        /// with the same relation (AccessMatrixTests+GroupBuy).
+        case groupBuy
+        case supplier
+        case groupBuyOrder
     }
 
     enum Rule: Sendable {
@@ -91,6 +96,11 @@ struct AccessMatrixTests {
         /// Users: the capability at the request's household, as `capability`. A household: its
         /// own requests only, as `request`.
         case ownRequestOrCapability(Capability)
+        /// A record at a place that is seen from the places under it as well (a compound-wide
+        /// group buy by its buildings, a sub-district's supplier by its compounds). Users: inside,
+        /// the capability (any viewer when nil) or 403; above, seen (nil) or 403; elsewhere 404.
+        /// A household: its own building's record when `households`, else 403.
+        case sharedDown(Capability?, households: Bool)
     }
 
     struct Probe: Sendable {
@@ -111,7 +121,7 @@ struct AccessMatrixTests {
 
     /// Every JSON API route, "METHOD path" as the router lists it, with the probes that check it.
     /// A new route must be added here, or `everyAPIRouteIsInTheMatrix` fails.
-    static var matrix: [(route: String, probes: [Probe])] { coreMatrix + careMatrix + medicineBatchMatrix + medicineCardsMatrix }
+    static var matrix: [(route: String, probes: [Probe])] { coreMatrix + careMatrix + medicineBatchMatrix + medicineCardsMatrix + groupBuyMatrix }
 
     static let coreMatrix: [(route: String, probes: [Probe])] = [
         ("POST /api/v1/auth/token", [
@@ -242,6 +252,16 @@ struct AccessMatrixTests {
             return .allowed
         case (.householdSession, .user):
             return .denied(.forbidden)
+        case (.sharedDown(_, let households), .household):
+            guard households else { return .denied(.forbidden) }
+            return relation == .own ? .allowed : .denied(.notFound)
+        case (.sharedDown(let capability, _), .user(let role)):
+            let granted = capability.map { roles[role]?.capabilities.contains($0) == true } ?? true
+            switch relation {
+            case .inside: return granted ? .allowed : .denied(.forbidden)
+            case .above: return capability == nil ? .allowed : .denied(.forbidden)
+            default: return .denied(.notFound)
+            }
         case (.request, .household), (.ownRequestOrCapability, .household):
             return relation == .own ? .allowed : .denied(.notFound)
         case (.ownRequestOrCapability(let capability), .user):
@@ -522,6 +542,7 @@ struct AccessMatrixTests {
             callers = try await AccessMatrixTests.addSurveyCampaigns(to: callers, app: app)
             callers = try await AccessMatrixTests.addMedicineTeams(to: callers, app: app)
             callers = try await AccessMatrixTests.addMedicineRequests(to: callers, app: app)
+            callers = try await AccessMatrixTests.addGroupBuys(to: callers, app: app)
             let residents = try await store.read { db in
                 var table: [Int64: StoredResident] = [:]
                 for row in try await db.raw("SELECT id, phone, health_note, disability_note FROM residents WHERE household_id IN (\(bind: insideHousehold), \(bind: ownHousehold))").all() {

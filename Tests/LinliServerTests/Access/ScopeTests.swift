@@ -100,6 +100,21 @@ struct ScopeTests {
         (.get, "/api/v1/medicine/cards/{id}/number", true),
         (.post, "/api/v1/medicine/cards/{id}/custody", true),
         (.get, "/api/v1/households/{id}/cards", true),
+        (.post, "/api/v1/suppliers/{id}/approval", true),
+        (.put, "/api/v1/suppliers/{id}/driver-test", true),
+        (.get, "/api/v1/group-buys/{id}", true),
+        (.put, "/api/v1/group-buys/{id}/items", true),
+        (.post, "/api/v1/group-buys/{id}/state", true),
+        (.post, "/api/v1/group-buys/{id}/join", true),
+        (.put, "/api/v1/group-buys/{id}/orders", true),
+        (.get, "/api/v1/group-buys/{id}/orders", true),
+        (.post, "/api/v1/group-buys/{id}/chain-list", true),
+        (.post, "/api/v1/group-buys/{id}/sheet", true),
+        (.get, "/api/v1/group-buys/{id}/unmatched", true),
+        (.post, "/api/v1/group-buys/{id}/unmatched/{line}", true),
+        (.post, "/api/v1/group-buys/{id}/arrival", true),
+        (.post, "/api/v1/group-buys/{id}/deliveries", true),
+        (.post, "/api/v1/group-buy-orders/{id}/problem", true),
     ]
 
     @Test("every route that takes a place or household id is in the scope table")

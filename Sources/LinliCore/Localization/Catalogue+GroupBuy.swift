@@ -1,0 +1,31 @@
+extension Catalogue {
+    /// Suppliers, group buys, their orders, imports and deliveries.
+    static let groupBuy: [String: CatalogueEntry] = [
+        "group_buy.error.wrong_state": .init("团购现在的状态不能做这一步", "The group buy cannot take this step in its current state"),
+        "group_buy.error.supplier_not_approved": .init("供应商没有审核通过，或审核已过期", "The supplier is not approved, or its approval has expired"),
+        "group_buy.error.driver_test_stale": .init("司机的核酸检测超过 48 小时，不能进小区", "The driver's latest test is more than 48 hours old; the delivery cannot come in"),
+        "group_buy.error.minimum_not_reached": .init("还没有达到供应商的起订量", "The supplier's minimum order has not been reached"),
+        "group_buy.error.offer_locked": .init("已经有人下单，商品和价格不能再改", "Someone has ordered: the items and prices can no longer change"),
+        "group_buy.error.window_closed": .init("现在不接受下单（未开团或已截团）", "This group buy is not taking orders now"),
+        "group_buy.error.sold_out": .init("超过了供应商能供应的数量", "More than the supplier can deliver"),
+        "group_buy.error.not_all_delivered": .init("还有住户没有送到", "Some households have not received their goods yet"),
+        "group_buy.error.not_counted": .init("到货还没有清点", "The delivery has not been counted yet"),
+        "group_buy.error.cannot_join": .init("只能并入同一供应商、覆盖本楼且正在接单的团购，商品要一致", "A buy can only join an open buy of the same supplier that covers it and offers the same items"),
+        "group_buy.error.place_level": .init("团购只能开在小区或楼栋", "A group buy is for a compound or a building"),
+        "group_buy.error.supplier_elsewhere": .init("这个供应商不在本小区的供应商名单里", "This supplier is not on this compound's supplier list"),
+        "group_buy.error.leader_not_resident": .init("团长必须住在本小区，或由居委指定为代理", "The leader must live in the compound or be named a proxy by the committee"),
+        "group_buy.error.household_unknown": .init("找不到这一户", "No such household"),
+        "group_buy.error.household_elsewhere": .init("这一户不在这个团购的范围内", "This household is not in this group buy's area"),
+        "group_buy.error.item_unknown": .init("看不出是哪件商品", "Which item is meant is not clear"),
+        "group_buy.error.item_twice": .init("同一件商品写了两次", "The same item is listed twice"),
+        "group_buy.error.quantity": .init("数量看不出来或不对", "The quantity is missing or not valid"),
+        "group_buy.error.count_every_item": .init("每件商品都要清点到货数量", "Count every item that arrived"),
+        "group_buy.error.count": .init("到货数量不对", "The count is not valid"),
+        "group_buy.error.refund_too_large": .init("退款不能超过这一单的金额", "The refund cannot exceed what the order cost"),
+        "group_buy.sheet.problem.no_item": .init("这一行没有商品", "This row names no item"),
+        "group_buy.sheet.problem.no_quantity": .init("这一行没有数量", "This row has no quantity"),
+        "group_buy.sheet.problem.bad_quantity": .init("这一行的数量看不懂", "This row's quantity cannot be read"),
+        "group_buy.sheet.problem.no_address": .init("这一行没有楼号房号", "This row has no building and room"),
+        "group_buy.sheet.error.no_header": .init("表格前几行里找不到商品、数量和地址的表头", "No header naming the item, quantity and address was found in the first rows"),
+    ]
+}
