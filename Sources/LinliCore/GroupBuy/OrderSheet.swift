@@ -130,7 +130,7 @@ public enum OrderSheet {
 
     /// "3", "３", "×3", "3份", "三", "十二箱": a whole number from 1 to 9,999 with at most a
     /// measure word after it; nil for anything else ("若干", "-1", "2-3").
-    static func quantity(_ text: String) -> Int? {
+    public static func quantity(_ text: String) -> Int? {
         var characters = Array(ChainListText.normalize(text).filter { !$0.isWhitespace })
         if let first = characters.first, "×xX*".contains(first) { characters.removeFirst() }
         // A measure word is one or two CJK characters that are not numerals ("份", "箱", "袋装").

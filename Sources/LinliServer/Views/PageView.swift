@@ -118,10 +118,11 @@ struct Chrome {
             // their own people only.
             links.append(identity.grants.scopes(for: .viewSensitive).isEmpty ? ("/care/mine", "nav.care") : ("/care", "nav.care"))
             if !identity.grants.scopes(for: .runMedicine).isEmpty { links.append(("/medicine", "nav.medicine")) }
+            if !identity.grants.scopes(for: .leadGroupBuys).isEmpty || !identity.grants.scopes(for: .handOutSupplies).isEmpty { links.append(("/group-buys", "nav.group_buys")) }
         case .household:
             userName = nil
             signedIn = true
-            links = [("/my-household", "nav.my_household"), ("/requests/new", "nav.new_request")]
+            links = [("/my-household", "nav.my_household"), ("/requests/new", "nav.new_request"), ("/group-buys", "nav.group_buys")]
         case .anonymous:
             userName = nil
             signedIn = false

@@ -239,6 +239,15 @@ public enum GroupBuyRecords {
         }
     }
 
+    /// The buildings the buy's orders go to, with how many households each, in path order.
+    public static func buildings(buyID: GroupBuyID, on db: any SQLDatabase) async throws -> [(id: PlaceID, name: String, households: Int)] {
+        try await db.raw("""
+            SELECT b.id, b.name, COUNT(DISTINCT o.household_id) AS households
+            FROM group_buy_orders o JOIN households h ON h.id = o.household_id JOIN places b ON b.id = h.building_id
+            WHERE o.buy_id = \(bind: buyID) GROUP BY b.id, b.name, b.path ORDER BY b.path
+            """).all().map { (try $0.decode(column: "id", as: PlaceID.self), try $0.decode(column: "name", as: String.self), try $0.decode(column: "households", as: Int.self)) }
+    }
+
     /// Sets a household's order of an item (0 removes it), keeping its first order time so a
     /// correction does not send it to the back when shares are counted. Refuses quantities past
     /// the item's maximum, counted inside the transaction.

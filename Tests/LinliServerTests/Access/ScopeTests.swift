@@ -115,6 +115,16 @@ struct ScopeTests {
         (.post, "/api/v1/group-buys/{id}/arrival", true),
         (.post, "/api/v1/group-buys/{id}/deliveries", true),
         (.post, "/api/v1/group-buy-orders/{id}/problem", true),
+        (.get, "/group-buys/{id}", false),
+        (.post, "/group-buys/{id}/order", false),
+        (.post, "/group-buys/{id}/state", false),
+        (.post, "/group-buys/{id}/chain-list", false),
+        (.post, "/group-buys/{id}/sheet", false),
+        (.post, "/group-buys/{id}/lines/{line}/dismiss", false),
+        (.get, "/group-buys/{id}/supplier-sheet", false),
+        (.get, "/group-buys/{id}/buildings/{building}", false),
+        (.post, "/group-buys/{id}/deliveries", false),
+        (.get, "/group-buys/{id}/slips", false),
     ]
 
     @Test("every route that takes a place or household id is in the scope table")
