@@ -73,7 +73,7 @@ extension Catalogue {
         "group_buy.page.paste_label": .init("接龙内容", "Chain list"),
         "group_buy.page.paste_hint": .init("从群里整段复制过来即可；看不懂的行会列在下面，不会丢", "Copy it whole from the chat; lines that cannot be read are listed below, never dropped"),
         "group_buy.page.paste_button": .init("导入接龙", "Import the chain list"),
-        "group_buy.page.sheet_label": .init("快团团或表格导出（xlsx、csv）", "快团团 or spreadsheet export (xlsx, csv)"),
+        "group_buy.page.sheet_label": .init("快团团或表格导出（xlsx、csv）", "Kuaituantuan or spreadsheet export (xlsx, csv)"),
         "group_buy.page.sheet_hint": .init("要有商品、数量、楼号、房号几列；同一个文件再导一次不会重复", "It needs item, quantity, building and room columns; importing the same file again adds nothing twice"),
         "group_buy.page.sheet_button": .init("导入表格", "Import the sheet"),
         "group_buy.page.to_fix": .init("待处理的行", "Lines to fix"),
