@@ -58,6 +58,16 @@ def test_group_buy_pages_on_a_phone(demo, phone_browser):
         driver.get(f"{demo.base}/group-buys/{open_}")
         assert driver.find_elements(By.ID, "group-buy-paste") and driver.find_elements(By.ID, "group-buy-to-fix")
         problems += check_page(driver, f"group-buy-leader-{language}", language=language, user_data=[lead.name])
+        # Opening a new buy: a price that is not money comes back as typed, with the row named.
+        driver.get(f"{demo.base}/group-buys/new")
+        problems += check_page(driver, f"group-buy-new-{language}", language=language, user_data=[lead.name])
+        driver.find_element(By.ID, "title").send_keys("水果团购")
+        driver.find_element(By.ID, "name-0").send_keys("苹果")
+        driver.find_element(By.ID, "unit-0").send_keys("箱")
+        driver.find_element(By.ID, "price-0").send_keys("三十块")
+        driver.find_element(By.CSS_SELECTOR, "#group-buy-new [type=submit]").click()
+        wait_until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".error-summary"), 15, "a bad price was not refused")
+        assert driver.find_element(By.ID, "price-0").get_attribute("value") == "三十块"
 
     # Committee staff: the settled buy and its papers.
     staff = demo.logins_for("committee_staff")[0]
@@ -67,6 +77,9 @@ def test_group_buy_pages_on_a_phone(demo, phone_browser):
         sign_in(driver, demo.base, staff)
         driver.get(demo.base + "/group-buys")
         problems += check_page(driver, f"group-buys-staff-{language}", language=language, user_data=[staff.name])
+        driver.get(demo.base + "/suppliers")
+        assert driver.find_elements(By.ID, "supplier-add")
+        problems += check_page(driver, f"suppliers-staff-{language}", language=language, user_data=[staff.name])
         for page in ("", "/supplier-sheet", "/slips"):
             driver.get(f"{demo.base}/group-buys/{settled}{page}")
             problems += check_page(driver, f"group-buy-staff{page.replace('/', '-')}-{language}", language=language, user_data=[staff.name])

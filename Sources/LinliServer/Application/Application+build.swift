@@ -92,6 +92,7 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     MedicineRequestPages(services: services).addRoutes(to: router)
     MedicineRunPages(services: services).addRoutes(to: router)
     GroupBuyPages(services: services).addRoutes(to: router)
+    GroupBuySetupPages(services: services).addRoutes(to: router)
     CarePlanPages(services: services).addRoutes(to: router)
     CardCustodyPages(services: services).addRoutes(to: router)
     DesignPage().addRoutes(to: router)

@@ -179,6 +179,8 @@ struct GroupBuyPages {
     struct ListContent {
         var buys: [ListLine]
         var isEmpty: Bool
+        var canOpen: Bool
+        var seesSuppliers: Bool
     }
 
     static func tone(_ state: GroupBuyState) -> String {
@@ -214,7 +216,13 @@ struct GroupBuyPages {
             ListLine(href: "/group-buys/\($0.buy.id)", title: $0.buy.title, place: $0.placeName, state: context.text("group_buy.state.\($0.buy.state.rawValue)"),
                      tone: Self.tone($0.buy.state))
         }
-        return try PageView(template: "group-buy/list", title: context.text("group_buy.page.list_title"), content: ListContent(buys: lines, isEmpty: lines.isEmpty),
+        var canOpen = false, seesSuppliers = false
+        if case .user(let identity) = context.caller {
+            canOpen = !identity.grants.scopes(for: .leadGroupBuys).isEmpty
+            seesSuppliers = canOpen || !identity.grants.scopes(for: .manageSupplies).isEmpty
+        }
+        return try PageView(template: "group-buy/list", title: context.text("group_buy.page.list_title"),
+                            content: ListContent(buys: lines, isEmpty: lines.isEmpty, canOpen: canOpen, seesSuppliers: seesSuppliers),
                             banner: noticeBanner(request, context)).response(context)
     }
 

@@ -125,6 +125,8 @@ struct ScopeTests {
         (.get, "/group-buys/{id}/buildings/{building}", false),
         (.post, "/group-buys/{id}/deliveries", false),
         (.get, "/group-buys/{id}/slips", false),
+        (.post, "/suppliers/{id}/approval", false),
+        (.post, "/suppliers/{id}/driver-test", false),
     ]
 
     @Test("every route that takes a place or household id is in the scope table")

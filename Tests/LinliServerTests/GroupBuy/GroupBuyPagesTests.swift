@@ -108,6 +108,45 @@ struct GroupBuyPagesTests {
         }
     }
 
+    @Test("staff keep the supplier list on a page; a leader opens a buy from the form, a bad row coming back as typed", arguments: TestEngine.available)
+    func setUpFromThePages(engine: TestEngine) async throws {
+        let clock = ManualClock(GroupBuyHTTPTests.afternoon)
+        try await TestApp.run(engine, now: { clock.now }) { app, client in
+            let world = try await GroupBuyHTTPTests.world(app, client: client)
+            var staff = Browser()
+            try await staff.logIn(phone: try app.account(.committeeStaff).phone, client: client)
+            let list = try await staff.get("/suppliers", client: client)
+            #expect(list.status == .ok && list.text.contains("id=\"supplier-add\""))
+            let csrf = try Browser.csrfToken(in: list)
+            let bad = try await staff.post("/suppliers", form: ["_csrf": csrf, "place": "\(world.committee.id)", "name": "盒马保供", "licence_number": "9131",
+                                                               "driver_test_day": "2022-02-30"], client: client)
+            #expect(bad.status == .badRequest && bad.text.contains("value=\"盒马保供\"") && bad.text.contains("driver_test_day-error"))
+            #expect(try await staff.post("/suppliers", form: ["_csrf": csrf, "place": "\(world.committee.id)", "name": "盒马保供", "licence_number": "9131",
+                                                              "driver_test_day": GroupBuyHTTPTests.today], client: client).status == .seeOther)
+            let supplier = try #require(try await app.store.read { db in try await GroupBuyRecords.suppliers(servingPath: world.compound.path, on: db).first?.id })
+            let added = try await staff.get("/suppliers", client: client)
+            #expect(added.text.contains("id=\"supplier-\(supplier)\"") && added.text.contains(Catalogue.text("group_buy.supplier.not_approved", .zhHans)))
+            #expect(try await staff.post("/suppliers/\(supplier)/approval", form: ["_csrf": csrf, "days": "30"], client: client).status == .seeOther)
+
+            // The leader (a resident) opens a buy; a price that is not money comes back with the row.
+            var leader = Browser()
+            try await leader.logIn(phone: world.leaderPhone, client: client)
+            let form = try await leader.get("/group-buys/new", client: client)
+            #expect(form.status == .ok && form.text.contains("<option value=\"\(supplier)\""))
+            var fields = ["_csrf": try Browser.csrfToken(in: form), "place": "\(world.compound.id)", "supplier": "\(supplier)", "title": "水果团购",
+                          "name[]": "苹果", "specification[]": "5斤", "unit[]": "箱", "price[]": "三十块", "minimum[]": "20", "maximum[]": ""]
+            let refused = try await leader.post("/group-buys", form: fields, client: client)
+            #expect(refused.status == .badRequest && refused.text.contains("value=\"三十块\"") && refused.text.contains("value=\"水果团购\""))
+            fields["price[]"] = "３０元"
+            let created = try await leader.post("/group-buys", form: fields, client: client)
+            #expect(created.status == .seeOther)
+            let location = String(try #require(created.headers[.location]).prefix { $0 != "?" })
+            let page = try await leader.get(location, client: client)
+            #expect(page.status == .ok && page.text.contains("水果团购") && page.text.contains("30.00"))
+            #expect(page.text.contains(Catalogue.text("group_buy.state.draft", .zhHans)))
+        }
+    }
+
     static func itemID(in page: String) throws -> String? {
         guard let range = page.range(of: "name=\"item[]\" value=\"") else { return nil }
         return String(page[range.upperBound...].prefix { $0.isNumber })
