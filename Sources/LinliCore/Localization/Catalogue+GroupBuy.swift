@@ -147,5 +147,15 @@ extension Catalogue {
         "group_buy.new.minimum": .init("起订量", "Minimum order"),
         "group_buy.new.maximum": .init("最多供应", "Most the supplier can deliver"),
         "group_buy.new.create": .init("建团（草稿）", "Create (as a draft)"),
+        "group_buy.notify.item_line": .init("{item} {price} 元/{unit}", "{item} {price} yuan per {unit}"),
+        "group_buy.notify.count_line": .init("{item} 到 {arrived}{unit}（订 {ordered}）", "{item}: {arrived} {unit} of {ordered} ordered"),
+        "group_buy.notify.opened.title": .init("【团购】{title} 开始接单", "Group buy open: {title}"),
+        "group_buy.notify.opened.text": .init("{items}。截团：{closes}。请用住户码下单，或在群里接龙。", "{items}. Closes: {closes}. Order with your household code, or add your line to the chain."),
+        "group_buy.notify.failed.title": .init("【团购】{title} 未成团", "Group buy cancelled: {title}"),
+        "group_buy.notify.failed.text": .init("没有达到起订量或供应商不能供货，已订的全部退款。", "The minimum was not reached or the supplier cannot deliver; every order is refunded."),
+        "group_buy.notify.at_gate.title": .init("【团购】{title} 已到小区门口", "Group buy at the gate: {title}"),
+        "group_buy.notify.at_gate.text": .init("{items}。不足的部分按订量比例分配，差额退款；消杀后送货上门。", "{items}. A shortfall is shared in proportion to each order and refunded; delivery to the doors after disinfection."),
+        "group_buy.notify.disinfected.title": .init("【团购】{title} 已消杀，开始送货", "Group buy on its way: {title}"),
+        "group_buy.notify.disinfected.text": .init("志愿者按楼送货上门，请准备好门牌通知上的住户码确认收货。", "Volunteers deliver building by building; have the household code from your door notice ready to confirm."),
     ]
 }

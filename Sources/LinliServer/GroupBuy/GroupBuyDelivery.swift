@@ -37,6 +37,7 @@ struct GroupBuyDelivery: Sendable {
                 try await GroupBuyRecords.recordArrival(item: item, arrived: count, shares: shares, orders: itemOrders, on: db)
             }
             try await GroupBuyRecords.setState(buyID: buyID, to: .atGate, now: now, on: db)
+            try await GroupBuyMessages.enqueue(for: .atGate, buyID: buyID, path: stored.path, now: now, on: db)
             try await buys.audit(db, identity: identity, action: "group_buy.arrival", entity: "group_buy", id: "\(buyID)", path: stored.path,
                                  before: GroupBuyState.dispatched.rawValue,
                                  after: items.map { "\($0.id):\(arrived[$0.id] ?? 0)" }.joined(separator: ","), traceID: traceID)

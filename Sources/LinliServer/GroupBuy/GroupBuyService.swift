@@ -221,6 +221,7 @@ struct GroupBuyService: Sendable {
             }
             try await GroupBuyRecords.setState(buyID: id, to: target, approvedBy: target == .approved ? identity.user.id : nil, now: now, on: db)
             if target == .failed { try await GroupBuyRecords.refundAll(buyID: id, on: db) }
+            try await GroupBuyMessages.enqueue(for: target, buyID: id, path: stored.path, now: now, on: db)
             try await audit(db, identity: identity, action: "group_buy.state", entity: "group_buy", id: "\(id)", path: stored.path,
                             before: locked.buy.state.rawValue, after: target.rawValue, traceID: traceID)
         }

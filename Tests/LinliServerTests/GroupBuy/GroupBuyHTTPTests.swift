@@ -57,6 +57,8 @@ struct GroupBuyHTTPTests {
         let clock = ManualClock(Self.afternoon)
         try await TestApp.run(engine, now: { clock.now }) { app, client in
             let world = try await Self.world(app, client: client)
+            let care = try await CareTestWorld.build(app)
+            try await care.addRobot(at: world.compound)
             let supplierBody = """
                 {"place_id":\(world.committee.id),"name":"盒马","licence_number":"9131","driver_test_day":"\(Self.today)"}
                 """
@@ -250,6 +252,13 @@ struct GroupBuyHTTPTests {
             #expect(money["supplier_fen"] as? Int == 11 * 8800 + 3 * 3500 - 8800)
             #expect(try settled.jsonObject()["delivered"] as? Int == 8)
 
+            // The compound's chat group heard it open, arrive short and go out to the doors.
+            #expect(try await care.messages(kind: "group_buy.opened").count == 1)
+            let atGate = try await care.messages(kind: "group_buy.at_gate")
+            #expect(atGate.count == 1 && atGate.first?.text.contains("蔬菜套餐A 到 11份（订 14）") == true, "\(atGate)")
+            #expect(try await care.messages(kind: "group_buy.disinfected").count == 1)
+            #expect(try await care.messages(kind: "group_buy.failed").isEmpty)
+
             let audited = try await app.store.read { db in
                 try await db.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action LIKE 'group_buy.%' AND entity_id = \(bind: "\(buy)")").first()?.decode(column: "n", as: Int.self)
             }
@@ -306,8 +315,11 @@ struct GroupBuyHTTPTests {
             #expect(try await Self.move(buy, to: "closed", token: world.staff, client: client).status == .ok)
             let short = try await Self.move(buy, to: "confirmed", token: world.staff, client: client)
             #expect(short.status == .conflict && short.text.contains("minimum_not_reached"))
+            let care = try await CareTestWorld.build(app)
+            try await care.addRobot(at: world.compound)
             let failed = try await Self.move(buy, to: "failed", token: world.staff, client: client)
             #expect(failed.status == .ok)
+            #expect(try await care.messages(kind: "group_buy.failed").first?.title.contains("大米团购") == true, "the group hears that everyone is refunded")
             let refunds = try #require(try await client.json("/api/v1/group-buys/\(buy)/orders", token: world.staff).jsonObject()["orders"] as? [[String: Any]])
                 .compactMap { $0["order"] as? [String: Any] }
             #expect(refunds.map { $0["refund_fen"] as? Int }.sorted { ($0 ?? 0) < ($1 ?? 0) } == [6500 * 2, 6500 * 3])
