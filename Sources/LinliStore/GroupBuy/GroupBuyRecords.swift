@@ -287,10 +287,12 @@ public enum GroupBuyRecords {
         for order in orders where order.itemID == item.id {
             let share = shares[order.id] ?? 0
             let short = max(0, order.quantity - share)
-            let (refund, overflow) = short.multipliedReportingOverflow(by: item.priceFen)
+            // Both are bounded where they enter (999 units, 10,000,000 fen), so this stays far below
+            // what BIGINT holds.
+            let refund = Int64(short) * Int64(item.priceFen)
             let problem: String? = short > 0 ? "short" : nil
             try await db.raw("""
-                UPDATE group_buy_orders SET allocated = \(bind: share), refund_fen = \(bind: overflow ? Int(Int32.max) : refund), problem = \(bind: problem)
+                UPDATE group_buy_orders SET allocated = \(bind: share), refund_fen = \(bind: refund), problem = \(bind: problem)
                 WHERE id = \(bind: order.id)
                 """).run()
         }
@@ -300,7 +302,7 @@ public enum GroupBuyRecords {
     public static func refundAll(buyID: GroupBuyID, on db: any SQLDatabase) async throws {
         try await db.raw("""
             UPDATE group_buy_orders SET allocated = 0, problem = 'refunded',
-              refund_fen = quantity * (SELECT i.price_fen FROM group_buy_items i WHERE i.id = group_buy_orders.item_id)
+              refund_fen = CAST(quantity AS BIGINT) * (SELECT i.price_fen FROM group_buy_items i WHERE i.id = group_buy_orders.item_id)
             WHERE buy_id = \(bind: buyID)
             """).run()
     }

@@ -334,6 +334,48 @@ struct GroupBuyHTTPTests {
         household.building.replacingOccurrences(of: "号楼", with: "")
     }
 
+    @Test("the largest order at the largest price, failed, shared short and reported: every sum in fen is kept whole", arguments: TestEngine.available)
+    func largestMoney(engine: TestEngine) async throws {
+        let clock = ManualClock(Self.afternoon)
+        try await TestApp.run(engine, now: { clock.now }) { app, client in
+            let world = try await Self.world(app, client: client)
+            let supplier = try await Self.approvedSupplier(world, client: client)
+            let price = GroupBuyRules.maximumPriceFen, most = GroupBuyRules.maximumOrderQuantity
+            var buys: [Int] = []
+            for title in ["整车物资（不成团）", "整车物资（到货不足）"] {
+                let created = try await client.json("/api/v1/group-buys", method: .post, token: world.staff, body: """
+                    {"place_id":\(world.compound.id),"supplier_id":\(supplier),"title":"\(title)","items":[{"name":"整车","unit":"车","price_fen":\(price)}]}
+                    """)
+                try #require(created.status == .created, "\(created.text)")
+                let buy = try #require(try created.jsonObject()["id"] as? Int)
+                let item = try #require(try Self.items(created).first?["id"] as? Int)
+                for state in ["approved", "open"] { #expect(try await Self.move(buy, to: state, token: world.staff, client: client).status == .ok) }
+                for household in world.households.prefix(2) {
+                    let ordered = try await client.json("/api/v1/group-buys/\(buy)/orders", method: .put, token: world.staff,
+                                                        body: #"{"household_id":\#(household.id),"items":[{"item_id":\#(item),"quantity":\#(most)}]}"#)
+                    #expect(ordered.status == .ok, "\(ordered.text)")
+                }
+                buys.append(buy)
+            }
+            let failed = try await Self.move(buys[0], to: "failed", token: world.staff, client: client)
+            #expect(failed.status == .ok, "\(failed.text)")
+            #expect(try failed.jsonObject()["money"].flatMap { ($0 as? [String: Any])?["refunds_fen"] as? Int } == 2 * most * price)
+
+            for state in ["closed", "confirmed", "dispatched"] { #expect(try await Self.move(buys[1], to: state, token: world.staff, client: client).status == .ok) }
+            let item = try #require(try Self.items(try await client.json("/api/v1/group-buys/\(buys[1])", token: world.staff)).first?["id"] as? Int)
+            let counted = try await client.json("/api/v1/group-buys/\(buys[1])/arrival", method: .post, token: world.staff, body: #"{"items":[{"item_id":\#(item),"arrived":1}]}"#)
+            #expect(counted.status == .ok, "\(counted.text)")
+            let orders = try #require(try await client.json("/api/v1/group-buys/\(buys[1])/orders", token: world.staff).jsonObject()["orders"] as? [[String: Any]])
+                .compactMap { $0["order"] as? [String: Any] }
+            #expect(orders.compactMap { $0["refund_fen"] as? Int }.sorted() == [(most - 1) * price, most * price])
+            let lucky = try #require(orders.first { $0["allocated"] as? Int == 1 }?["id"] as? Int)
+            let reported = try await client.json("/api/v1/group-buy-orders/\(lucky)/problem", method: .post, token: world.staff, body: #"{"kind":"damaged","refund_fen":\#(price)}"#)
+            #expect(reported.status == .ok, "\(reported.text)")
+            let money = try #require(try await client.json("/api/v1/group-buys/\(buys[1])", token: world.staff).jsonObject()["money"] as? [String: Any])
+            #expect(money["ordered_fen"] as? Int == 2 * most * price && money["refunds_fen"] as? Int == 2 * most * price && money["supplier_fen"] as? Int == 0)
+        }
+    }
+
     static func jsonBody(_ object: [String: String]) throws -> String {
         String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
     }
