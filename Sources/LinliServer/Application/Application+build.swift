@@ -75,6 +75,7 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     MedicineAPI(services: services).addRoutes(to: api)
     MedicineRequestAPI(services: services).addRoutes(to: api)
     CardCustodyAPI(services: services).addRoutes(to: api)
+    SupplyAPI(services: services).addRoutes(to: api)
 
     AccessPages(services: services).addRoutes(to: router)
     DirectoryPages(services: services).addRoutes(to: router)
