@@ -617,6 +617,7 @@ enum Schema {
                 """,
             ]
         },
+        Migration(version: 15, name: "group buys") { _ in [] },
         Migration(version: 16, name: "relief supplies") { sql in
             [
                 // A batch received at a place: relief packages, a purchase or a donation. The
