@@ -71,6 +71,7 @@ public enum DemoSeeder {
         let schema = try await store.schemaVersion() ?? 0
         let withCare = withHistory && schema >= 12
         let withMedicine = withHistory && schema >= 14
+        let withSupplies = withHistory && schema >= 16
         // With a history the logins were there before its first request.
         let accountsCreated = withHistory ? DemoHistory.startsAt(now: now) : now
         let (codes, summary) = try await store.write { db -> ([DemoHousehold], DemoHistorySummary?) in
@@ -107,6 +108,9 @@ public enum DemoSeeder {
             }
             if withMedicine {
                 try await DemoMedicine.write(generator: generator, users: users, printed: codes.map(\.id), now: now, engine: store.engine, on: db)
+            }
+            if withSupplies {
+                try await DemoSupplies.write(generator: generator, users: users, printed: codes.map(\.id), now: now, engine: store.engine, on: db)
             }
             return (codes, summary)
         }

@@ -140,23 +140,37 @@ struct SuppliesTests {
             let staff = try await client.token(phone: try app.account(.committeeStaff).phone)
             let compound = try app.account(.compoundLead).placeID
             let households = try await Self.households(under: compound, app: app)
-            let facts = try await app.store.read { db in try await SupplyRecords.householdFacts(under: PlacePath(rawValue: try #require(try await DirectoryRecords.place(id: compound, on: db)).path.rawValue), on: db) }
-            let onRegister = households.filter { !(facts[$0]?.careCategories.isDisjoint(with: [.elderlyAlone]) ?? true) }
+            let compoundPath = try #require(try await app.store.read { db in try await DirectoryRecords.place(id: compound, on: db) }).path
+            // Two households' first residents go on the care register: one living alone, one a dialysis patient.
+            try await app.store.write { db in
+                let residents = try await db.raw("""
+                    SELECT r.id, r.household_id, r.path, r.district_id FROM residents r
+                    WHERE r.id IN (SELECT MIN(id) FROM residents WHERE path >= \(bind: compoundPath.rawValue) AND path < \(bind: compoundPath.rawValue + "0") GROUP BY household_id)
+                    ORDER BY r.household_id LIMIT 2
+                    """).all()
+                for (row, categories) in zip(residents, ["elderly_alone,no_smartphone", "dialysis"]) {
+                    try await db.raw("""
+                        INSERT INTO care_entries (resident_id, household_id, categories, needs, risk, source, path, district_id, created_at, updated_at)
+                        VALUES (\(bind: try row.decode(column: "id", as: Int64.self)), \(bind: try row.decode(column: "household_id", as: Int64.self)), \(bind: categories), '',
+                            'high', 'survey', \(bind: try row.decode(column: "path", as: String.self)), \(bind: try row.decode(column: "district_id", as: Int64?.self)), 0, 0)
+                        """).run()
+                }
+            }
+            let facts = try await app.store.read { db in try await SupplyRecords.householdFacts(under: compoundPath, on: db) }
+            let onRegister = households.filter { !(facts[$0]?.careCategories.isDisjoint(with: [.elderlyAlone, .dialysis]) ?? true) }
             let offRegister = households.filter { !onRegister.contains($0) }
+            try #require(onRegister.count == 2 && !offRegister.isEmpty)
 
             let care = try await client.json("/api/v1/supplies/batches", method: .post, token: staff,
-                                             body: Self.batchBody(place: compound, quantity: 1, allocation: #"{"rule":"care_categories","categories":["elderly_alone"]}"#, lot: "C1"))
+                                             body: Self.batchBody(place: compound, quantity: 1, allocation: #"{"rule":"care_categories","categories":["elderly_alone","dialysis"]}"#, lot: "C1"))
             try #require(care.status == .created, "\(care.text)")
             let careBatch = try #require((try care.jsonObject()["batch"] as? [String: Any])?["id"] as? Int)
             #expect((try care.jsonObject()["figures"] as? [String: Any])?["allocated"] as? Int == onRegister.count)
-            if let outsider = offRegister.first {
-                #expect(try await client.json("/api/v1/supplies/batches/\(careBatch)/handouts", method: .post, token: staff, body: #"{"household_id":\#(outsider)}"#).status == .conflict)
-            }
-            if onRegister.count >= 2 {
-                #expect(try await client.json("/api/v1/supplies/batches/\(careBatch)/handouts", method: .post, token: staff, body: #"{"household_id":\#(onRegister[0])}"#).status == .created)
-                // One package received, one handed out: nothing left for the next.
-                #expect(try await client.json("/api/v1/supplies/batches/\(careBatch)/handouts", method: .post, token: staff, body: #"{"household_id":\#(onRegister[1])}"#).status == .conflict)
-            }
+            let outsider = try #require(offRegister.first)
+            #expect(try await client.json("/api/v1/supplies/batches/\(careBatch)/handouts", method: .post, token: staff, body: #"{"household_id":\#(outsider)}"#).status == .conflict)
+            #expect(try await client.json("/api/v1/supplies/batches/\(careBatch)/handouts", method: .post, token: staff, body: #"{"household_id":\#(onRegister[0])}"#).status == .created)
+            // One package received, one handed out: nothing left for the next.
+            #expect(try await client.json("/api/v1/supplies/batches/\(careBatch)/handouts", method: .post, token: staff, body: #"{"household_id":\#(onRegister[1])}"#).status == .conflict)
 
             let perPerson = try await client.json("/api/v1/supplies/batches", method: .post, token: staff,
                                                   body: Self.batchBody(place: compound, quantity: 10_000, allocation: #"{"rule":"per_person"}"#, lot: "P1"))
