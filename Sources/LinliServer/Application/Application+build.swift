@@ -93,6 +93,7 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     MedicineRunPages(services: services).addRoutes(to: router)
     CarePlanPages(services: services).addRoutes(to: router)
     CardCustodyPages(services: services).addRoutes(to: router)
+    SupplyPages(services: services).addRoutes(to: router)
     DesignPage().addRoutes(to: router)
     return router
 }

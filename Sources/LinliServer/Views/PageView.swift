@@ -118,6 +118,7 @@ struct Chrome {
             // their own people only.
             links.append(identity.grants.scopes(for: .viewSensitive).isEmpty ? ("/care/mine", "nav.care") : ("/care", "nav.care"))
             if !identity.grants.scopes(for: .runMedicine).isEmpty { links.append(("/medicine", "nav.medicine")) }
+            if !identity.grants.scopes(for: .handOutSupplies).isEmpty { links.append(("/supplies", "nav.supplies")) }
         case .household:
             userName = nil
             signedIn = true

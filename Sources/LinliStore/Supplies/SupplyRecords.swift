@@ -77,6 +77,21 @@ public struct HouseholdReceipt: Sendable, Hashable {
     public var handout: SupplyHandout
 }
 
+/// How far a batch's hand-out has come in one building.
+public struct BuildingProgress: Sendable, Hashable {
+    public var buildingID: PlaceID
+    public var name: String
+    public var households: Int
+    public var received: Int
+}
+
+/// One door of a building on the hand-out list: its share once handed out.
+public struct DoorLine: Sendable, Hashable {
+    public var householdID: PlaceID
+    public var room: String
+    public var handout: SupplyHandout?
+}
+
 public enum SupplyError: Error, Equatable {
     case notFound
     case refused(SupplyRules.Refusal)
@@ -305,6 +320,39 @@ public enum SupplyRecords {
             WHERE taken_at IS NULL AND \(scopeCondition(column: "path", scopes: [place.rawValue]))
             ORDER BY offered_at DESC, id DESC LIMIT \(bind: limit)
             """).all().map(decodeShelfItem)
+    }
+
+    /// Per building under the batch's place and within `scopes` (the caller's): households and
+    /// how many have received the batch.
+    public static func buildingProgress(batchID: SupplyBatchID, under place: PlacePath, scopes: [PlacePath], limit: Int = 500, on db: any SQLDatabase) async throws -> [BuildingProgress] {
+        try await db.raw("""
+            SELECT p.id, p.name, COUNT(h.id) AS households, COUNT(s.id) AS received
+            FROM households h JOIN places p ON p.id = h.building_id
+            LEFT JOIN supply_handouts s ON s.household_id = h.id AND s.batch_id = \(bind: batchID)
+            WHERE \(scopeCondition(column: "h.path", scopes: [place.rawValue])) AND \(scopeCondition(column: "h.path", scopes: scopes.map(\.rawValue)))
+            GROUP BY p.id, p.name ORDER BY p.name, p.id LIMIT \(bind: limit)
+            """).all().map { row in
+            BuildingProgress(buildingID: try row.decode(column: "id", as: PlaceID.self), name: try row.decode(column: "name", as: String.self),
+                             households: Int(clamping: try row.decode(column: "households", as: Int64.self)),
+                             received: Int(clamping: try row.decode(column: "received", as: Int64.self)))
+        }
+    }
+
+    /// The doors of a building, with each one's hand-out of the batch if it had it.
+    public static func doors(batchID: SupplyBatchID, buildingID: PlaceID, on db: any SQLDatabase) async throws -> [DoorLine] {
+        try await db.raw("""
+            SELECT h.id, h.room, s.quantity, s.confirmed_by, s.at, s.note
+            FROM households h LEFT JOIN supply_handouts s ON s.household_id = h.id AND s.batch_id = \(bind: batchID)
+            WHERE h.building_id = \(bind: buildingID) ORDER BY h.room, h.id LIMIT 1000
+            """).all().map { row in
+            let household = try row.decode(column: "id", as: PlaceID.self)
+            var handout: SupplyHandout?
+            if let quantity = try row.decode(column: "quantity", as: Int?.self) {
+                handout = SupplyHandout(batchID: batchID, householdID: household, quantity: quantity, confirmedBy: try row.decode(column: "confirmed_by", as: String.self),
+                                        at: Date(millisecondsSince1970: try row.decode(column: "at", as: Int64.self)), note: try row.decode(column: "note", as: String?.self))
+            }
+            return DoorLine(householdID: household, room: try row.decode(column: "room", as: String.self), handout: handout)
+        }
     }
 
     /// The registered residents and care-register categories of every household under `path`.

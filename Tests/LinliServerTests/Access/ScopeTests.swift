@@ -45,6 +45,12 @@ struct ScopeTests {
         (.get, "/api/v1/supplies/places/{id}/pool", true),
         (.post, "/api/v1/supplies/shelf/{id}/take", true),
         (.get, "/api/v1/households/{id}/supplies", true),
+        (.get, "/supplies/batches/{id}", false),
+        (.post, "/supplies/batches/{id}/handouts", false),
+        (.get, "/supplies/places/{id}", false),
+        (.get, "/supplies/places/{id}/shelf", false),
+        (.post, "/supplies/places/{id}/shelf", false),
+        (.post, "/supplies/shelf/{id}/take", false),
         // Care register entries: an id that is no entry in the leader's places answers 404 too.
         (.get, "/api/v1/care/entries/{id}", true),
         (.put, "/api/v1/care/entries/{id}", true),
