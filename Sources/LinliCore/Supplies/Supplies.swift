@@ -45,6 +45,10 @@ public enum AllocationRule: Sendable, Hashable {
         }
     }
 
+    /// Whether the rule reads who lives in the household; one per household does not, so a
+    /// hand-out under it skips reading the register.
+    public var readsHousehold: Bool { self != .perHousehold }
+
     /// The rule as one line, as the ledger's allocation entry keeps it: `care_categories:dialysis,elderly_alone`.
     public var ledgerText: String {
         switch self {

@@ -147,7 +147,7 @@ public enum SupplyRecords {
         let householdPath = PlacePath(rawValue: try household.decode(column: "path", as: String.self))
         guard batchPath.contains(householdPath) else { throw SupplyError.householdOutside }
         let already = try await db.raw("SELECT 1 AS one FROM supply_handouts WHERE batch_id = \(bind: batchID) AND household_id = \(bind: householdID)").first() != nil
-        let facts = try await householdFacts(under: householdPath, on: db)[householdID] ?? HouseholdFacts(residents: 0)
+        let facts = batch.allocation.readsHousehold ? try await householdFacts(under: householdPath, on: db)[householdID] ?? HouseholdFacts(residents: 0) : HouseholdFacts(residents: 0)
         let quantity = SupplyRules.entitlement(batch.allocation, facts)
         if let refusal = SupplyRules.handOutRefusal(entitlement: quantity, alreadyReceived: already, stock: batch.stock) { throw SupplyError.refused(refusal) }
         let at = now.millisecondsSince1970
