@@ -68,6 +68,8 @@ extension Catalogue {
 
         "supplies.public.title": .init("物资公示：{place}", "Supplies, in public: {place}"),
         "supplies.public.intro": .init("到了什么、多少户领到、还剩多少，都由发放台账自动汇总，不含任何个人信息。", "What arrived, how many households received it and what is left, summed from the hand-out ledger; no personal details."),
+        "supplies.household.title": .init("我家领到的物资", "Supplies your household received"),
+        "supplies.household.line": .init("{batch}：{contents}，{quantity} 份，{time}", "{batch}: {contents}, {quantity}, {time}"),
         "supplies.public.empty": .init("这里还没有物资记录。", "No supplies recorded here yet."),
     ]
 }

@@ -190,6 +190,14 @@ struct SupplyPages {
 
     // MARK: - Texts
 
+    /// One line per receipt for the household's own page: what, how many, when.
+    static func receiptLines(_ receipts: [HouseholdReceipt], context: LinliRequestContext) -> [String] {
+        receipts.map { receipt in
+            context.text("supplies.household.line", ["batch": title(receipt.batch, context), "contents": contents(receipt.batch),
+                                                     "quantity": "\(receipt.handout.quantity)", "time": PageTime.dateTime(receipt.handout.at, context.language)])
+        }
+    }
+
     static func title(_ batch: SupplyBatch, _ context: LinliRequestContext) -> String {
         context.text("supplies.page.batch_title", ["kind": context.text("supplies.kind.\(batch.kind.rawValue)"), "source": batch.source,
                                                    "day": PageTime.dateTime(batch.receivedAt, context.language)])

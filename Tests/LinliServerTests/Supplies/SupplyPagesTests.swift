@@ -42,6 +42,11 @@ struct SupplyPagesTests {
             #expect(after.text.contains("tag-done"))
             let receipts = try await app.store.read { db in try await SupplyRecords.receipts(householdID: coded.id, on: db) }
             #expect(receipts.first?.handout.confirmedBy == "household_code")
+            // The household sees it on its own page.
+            var resident = Browser()
+            try await resident.openHousehold(coded, client: client)
+            let own = try await resident.get("/my-household", client: client)
+            #expect(own.text.contains("id=\"household-supplies\"") && own.text.contains("大米"))
 
             // Without a login: the compound's figures, with no leader's name and no room.
             var anonymous = Browser()
