@@ -96,6 +96,9 @@ let package = Package(
         // The night's medicine batches at district scale against one SQL query
         // (scripts/bench/medicine-batches).
         .executableTarget(name: "linli-bench-medicine", dependencies: ["LinliCore", "LinliStore", .product(name: "SQLKit", package: "sql-kit"), .product(name: "Logging", package: "swift-log")]),
+        // A relief batch handed out to every household of the district demo, and its ledger
+        // verified, against the same rows inserted with plain SQL (scripts/bench/relief-handout).
+        .executableTarget(name: "linli-bench-supplies", dependencies: ["LinliCore", "LinliStore", .product(name: "SQLKit", package: "sql-kit"), .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "LinliCoreTests",
             dependencies: [

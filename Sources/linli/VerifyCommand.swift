@@ -2,12 +2,12 @@ import ArgumentParser
 import Foundation
 import LinliStore
 
-/// `linli verify`: walks every hash chain (card custody, and any chained table added to
-/// `HashChainTable.all`) and names the first altered, inserted or deleted entry of each broken one.
+/// `linli verify`: walks every hash chain (card custody, the supplies ledger, and any chained
+/// table added to `HashChainTable.all`) and names the first altered, inserted or deleted entry of each broken one.
 struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check every hash chain in the database (card custody): exit 0 when all hold, 1 naming the first broken entry of each chain that does not."
+        abstract: "Check every hash chain in the database (card custody, supplies ledger): exit 0 when all hold, 1 naming the first broken entry of each chain that does not."
     )
 
     @OptionGroup var database: DatabaseOptions

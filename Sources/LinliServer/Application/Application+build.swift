@@ -76,6 +76,7 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     MedicineRequestAPI(services: services).addRoutes(to: api)
     GroupBuyAPI(services: services).addRoutes(to: api)
     CardCustodyAPI(services: services).addRoutes(to: api)
+    SupplyAPI(services: services).addRoutes(to: api)
 
     AccessPages(services: services).addRoutes(to: router)
     DirectoryPages(services: services).addRoutes(to: router)
@@ -95,6 +96,7 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     GroupBuySetupPages(services: services).addRoutes(to: router)
     CarePlanPages(services: services).addRoutes(to: router)
     CardCustodyPages(services: services).addRoutes(to: router)
+    SupplyPages(services: services).addRoutes(to: router)
     DesignPage().addRoutes(to: router)
     return router
 }

@@ -72,6 +72,7 @@ public enum DemoSeeder {
         let withCare = withHistory && schema >= 12
         let withMedicine = withHistory && schema >= 14
         let withGroupBuys = withHistory && schema >= 15
+        let withSupplies = withHistory && schema >= 16
         // With a history the logins were there before its first request.
         let accountsCreated = withHistory ? DemoHistory.startsAt(now: now) : now
         let (codes, summary) = try await store.write { db -> ([DemoHousehold], DemoHistorySummary?) in
@@ -111,6 +112,9 @@ public enum DemoSeeder {
             }
             if withGroupBuys {
                 try await DemoGroupBuy.write(generator: generator, users: users, now: now, on: db)
+            }
+            if withSupplies {
+                try await DemoSupplies.write(generator: generator, users: users, printed: codes.map(\.id), now: now, engine: store.engine, on: db)
             }
             return (codes, summary)
         }

@@ -125,11 +125,12 @@ struct DirectoryPages {
         router.get("my-household") { request, context -> Response in
             let identity = try context.requireHousehold()
             let view = try await directory.ownHousehold(identity: identity)
-            let (requests, cards) = try await services.store.read { db in
-                (try await RequestRecords.forHousehold(identity.household.id, on: db), try await CardCustodyRecords.cards(householdID: identity.household.id, on: db))
+            let (requests, cards, receipts) = try await services.store.read { db in
+                (try await RequestRecords.forHousehold(identity.household.id, on: db), try await CardCustodyRecords.cards(householdID: identity.household.id, on: db),
+                 try await SupplyRecords.receipts(householdID: identity.household.id, on: db))
             }
             return try Self.householdPage(view, context: context, requests: requests, now: services.now(), rotate: false, newRequestHref: "/requests/new", banner: noticeBanner(request, context),
-                                          medicineCards: CardCustodyPages.householdLines(cards, context: context))
+                                          medicineCards: CardCustodyPages.householdLines(cards, context: context), supplies: SupplyPages.receiptLines(receipts, context: context))
         }
         router.get("volunteers") { request, context -> Response in
             let identity = try context.requireUser()
@@ -257,9 +258,12 @@ struct DirectoryPages {
         /// "Where your card is": the household's insurance cards and record booklets.
         var medicineCards: [CardCustodyPages.HouseholdCardLine]
         var hasMedicineCards: Bool
+        /// What the household received of relief batches, on its own page.
+        var supplies: [String]
+        var hasSupplies: Bool
     }
 
-    static func householdPage(_ view: HouseholdDetailView, context: LinliRequestContext, requests: [RequestListItem], now: Date, rotate: Bool, newRequestHref: String, banner: String?, care: [ResidentID: Link] = [:], medicineCards: [CardCustodyPages.HouseholdCardLine] = []) throws -> Response {
+    static func householdPage(_ view: HouseholdDetailView, context: LinliRequestContext, requests: [RequestListItem], now: Date, rotate: Bool, newRequestHref: String, banner: String?, care: [ResidentID: Link] = [:], medicineCards: [CardCustodyPages.HouseholdCardLine] = [], supplies: [String] = []) throws -> Response {
         // A household signed in with its code has no business on the place pages above it.
         let crumbs = context.isHousehold ? [] : view.places.filter { $0.level != .household }.map { Link(href: "/places/\($0.id)", label: $0.name) }
         let residents = view.residents.map { resident in
@@ -274,7 +278,8 @@ struct DirectoryPages {
         let cards = RequestPages.householdCards(requests, now: now, context: context)
         let content = HouseholdContent(
             id: view.id, residents: residents, noResidents: residents.isEmpty, sensitive: view.sensitiveVisible, requests: cards, noRequests: cards.isEmpty,
-            newRequestHref: newRequestHref, rotate: rotate, isStaff: !context.isHousehold, medicineCards: medicineCards, hasMedicineCards: !medicineCards.isEmpty
+            newRequestHref: newRequestHref, rotate: rotate, isStaff: !context.isHousehold, medicineCards: medicineCards, hasMedicineCards: !medicineCards.isEmpty,
+            supplies: supplies, hasSupplies: !supplies.isEmpty
         )
         let title = (view.places.first { $0.level == .building }?.name ?? "") + " " + view.room
         return try PageView(template: "directory/household", title: title, content: content, breadcrumbs: crumbs, banner: banner).response(context)

@@ -11,6 +11,8 @@ struct GroupBuySetupPages {
 
     /// Item rows the new-buy form offers; a buy of more items is set up over the API.
     static let itemRows = 4
+    /// The most compounds the form offers to choose from.
+    static let compoundChoices = 300
 
     struct SupplierForm: Decodable {
         var _csrf: String?
@@ -176,9 +178,16 @@ struct GroupBuySetupPages {
             if !compoundsOnly || place.level == .compound || place.level == .building {
                 found.append(place)
             }
-            if compoundsOnly, place.level == .committee {
-                let children = try await services.store.read { db in try await DirectoryRecords.children(of: place.id, on: db) }
-                found += children.map(\.place).filter { $0.level == .compound }
+            if compoundsOnly, place.level != .compound, place.level != .building, place.level != .household {
+                // Staff above the compounds choose among those under them (the first few hundred).
+                let compounds = try await services.store.read { db in
+                    var places: [Place] = []
+                    for id in try await GroupBuyRecords.compounds(under: place.path, limit: Self.compoundChoices, on: db) {
+                        if let compound = try await DirectoryRecords.place(id: id, on: db) { places.append(compound) }
+                    }
+                    return places
+                }
+                found += compounds
             }
         }
         return found

@@ -119,6 +119,7 @@ struct Chrome {
             links.append(identity.grants.scopes(for: .viewSensitive).isEmpty ? ("/care/mine", "nav.care") : ("/care", "nav.care"))
             if !identity.grants.scopes(for: .runMedicine).isEmpty { links.append(("/medicine", "nav.medicine")) }
             if !identity.grants.scopes(for: .leadGroupBuys).isEmpty || !identity.grants.scopes(for: .handOutSupplies).isEmpty { links.append(("/group-buys", "nav.group_buys")) }
+            if !identity.grants.scopes(for: .handOutSupplies).isEmpty { links.append(("/supplies", "nav.supplies")) }
         case .household:
             userName = nil
             signedIn = true

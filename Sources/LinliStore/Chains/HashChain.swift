@@ -42,7 +42,21 @@ public enum HashChain {
     public static func hash(prevHash: String, chain: String, seq: Int64, fields: [ChainValue]) -> String {
         var input = Data(prevHash.utf8)
         input.append(canonical(chain: chain, seq: seq, fields: fields))
-        return SHA256.hash(data: input).map { String(format: "%02x", $0) }.joined()
+        return hex(SHA256.hash(data: input))
+    }
+
+    static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// Lowercase hex, byte by byte: `String(format:)` per byte goes through NSString on Linux and
+    /// was most of the time of walking a district's ledger.
+    static func hex(_ digest: SHA256.Digest) -> String {
+        var text: [UInt8] = []
+        text.reserveCapacity(SHA256.byteCount * 2)
+        for byte in digest {
+            text.append(hexDigits[Int(byte >> 4)])
+            text.append(hexDigits[Int(byte & 0x0f)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 }
 

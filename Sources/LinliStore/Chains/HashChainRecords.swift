@@ -3,8 +3,7 @@ import LinliCore
 import SQLKit
 
 /// A table holding hash-chain entries: columns id, chain, seq, prev_hash, hash, and the hashed
-/// `fields` in this order. A new chained table (a relief-supplies ledger) adds itself to `all`
-/// and `linli verify` checks it.
+/// `fields` in this order. A new chained table adds itself to `all` and `linli verify` checks it.
 public struct HashChainTable: Sendable, Hashable {
     public enum Kind: Sendable, Hashable { case int, text }
 
@@ -27,8 +26,13 @@ public struct HashChainTable: Sendable, Hashable {
         ("confirmed_by", .text), ("batch_id", .int), ("at", .int), ("note", .text),
     ])
 
+    public static let suppliesLedger = HashChainTable(table: "supply_ledger", chainPrefix: "supplies/", fields: [
+        ("event", .text), ("batch_id", .int), ("household_id", .int), ("shelf_item_id", .int), ("quantity", .int),
+        ("actor", .text), ("confirmed_by", .text), ("at", .int), ("note", .text),
+    ])
+
     /// Every chained table `linli verify` walks.
-    public static let all: [HashChainTable] = [.cardCustody]
+    public static let all: [HashChainTable] = [.cardCustody, .suppliesLedger]
 
     public static func owning(chain: String) -> HashChainTable? {
         all.first { chain.hasPrefix($0.chainPrefix) }

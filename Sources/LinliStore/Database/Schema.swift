@@ -728,6 +728,98 @@ enum Schema {
                 "CREATE INDEX group_buy_unmatched_buy ON group_buy_unmatched (buy_id, resolution)",
             ]
         },
+        Migration(version: 16, name: "relief supplies") { sql in
+            [
+                // A batch received at a place: relief packages, a purchase or a donation. The
+                // counters are the ledger's sums kept beside the batch, so refusing a hand-out
+                // beyond stock reads one locked row; the ledger below is the proof.
+                // `contents` is JSON lines ({item, quantity, unit}); `expiry` a yyyy-MM-dd day.
+                """
+                CREATE TABLE supply_batches (
+                    id \(sql.id),
+                    kind TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    supplier TEXT,
+                    lot TEXT,
+                    contents TEXT NOT NULL,
+                    licences TEXT,
+                    expiry TEXT,
+                    unit TEXT NOT NULL,
+                    received INTEGER NOT NULL,
+                    place_id BIGINT NOT NULL REFERENCES places(id),
+                    allocation TEXT NOT NULL,
+                    received_by BIGINT NOT NULL REFERENCES users(id),
+                    received_at BIGINT NOT NULL,
+                    handed_out INTEGER NOT NULL DEFAULT 0,
+                    written_off INTEGER NOT NULL DEFAULT 0,
+                    path \(sql.byteText) NOT NULL,
+                    district_id BIGINT
+                )
+                """,
+                "CREATE INDEX supply_batches_path ON supply_batches (path, kind)",
+                "CREATE INDEX supply_batches_place ON supply_batches (place_id)",
+                "CREATE INDEX supply_batches_lot ON supply_batches (lot)",
+                // One hand-out a household a batch: the unique key refuses a second one even when
+                // two leaders tick the same door at once.
+                """
+                CREATE TABLE supply_handouts (
+                    id \(sql.id),
+                    batch_id BIGINT NOT NULL REFERENCES supply_batches(id),
+                    household_id BIGINT NOT NULL REFERENCES households(id),
+                    quantity INTEGER NOT NULL,
+                    confirmed_by TEXT NOT NULL,
+                    handed_by BIGINT NOT NULL REFERENCES users(id),
+                    at BIGINT NOT NULL,
+                    note TEXT,
+                    path \(sql.byteText) NOT NULL,
+                    district_id BIGINT,
+                    UNIQUE (batch_id, household_id)
+                )
+                """,
+                "CREATE INDEX supply_handouts_household ON supply_handouts (household_id)",
+                "CREATE INDEX supply_handouts_path ON supply_handouts (batch_id, path)",
+                // The mutual-aid shelf (互助架): what a neighbour left and who took it.
+                """
+                CREATE TABLE shelf_items (
+                    id \(sql.id),
+                    place_id BIGINT NOT NULL REFERENCES places(id),
+                    item TEXT NOT NULL,
+                    quantity INTEGER NOT NULL,
+                    note TEXT,
+                    offered_by TEXT NOT NULL,
+                    offered_at BIGINT NOT NULL,
+                    taken_by TEXT,
+                    taken_at BIGINT,
+                    path \(sql.byteText) NOT NULL,
+                    district_id BIGINT
+                )
+                """,
+                "CREATE INDEX shelf_items_path ON shelf_items (path, taken_at)",
+                // The supplies ledger: every receipt, allocation, hand-out, write-off and shelf
+                // offer or take, one hash chain per district (`supplies/<district_id>`), as
+                // card_custody.
+                """
+                CREATE TABLE supply_ledger (
+                    id \(sql.id),
+                    chain TEXT NOT NULL,
+                    seq BIGINT NOT NULL,
+                    event TEXT NOT NULL,
+                    batch_id BIGINT,
+                    household_id BIGINT,
+                    shelf_item_id BIGINT,
+                    quantity INTEGER NOT NULL,
+                    actor TEXT NOT NULL,
+                    confirmed_by TEXT,
+                    at BIGINT NOT NULL,
+                    note TEXT,
+                    prev_hash TEXT NOT NULL,
+                    hash TEXT NOT NULL,
+                    UNIQUE (chain, seq)
+                )
+                """,
+                "CREATE INDEX supply_ledger_batch ON supply_ledger (batch_id, event)",
+            ]
+        },
     ]
 
     /// From this version on, household codes are stored keyed (see `HouseholdCodeKey`).

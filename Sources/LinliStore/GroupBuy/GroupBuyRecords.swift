@@ -86,6 +86,13 @@ public enum GroupBuyRecords {
         try await db.raw("UPDATE suppliers SET driver_test_day = \(bind: day) WHERE id = \(bind: id)").run()
     }
 
+    /// The compounds at or under `path`, in path order, at most `limit`: where a buy may be opened.
+    public static func compounds(under path: PlacePath, limit: Int, on db: any SQLDatabase) async throws -> [PlaceID] {
+        try await db.raw("""
+            SELECT id FROM places WHERE level = 'compound' AND \(scopeCondition(column: "path", scopes: [path.rawValue])) ORDER BY path LIMIT \(bind: limit)
+            """).all().map { try $0.decode(column: "id", as: PlaceID.self) }
+    }
+
     // MARK: Buys
 
     public struct NewItem: Sendable {

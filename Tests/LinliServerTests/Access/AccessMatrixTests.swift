@@ -121,7 +121,7 @@ struct AccessMatrixTests {
 
     /// Every JSON API route, "METHOD path" as the router lists it, with the probes that check it.
     /// A new route must be added here, or `everyAPIRouteIsInTheMatrix` fails.
-    static var matrix: [(route: String, probes: [Probe])] { coreMatrix + careMatrix + medicineBatchMatrix + medicineCardsMatrix + groupBuyMatrix }
+    static var matrix: [(route: String, probes: [Probe])] { coreMatrix + careMatrix + medicineBatchMatrix + medicineCardsMatrix + groupBuyMatrix + suppliesMatrix }
 
     static let coreMatrix: [(route: String, probes: [Probe])] = [
         ("POST /api/v1/auth/token", [

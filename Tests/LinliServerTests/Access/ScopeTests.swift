@@ -36,6 +36,21 @@ struct ScopeTests {
         (.get, "/places/{id}/register/download", false),
         (.get, "/places/{id}/codes", false),
         (.post, "/places/{id}/codes", false),
+        // Supplies: a household's id names no batch or shelf item the leader may see, no place
+        // with public figures (buildings and households have none), no pool the leader holds.
+        (.get, "/api/v1/supplies/batches/{id}", true),
+        (.post, "/api/v1/supplies/batches/{id}/handouts", true),
+        (.post, "/api/v1/supplies/batches/{id}/write-offs", true),
+        (.get, "/api/v1/supplies/places/{id}/transparency", true),
+        (.get, "/api/v1/supplies/places/{id}/pool", true),
+        (.post, "/api/v1/supplies/shelf/{id}/take", true),
+        (.get, "/api/v1/households/{id}/supplies", true),
+        (.get, "/supplies/batches/{id}", false),
+        (.post, "/supplies/batches/{id}/handouts", false),
+        (.get, "/supplies/places/{id}", false),
+        (.get, "/supplies/places/{id}/shelf", false),
+        (.post, "/supplies/places/{id}/shelf", false),
+        (.post, "/supplies/shelf/{id}/take", false),
         // Care register entries: an id that is no entry in the leader's places answers 404 too.
         (.get, "/api/v1/care/entries/{id}", true),
         (.put, "/api/v1/care/entries/{id}", true),

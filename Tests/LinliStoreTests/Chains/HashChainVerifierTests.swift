@@ -114,6 +114,14 @@ struct HashChainVerifierTests {
         #expect(Self.walk([], head: nil).0 == nil)
     }
 
+    @Test("the hash is SHA-256 in lowercase hex over the previous hash and the canonical bytes")
+    func hashIsLowercaseHex() {
+        // Computed apart from Linli: sha256(64 zeros + "t10:supplies/3;i1;4|t10:handed_out;i7;n;t9:放门口;").
+        let fields: [ChainValue] = [.text("handed_out"), .int(7), .null, .text("放门口")]
+        #expect(HashChain.hash(prevHash: HashChain.genesis, chain: "supplies/3", seq: 1, fields: fields)
+            == "9a24ab2dfed924d4b74908b1be0971fd4d8f29008e268f445dd88475df615bb0")
+    }
+
     @Test("the encoding is unambiguous: text and numbers, and split text, never collide")
     func canonicalEncoding() {
         let a = HashChain.canonical(chain: "c", seq: 1, fields: [.text("1")])
