@@ -1,6 +1,7 @@
 extension Catalogue {
     /// Relief batches, donations, hand-outs, the mutual-aid shelf and the public figures.
     static let supplies: [String: CatalogueEntry] = [
+        "supplies.error.place_outside": .init("这个地方不在这批物资的范围内", "That place is not covered by this batch"),
         "supplies.error.already_handed_out": .init("这一户已经领过这批物资", "This household has already received its share of this batch"),
         "supplies.error.not_entitled": .init("按这批物资的分配规则，这一户不在发放范围内", "Under this batch's allocation rule, this household gets nothing"),
         "supplies.error.out_of_stock": .init("这批物资剩下的不够了", "Not enough of this batch is left"),

@@ -36,6 +36,10 @@ struct SupplyAPI {
         var household_code: String?
         var note: String?
     }
+    struct HandOutAllBody: Decodable {
+        var place_id: Int64?
+        var note: String?
+    }
     struct WriteOffBody: Decodable {
         var quantity: Int?
         var reason: String?
@@ -69,6 +73,16 @@ struct SupplyAPI {
             let body = try await request.decodeJSON(as: HandOutBody.self, context: context)
             let done = try await supplies.handOut(batch.id, try Self.handOut(body), identity: identity, remoteIP: context.remoteIP, traceID: context.traceID)
             return EditedResponse(status: .created, response: HandOutView(done))
+        }
+        router.post("supplies/batches/:id/handouts/bulk") { request, context -> BulkHandOutView in
+            let identity = try context.requireUser()
+            let (batch, _) = try await supplies.visibleBatch(try context.parameters.id(), identity: identity)
+            let body = try await request.decodeJSON(as: HandOutAllBody.self, context: context)
+            guard let place = body.place_id else { throw AppError.required("place_id") }
+            guard place > 0 else { throw AppError(.badRequest, "supplies.error.place_outside", field: "place_id") }
+            let note = try GroupBuyAPI.text(body.note, field: "note", max: 500)
+            let done = try await supplies.handOutAll(batch.id, under: PlaceID(place), note: note, identity: identity, traceID: context.traceID)
+            return BulkHandOutView(handedOut: done.handedOut, quantity: done.quantity, skipped: done.skipped)
         }
         router.post("supplies/batches/:id/write-offs") { request, context -> BatchView in
             let identity = try context.requireUser()

@@ -93,6 +93,30 @@ struct SupplyService: Sendable {
         }
     }
 
+    /// A leader signs off every household under a place they delivered (a building, a
+    /// compound) at once; each household still gets only its own share, once.
+    func handOutAll(_ batchID: SupplyBatchID, under placeID: PlaceID, note: String?, identity: UserIdentity, traceID: String) async throws -> SupplyRecords.BulkHandOut {
+        let (_, batchPath) = try await visibleBatch(batchID, identity: identity)
+        let place = try await services.store.read { db in try await DirectoryRecords.place(id: placeID, on: db) }
+        guard let place, identity.grants.allows(.viewDirectory, at: place.path) else { throw AppError(.badRequest, "supplies.error.place_outside", field: "place_id") }
+        guard identity.grants.allows(.handOutSupplies, at: place.path) else { throw AppError.forbidden }
+        guard batchPath.contains(place.path) else { throw AppError(.badRequest, "supplies.error.place_outside", field: "place_id") }
+        let now = services.now()
+        let engine = services.store.engine
+        let user = identity.user.id
+        return try await writing { db in
+            let range = place.path.descendantRange
+            let households = try await db.raw("""
+                SELECT id FROM households WHERE path > \(bind: range.after) AND path < \(bind: range.before) ORDER BY path
+                """).all().map { try $0.decode(column: "id", as: PlaceID.self) }
+            let done = try await SupplyRecords.handOutMany(batchID: batchID, households: households, confirmedBy: SupplyRecords.actor(user), by: user, note: note,
+                                                           now: now, engine: engine, on: db)
+            try await AuditRecords.append([AuditEntry(at: now, actor: "user:\(user)", action: "supplies.hand_out_all", entity: "supply_batch", entityID: "\(batchID)",
+                                                      path: place.path.rawValue, after: "place:\(place.id) \(done.handedOut) households \(done.quantity)", traceID: traceID)], on: db)
+            return done
+        }
+    }
+
     func writeOff(_ batchID: SupplyBatchID, quantity: Int, reason: WriteOffReason, note: String?, identity: UserIdentity, traceID: String) async throws -> SupplyBatch {
         let (_, path) = try await visibleBatch(batchID, identity: identity)
         guard identity.grants.allows(.manageSupplies, at: path) else { throw AppError.forbidden }

@@ -195,3 +195,11 @@ struct HouseholdSuppliesView: ResponseCodable {
     var receipts: [Receipt]
     enum CodingKeys: String, CodingKey { case householdID = "household_id", receipts }
 }
+
+struct BulkHandOutView: ResponseCodable {
+    var handedOut: Int
+    var quantity: Int
+    /// Households passed over, by reason: `already_handed_out`, `not_entitled`, `out_of_stock`.
+    var skipped: [String: Int]
+    enum CodingKeys: String, CodingKey { case handedOut = "handed_out", quantity, skipped }
+}

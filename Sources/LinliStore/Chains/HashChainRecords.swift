@@ -109,6 +109,49 @@ public enum HashChainRecords {
         return ChainAppended(rowID: rowID, seq: seq, hash: hash)
     }
 
+    /// Appends `entries` to `chain` in order, as `append` would one by one, but with one head
+    /// read and update and multi-row inserts: a whole building's hand-out is one statement per
+    /// `rowsPerStatement` entries, not four per entry. Call inside a write transaction.
+    public static func appendMany(to table: HashChainTable, chain: String, entries: [[ChainValue]], rowsPerStatement: Int = 200,
+                                  engine: DatabaseEngine, on db: any SQLDatabase) async throws -> Int {
+        guard !entries.isEmpty else { return 0 }
+        for fields in entries where fields.count != table.fieldNames.count {
+            throw HashChainError.fieldCount(table: table.table, expected: table.fieldNames.count, got: fields.count)
+        }
+        try await db.raw("INSERT INTO hash_chain_heads (chain, seq, hash) VALUES (\(bind: chain), 0, \(bind: HashChain.genesis)) ON CONFLICT (chain) DO NOTHING").run()
+        var select: SQLQueryString = "SELECT seq, hash FROM hash_chain_heads WHERE chain = \(bind: chain)"
+        if engine == .postgres { select += " FOR UPDATE" }
+        guard let head = try await db.raw(select).first() else { throw HashChainError.noHead(chain) }
+        var seq = try head.decode(column: "seq", as: Int64.self)
+        var previous = try head.decode(column: "hash", as: String.self)
+        var start = 0
+        while start < entries.count {
+            let end = min(start + max(1, rowsPerStatement), entries.count)
+            var insert: SQLQueryString = "INSERT INTO \(unsafeRaw: table.table) (chain, seq, prev_hash, hash"
+            for name in table.fieldNames { insert += ", \(unsafeRaw: name)" }
+            insert += ") VALUES "
+            for index in start..<end {
+                seq += 1
+                let hash = HashChain.hash(prevHash: previous, chain: chain, seq: seq, fields: entries[index])
+                insert += index == start ? "(" : ", ("
+                insert += "\(bind: chain), \(bind: seq), \(bind: previous), \(bind: hash)"
+                for value in entries[index] {
+                    switch value {
+                    case .int(let number): insert += ", \(bind: number)"
+                    case .text(let text): insert += ", \(bind: text)"
+                    case .null: insert += ", NULL"
+                    }
+                }
+                insert += ")"
+                previous = hash
+            }
+            try await db.raw(insert).run()
+            start = end
+        }
+        try await db.raw("UPDATE hash_chain_heads SET seq = \(bind: seq), hash = \(bind: previous) WHERE chain = \(bind: chain)").run()
+        return entries.count
+    }
+
     /// Every chain to check: those with a head, and any found in a chained table without one.
     public static func chainNames(on db: any SQLDatabase) async throws -> [String] {
         var names = Set(try await db.raw("SELECT chain FROM hash_chain_heads").all().map { try $0.decode(column: "chain", as: String.self) })

@@ -162,6 +162,78 @@ public enum SupplyRecords {
         return SupplyHandout(batchID: batchID, householdID: householdID, quantity: quantity, confirmedBy: confirmedBy, at: Date(millisecondsSince1970: at), note: note)
     }
 
+    /// What a bulk hand-out did: how many households got their share, and how many were passed
+    /// over for each reason (had it already, the rule gives them nothing, the stock ran out, not
+    /// under the batch's place).
+    public struct BulkHandOut: Sendable, Hashable {
+        public var handedOut = 0
+        public var quantity = 0
+        public var skipped: [String: Int] = [:]
+    }
+
+    /// Rows per multi-row statement of a bulk hand-out: 9 values a row stays far inside both
+    /// engines' limits on bound values.
+    static let bulkRows = 300
+
+    /// Hands every household of `households` its share in one go, signed off by `confirmedBy`
+    /// (a leader ticking a whole building they delivered), with the same checks as one by one:
+    /// one share per household, the rule's entitlement, the stock; then one multi-row insert of
+    /// hand-outs, one counter update and the ledger entries appended together, in order.
+    public static func handOutMany(batchID: SupplyBatchID, households: [PlaceID], confirmedBy: String, by user: UserID, note: String?, now: Date,
+                                   engine: DatabaseEngine, on db: any SQLDatabase) async throws -> BulkHandOut {
+        let (batch, batchPath, districtID) = try await lockedBatch(batchID, engine: engine, on: db)
+        var paths: [PlaceID: String] = [:]
+        var already: Set<PlaceID> = []
+        var start = 0
+        while start < households.count {
+            let slice = households[start..<min(start + bulkRows, households.count)].map(\.rawValue)
+            for row in try await db.raw("SELECT id, path FROM households WHERE id IN (\(binds: slice))").all() {
+                paths[try row.decode(column: "id", as: PlaceID.self)] = try row.decode(column: "path", as: String.self)
+            }
+            for row in try await db.raw("SELECT household_id FROM supply_handouts WHERE batch_id = \(bind: batchID) AND household_id IN (\(binds: slice))").all() {
+                already.insert(try row.decode(column: "household_id", as: PlaceID.self))
+            }
+            start += bulkRows
+        }
+        let facts = batch.allocation.readsHousehold ? try await householdFacts(under: batchPath, on: db) : [:]
+        var result = BulkHandOut()
+        var stock = batch.stock
+        var chosen: [(household: PlaceID, path: String, quantity: Int)] = []
+        var seen: Set<PlaceID> = []
+        for household in households where seen.insert(household).inserted {
+            guard let path = paths[household], batchPath.contains(PlacePath(rawValue: path)) else { result.skipped["outside", default: 0] += 1; continue }
+            let quantity = SupplyRules.entitlement(batch.allocation, facts[household] ?? HouseholdFacts(residents: 0))
+            if let refusal = SupplyRules.handOutRefusal(entitlement: quantity, alreadyReceived: already.contains(household), stock: stock) {
+                result.skipped[refusal.rawValue, default: 0] += 1
+                continue
+            }
+            stock -= quantity
+            chosen.append((household, path, quantity))
+        }
+        guard !chosen.isEmpty else { return result }
+        let at = now.millisecondsSince1970
+        start = 0
+        while start < chosen.count {
+            var insert: SQLQueryString = "INSERT INTO supply_handouts (batch_id, household_id, quantity, confirmed_by, handed_by, at, note, path, district_id) VALUES "
+            for (index, line) in chosen[start..<min(start + bulkRows, chosen.count)].enumerated() {
+                insert += index == 0 ? "(" : ", ("
+                insert += "\(bind: batchID), \(bind: line.household), \(bind: line.quantity), \(bind: confirmedBy), \(bind: user), \(bind: at), \(bind: note), \(bind: line.path), \(bind: districtID))"
+            }
+            try await db.raw(insert).run()
+            start += bulkRows
+        }
+        let total = chosen.reduce(0) { $0 + $1.quantity }
+        try await db.raw("UPDATE supply_batches SET handed_out = handed_out + \(bind: total) WHERE id = \(bind: batchID)").run()
+        let actor = actor(user)
+        _ = try await HashChainRecords.appendMany(to: .suppliesLedger, chain: chainName(districtID: districtID), entries: chosen.map { line in
+            [.text(SupplyEvent.handedOut.rawValue), .int(batchID.rawValue), .int(line.household.rawValue), .null, .int(Int64(line.quantity)),
+             .text(actor), .text(confirmedBy), .int(at), note.map(ChainValue.text) ?? .null]
+        }, engine: engine, on: db)
+        result.handedOut = chosen.count
+        result.quantity = total
+        return result
+    }
+
     /// Takes damaged, expired or lost stock out of a batch; never more than is left.
     public static func writeOff(batchID: SupplyBatchID, quantity: Int, reason: WriteOffReason, note: String?, by user: UserID, now: Date,
                                 engine: DatabaseEngine, on db: any SQLDatabase) async throws -> SupplyBatch {

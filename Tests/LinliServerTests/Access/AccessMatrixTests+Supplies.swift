@@ -16,6 +16,10 @@ extension AccessMatrixTests {
             Probe(label: "hand out from a missing batch", uri: "/api/v1/supplies/batches/\(missing)/handouts", target: .none, rule: .capability(.handOutSupplies, wayDown: false),
                   allowed: .created, body: #"{"household_id":1}"#),
         ]),
+        ("POST /api/v1/supplies/batches/{id}/handouts/bulk", [
+            Probe(label: "hand out all from a missing batch", uri: "/api/v1/supplies/batches/\(missing)/handouts/bulk", target: .none, rule: .capability(.handOutSupplies, wayDown: false),
+                  allowed: .ok, body: #"{"place_id":1}"#),
+        ]),
         ("POST /api/v1/supplies/batches/{id}/write-offs", [
             Probe(label: "write off a missing batch", uri: "/api/v1/supplies/batches/\(missing)/write-offs", target: .none, rule: .capability(.manageSupplies, wayDown: false),
                   allowed: .ok, body: #"{"quantity":1,"reason":"damaged"}"#),

@@ -140,6 +140,7 @@ struct ScopeTests {
         (.get, "/group-buys/{id}/buildings/{building}", false),
         (.post, "/group-buys/{id}/deliveries", false),
         (.get, "/group-buys/{id}/slips", false),
+        (.post, "/api/v1/supplies/batches/{id}/handouts/bulk", true),
         (.post, "/suppliers/{id}/approval", false),
         (.post, "/suppliers/{id}/driver-test", false),
     ]

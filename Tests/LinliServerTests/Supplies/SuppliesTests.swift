@@ -134,6 +134,46 @@ struct SuppliesTests {
         }
     }
 
+    @Test("a leader signs off a whole building at once: households already handed out are passed over, the rest get one each, the ledger holds and agrees with the figures", arguments: TestEngine.available)
+    func wholeBuilding(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app, client in
+            let staff = try await client.token(phone: try app.account(.committeeStaff).phone)
+            let leaderAccount = try app.account(.buildingLeader)
+            let leader = try await client.token(phone: leaderAccount.phone)
+            let compound = try app.account(.compoundLead).placeID
+            let building = leaderAccount.placeID
+            let inBuilding = try await Self.households(under: building, app: app)
+            let inCompound = try await Self.households(under: compound, app: app)
+            try #require(inBuilding.count >= 3 && inCompound.count > inBuilding.count)
+            let received = try await client.json("/api/v1/supplies/batches", method: .post, token: staff, body: Self.batchBody(place: compound, quantity: inCompound.count))
+            let batch = try #require((try received.jsonObject()["batch"] as? [String: Any])?["id"] as? Int)
+
+            // One door first, by itself; then the whole building signed off by its leader.
+            #expect(try await client.json("/api/v1/supplies/batches/\(batch)/handouts", method: .post, token: leader, body: #"{"household_id":\#(inBuilding[0])}"#).status == .created)
+            let other = try #require(inCompound.first { !inBuilding.contains($0) })
+            let otherBuilding = try #require(try await app.store.read { db in try await HouseholdRecords.household(id: other, on: db)?.buildingID })
+            #expect(try await client.json("/api/v1/supplies/batches/\(batch)/handouts/bulk", method: .post, token: leader, body: #"{"place_id":\#(otherBuilding)}"#).status == .badRequest,
+                    "another building is not the leader's to sign off")
+            #expect(try await client.json("/api/v1/supplies/batches/\(batch)/handouts/bulk", method: .post, token: leader, body: "{}").status == .badRequest)
+            let bulk = try await client.json("/api/v1/supplies/batches/\(batch)/handouts/bulk", method: .post, token: leader, body: #"{"place_id":\#(building),"note":"整栋送到，楼长签收"}"#)
+            #expect(bulk.status == .ok, "\(bulk.text)")
+            let result = try bulk.jsonObject()
+            #expect(result["handed_out"] as? Int == inBuilding.count - 1 && result["quantity"] as? Int == inBuilding.count - 1)
+            #expect((result["skipped"] as? [String: Any])?["already_handed_out"] as? Int == 1)
+            let again = try await client.json("/api/v1/supplies/batches/\(batch)/handouts/bulk", method: .post, token: leader, body: #"{"place_id":\#(building)}"#)
+            #expect(try again.jsonObject()["handed_out"] as? Int == 0 && (try again.jsonObject()["skipped"] as? [String: Any])?["already_handed_out"] as? Int == inBuilding.count)
+
+            // The rest of the compound by its staff; the stock is then exactly spent.
+            let rest = try await client.json("/api/v1/supplies/batches/\(batch)/handouts/bulk", method: .post, token: staff, body: #"{"place_id":\#(compound)}"#)
+            #expect(try rest.jsonObject()["handed_out"] as? Int == inCompound.count - inBuilding.count)
+            #expect(try await Self.ledgerSum(app, batch: batch, event: .handedOut) == inCompound.count)
+            let figures = try #require(try await client.json("/api/v1/supplies/batches/\(batch)", token: staff).jsonObject()["figures"] as? [String: Any])
+            #expect(figures["handed_out"] as? Int == inCompound.count && figures["left"] as? Int == 0, "\(figures)")
+            let reports = try await HashChainRecords.verifyAll(store: app.store)
+            #expect(reports.allSatisfy { $0.problem == nil } && reports.first { $0.chain.hasPrefix("supplies/") }?.entries == 2 + inCompound.count)
+        }
+    }
+
     @Test("care categories give only the households on the register; one per person counts residents; stock runs out", arguments: TestEngine.available)
     func allocationRules(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app, client in
