@@ -19,29 +19,59 @@ public enum HashChain {
     /// Unambiguous bytes for an entry: every value carries its kind and, for text, its length in
     /// UTF-8 bytes, so no two different field lists encode alike.
     public static func canonical(chain: String, seq: Int64, fields: [ChainValue]) -> Data {
-        var encoded = Data()
+        var encoded: [UInt8] = []
+        appendCanonical(chain: chain, seq: seq, fields: fields, to: &encoded)
+        return Data(encoded)
+    }
+
+    /// The same bytes as `canonical`, appended to a buffer: walking a ledger of millions of
+    /// entries hashes each once, and building each encoding from small strings was most of it.
+    static func appendCanonical(chain: String, seq: Int64, fields: [ChainValue], to encoded: inout [UInt8]) {
+        func appendDecimal(_ number: Int64) {
+            if number < 0 { encoded.append(UInt8(ascii: "-")) }
+            var magnitude = number.magnitude
+            var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            var count = 0
+            withUnsafeMutableBytes(of: &digits) { buffer in
+                repeat {
+                    buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                    magnitude /= 10
+                    count += 1
+                } while magnitude > 0
+                for index in stride(from: count - 1, through: 0, by: -1) { encoded.append(buffer[index]) }
+            }
+        }
         func append(_ value: ChainValue) {
             switch value {
-            case .null: encoded.append(contentsOf: Array("n;".utf8))
-            case .int(let number): encoded.append(contentsOf: Array("i\(number);".utf8))
+            case .null:
+                encoded.append(UInt8(ascii: "n"))
+                encoded.append(UInt8(ascii: ";"))
+            case .int(let number):
+                encoded.append(UInt8(ascii: "i"))
+                appendDecimal(number)
+                encoded.append(UInt8(ascii: ";"))
             case .text(let text):
-                let bytes = Array(text.utf8)
-                encoded.append(contentsOf: Array("t\(bytes.count):".utf8))
-                encoded.append(contentsOf: bytes)
-                encoded.append(contentsOf: Array(";".utf8))
+                encoded.append(UInt8(ascii: "t"))
+                appendDecimal(Int64(text.utf8.count))
+                encoded.append(UInt8(ascii: ":"))
+                encoded.append(contentsOf: text.utf8)
+                encoded.append(UInt8(ascii: ";"))
             }
         }
         append(.text(chain))
         append(.int(seq))
-        encoded.append(contentsOf: Array("\(fields.count)|".utf8))
+        appendDecimal(Int64(fields.count))
+        encoded.append(UInt8(ascii: "|"))
         fields.forEach(append)
-        return encoded
     }
 
     /// SHA-256, lowercase hex, over the previous hash and the entry's canonical bytes.
     public static func hash(prevHash: String, chain: String, seq: Int64, fields: [ChainValue]) -> String {
-        var input = Data(prevHash.utf8)
-        input.append(canonical(chain: chain, seq: seq, fields: fields))
+        var input: [UInt8] = []
+        input.reserveCapacity(256)
+        input.append(contentsOf: prevHash.utf8)
+        appendCanonical(chain: chain, seq: seq, fields: fields, to: &input)
         return hex(SHA256.hash(data: input))
     }
 
