@@ -6,9 +6,11 @@
 // Prints one JSON line; scripts/bench/relief-handout times the same rows inserted with plain SQL
 // in the sqlite3 shell as the floor.
 //   linli-bench-supplies DATABASE [LIMIT]
-// LIMIT hands out to the first LIMIT households only (all by default). BENCH_CHUNK households
-// share one write transaction (default 1,000): a leader's phone sends one hand-out at a time, a
-// bulk run would not commit two million times.
+// LIMIT hands out to the first LIMIT households only (all by default). BENCH_PATH=bulk (the
+// default) hands out as leaders sign off whole buildings (`SupplyRecords.handOutMany`, what
+// `POST …/handouts/bulk` does), BENCH_CHUNK households (default 2,000, some forty buildings) a
+// transaction; BENCH_PATH=door hands out one household at a time (`SupplyRecords.handOut`, what a
+// phone at the door does), BENCH_CHUNK households sharing a transaction.
 import Foundation
 import LinliCore
 import LinliStore
@@ -21,7 +23,8 @@ guard arguments.count >= 2 else {
     exit(2)
 }
 let limit = arguments.count > 2 ? min(max(Int(arguments[2]) ?? Int.max, 1), 10_000_000) : 10_000_000
-let chunk = min(max(Int(ProcessInfo.processInfo.environment["BENCH_CHUNK"] ?? "") ?? 1_000, 1), 100_000)
+let chunk = min(max(Int(ProcessInfo.processInfo.environment["BENCH_CHUNK"] ?? "") ?? 2_000, 1), 100_000)
+let bulk = ProcessInfo.processInfo.environment["BENCH_PATH"] != "door"
 var logger = Logger(label: "bench")
 logger.logLevel = .error
 let store = try await Store.open(try DatabaseLocation(argument: arguments[1]), logger: logger)
@@ -38,7 +41,8 @@ let (district, staff, households) = try await store.read { db in
           let staff = try await db.raw("SELECT id FROM users ORDER BY id LIMIT 1").first()?.decode(column: "id", as: UserID.self) else {
         throw StoreError.notFound
     }
-    let households = try await db.raw("SELECT id FROM households ORDER BY id LIMIT \(bind: limit)").all().map { try $0.decode(column: "id", as: PlaceID.self) }
+    // In path order, building by building, as leaders walk them.
+    let households = try await db.raw("SELECT id FROM households ORDER BY path LIMIT \(bind: limit)").all().map { try $0.decode(column: "id", as: PlaceID.self) }
     return (district, staff, households)
 }
 
@@ -54,6 +58,11 @@ while index < households.count {
     let slice = Array(households[index..<min(index + chunk, households.count)])
     let offset = index
     try await store.write { db in
+        if bulk {
+            _ = try await SupplyRecords.handOutMany(batchID: batch.id, households: slice, confirmedBy: SupplyRecords.actor(staff), by: staff, note: "整栋送到，楼长签收",
+                                                    now: now, engine: engine, on: db)
+            return
+        }
         for (position, household) in slice.enumerated() {
             let byCode = (offset + position) % 2 == 0
             _ = try await SupplyRecords.handOut(batchID: batch.id, householdID: household, confirmedBy: byCode ? "household_code" : SupplyRecords.actor(staff), by: staff,
@@ -70,7 +79,7 @@ let verified = seconds(since: verifyStart)
 print("""
     {"households": \(households.count), "entries": \(report.entries), "holds": \(report.problem == nil), "receive_seconds": \(String(format: "%.3f", received)), \
     "write_seconds": \(String(format: "%.3f", written)), "verify_seconds": \(String(format: "%.3f", verified)), \
-    "total_seconds": \(String(format: "%.3f", written + verified)), "chunk": \(chunk), "batch_id": \(batch.id.rawValue)}
+    "total_seconds": \(String(format: "%.3f", written + verified)), "chunk": \(chunk), "path": "\(bulk ? "bulk" : "door")", "batch_id": \(batch.id.rawValue)}
     """)
 await store.close()
 exit(report.problem == nil ? 0 : 1)
