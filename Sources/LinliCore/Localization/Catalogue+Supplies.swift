@@ -1,6 +1,12 @@
 extension Catalogue {
     /// Relief batches, donations, hand-outs, the mutual-aid shelf and the public figures.
     static let supplies: [String: CatalogueEntry] = [
+        "supplies.page.sign_off": .init("整栋签收", "Sign off the whole building"),
+        "supplies.page.sign_off_hint": .init("整栋都送到了？楼长可以一次签收所有没勾的户，每户仍只领自己那一份", "Delivered to every door? Sign off every household not yet ticked at once; each still gets only its own share"),
+        "supplies.page.sign_off_question": .init("确定{building}没勾的户都已送到吗？", "Were all the households of {building} not yet ticked delivered?"),
+        "supplies.page.sign_off_warning": .init("每户都会记为由您签收，记入台账后不能撤回。", "Each is recorded as signed off by you; once on the ledger it cannot be taken back."),
+        "supplies.page.sign_off_yes": .init("都送到了，签收", "Yes, all delivered"),
+        "notice.supplies_signed_off": .init("整栋已签收", "The building is signed off"),
         "supplies.error.place_outside": .init("这个地方不在这批物资的范围内", "That place is not covered by this batch"),
         "supplies.error.already_handed_out": .init("这一户已经领过这批物资", "This household has already received its share of this batch"),
         "supplies.error.not_entitled": .init("按这批物资的分配规则，这一户不在发放范围内", "Under this batch's allocation rule, this household gets nothing"),

@@ -25,7 +25,12 @@ struct SupplyPages {
         var building: String?
         var buildingID: PlaceID?
         var doors: [DoorRow]
+        /// Doors still open: the leader may sign the whole building off at once.
+        var canSignOff: Bool
     }
+
+    struct SignOffForm: Decodable { var _csrf: String?; var note: String?; var confirmed: String? }
+    struct SignOffQuestion { var id: SupplyBatchID; var building: PlaceID; var question: String; var note: String }
 
     struct ShelfRow { var id: ShelfItemID; var item: String; var note: String?; var offered: String }
     struct ShelfContent { var placeID: PlaceID; var items: [ShelfRow]; var isEmpty: Bool; var fields: [FormField] }
@@ -66,6 +71,28 @@ struct SupplyPages {
                 return try await batchPage(batch, path: path, building: building, identity: identity, context: context, banner: nil, error: error).withStatus(error.status)
             }
             return redirect(to: "/supplies/batches/\(batch.id)?building=\(building?.rawValue ?? 0)&notice=supplies_handed_out#household-\(raw)")
+        }
+        router.post("supplies/batches/:id/buildings/:building/handouts") { request, context -> Response in
+            let identity = try context.requireUser()
+            let (batch, path) = try await supplies.visibleBatch(try context.parameters.id(), identity: identity)
+            let building: PlaceID = try context.parameters.id("building")
+            let form = try await request.decodeForm(as: SignOffForm.self, context: context)
+            try context.verifyCSRF(form._csrf)
+            let note = form.note?.trimmingWhitespace ?? ""
+            guard note.count <= 500, !note.containsControlCharacters else { throw AppError.tooLong("note", max: 500) }
+            // Every door at once cannot be taken back: the leader is asked first.
+            guard form.confirmed == "yes" else {
+                let place = try await services.store.read { db in try await DirectoryRecords.place(id: building, on: db) }
+                guard let place, identity.grants.allows(.handOutSupplies, at: place.path) else { throw AppError.notFound }
+                let question = SignOffQuestion(id: batch.id, building: building, question: context.text("supplies.page.sign_off_question", ["building": place.name]), note: note)
+                return try PageView(template: "supplies/sign-off", title: context.text("supplies.page.sign_off"), content: question).response(context)
+            }
+            do {
+                _ = try await supplies.handOutAll(batch.id, under: building, note: note.isEmpty ? nil : note, identity: identity, traceID: context.traceID)
+            } catch let error as AppError where error.status == .badRequest || error.status == .conflict {
+                return try await batchPage(batch, path: path, building: building, identity: identity, context: context, banner: nil, error: error).withStatus(error.status)
+            }
+            return redirect(to: "/supplies/batches/\(batch.id)?building=\(building)&notice=supplies_signed_off#doors")
         }
         router.get("supplies/places/:id") { _, context -> Response in
             let place = try await supplies.transparencyPlace(try context.parameters.id())
@@ -165,7 +192,8 @@ struct SupplyPages {
             buildings: progress.map { BuildingRow(name: $0.name, href: "/supplies/batches/\(batch.id)?building=\($0.buildingID)",
                                                   progress: context.text("supplies.page.building_progress", ["received": "\($0.received)", "households": "\($0.households)"]),
                                                   current: $0.buildingID == building) },
-            building: buildingName.map { context.text("supplies.page.doors", ["building": $0]) }, buildingID: building, doors: doors)
+            building: buildingName.map { context.text("supplies.page.doors", ["building": $0]) }, buildingID: building, doors: doors,
+            canSignOff: doors.contains { $0.open })
         let errors = error.map { [FieldMessage(field: $0.field ?? "household_code", message: $0.message(in: context.language))] } ?? []
         return try PageView(template: "supplies/batch", title: Self.title(batch, context), content: content,
                             breadcrumbs: [Link(href: "/supplies", label: context.text("supplies.page.title"))], banner: banner, errors: errors).response(context)

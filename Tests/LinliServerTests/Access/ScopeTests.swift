@@ -141,6 +141,7 @@ struct ScopeTests {
         (.post, "/group-buys/{id}/deliveries", false),
         (.get, "/group-buys/{id}/slips", false),
         (.post, "/api/v1/supplies/batches/{id}/handouts/bulk", true),
+        (.post, "/supplies/batches/{id}/buildings/{building}/handouts", false),
         (.post, "/suppliers/{id}/approval", false),
         (.post, "/suppliers/{id}/driver-test", false),
     ]

@@ -39,7 +39,20 @@ struct SupplyPagesTests {
             let again = try await browser.post("/supplies/batches/\(batch)/handouts", form: ["_csrf": csrf, "household_id": "\(other)"], client: client)
             #expect(again.status == .conflict)
             let after = try await browser.get("/supplies/batches/\(batch)?building=\(leader.placeID)", client: client)
-            #expect(after.text.contains("tag-done"))
+            #expect(after.text.contains("tag-done") && after.text.contains("id=\"supply-sign-off\""))
+
+            // The rest of the building signed off at once: asked first, and asking hands out nothing.
+            let doorsBefore = try await SuppliesTests.ledgerSum(app, batch: batch, event: .handedOut)
+            let asked = try await browser.post("/supplies/batches/\(batch)/buildings/\(leader.placeID)/handouts", form: ["_csrf": csrf, "note": "整栋送到"], client: client)
+            #expect(asked.status == .ok && asked.text.contains("id=\"confirm-question\"") && asked.text.contains("value=\"整栋送到\""))
+            #expect(try await SuppliesTests.ledgerSum(app, batch: batch, event: .handedOut) == doorsBefore)
+            let signedOff = try await browser.post("/supplies/batches/\(batch)/buildings/\(leader.placeID)/handouts",
+                                                   form: ["_csrf": csrf, "note": "整栋送到", "confirmed": "yes"], client: client)
+            #expect(signedOff.status == .seeOther)
+            let building = try await SuppliesTests.households(under: leader.placeID, app: app)
+            #expect(try await SuppliesTests.ledgerSum(app, batch: batch, event: .handedOut) == building.count)
+            let whole = try await browser.get("/supplies/batches/\(batch)?building=\(leader.placeID)", client: client)
+            #expect(!whole.text.contains("id=\"supply-sign-off\"") && !whole.text.contains("name=\"household_code\""), "every door is ticked")
             let receipts = try await app.store.read { db in try await SupplyRecords.receipts(householdID: coded.id, on: db) }
             #expect(receipts.first?.handout.confirmedBy == "household_code")
             // The household sees it on its own page.
