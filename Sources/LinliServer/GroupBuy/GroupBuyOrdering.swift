@@ -57,9 +57,9 @@ struct GroupBuyOrdering: Sendable {
                   found.path.contains(identity.household.path) else { throw AppError.notFound }
             stored = found
         case .user(let identity):
-            // The buy and the household in one read: each read waits for a reader's thread, and
-            // a volunteer's order is the busiest thing a buy's days see. The checks keep their
-            // order (the buy's 404 before anything about the household).
+            // The buy and the household in one read, since each read waits for a reader's
+            // thread; the checks keep their order (the buy's 404 before anything about the
+            // household).
             let (found, household) = try await services.store.read { db -> (StoredGroupBuy?, Household?) in
                 let buy = try await GroupBuyRecords.buy(id: buyID, on: db)
                 guard let requested else { return (buy, nil) }
