@@ -2,7 +2,8 @@
 // one row per POST into the same database through the same store (and so the same durability
 // and group commit), with none of Linli's logic (`/rows`); and a filing's rows, again with none
 // of its logic (`/request-row`, `/filing-rows`, below), and both with their commits shared
-// (`/rows-batched`, `/filing-rows-batched`, at the end). Not part of Linli itself.
+// (`/rows-batched`, `/filing-rows-batched`); and the rows of a group buy's order
+// (`/group-buy-order-rows/:buy`, at the end). Not part of Linli itself.
 //   linli-bench-bare DATABASE PORT [full|normal]
 // DATABASE is a SQLite file or a postgres:// URL (full|normal is SQLite's durability only).
 import Foundation
@@ -181,6 +182,48 @@ router.post("rows-batched") { request, context -> Response in
 }
 router.post("filing-rows-batched") { request, context -> Response in
     .created(id: try await store.write(try await FloorFiling(request), batchedBy: floorBatch))
+}
+
+// The floor under a group buy's order intake: the rows one order writes, with none of Linli's
+// logic (no session, no buy or window check, no sold-out count, no answer built from the
+// household's orders). Each line of the body sets the household's row for that item (inserted,
+// or its quantity replaced, as a re-order does), with the household's path read from its row;
+// then the buy's audit entry. One write per PUT, through the same store and group commit.
+//   PUT /group-buy-order-rows/:buy  {"household_id":H,"items":[{"item_id":I,"quantity":Q}]}
+struct FloorOrder: Decodable, Sendable {
+    struct Line: Decodable, Sendable {
+        let item_id: Int64
+        let quantity: Int
+    }
+    let household_id: Int64
+    let items: [Line]
+}
+
+router.put("group-buy-order-rows/:buy") { request, context -> Response in
+    guard let buy = context.parameters.get("buy", as: Int64.self) else { throw HTTPError(.badRequest) }
+    let order = try JSONDecoder().decode(FloorOrder.self, from: Data(buffer: try await request.body.collect(upTo: 64 * 1024)))
+    let now = Int64(Date().timeIntervalSince1970 * 1000)
+    let trace = UUID().uuidString
+    let id = try await store.write { db in
+        var last: Int64 = 0
+        for line in order.items {
+            guard let id = try await db.raw("""
+                INSERT INTO group_buy_orders (buy_id, item_id, household_id, quantity, source, follow_number, note, entered_by, ordered_at, path, district_id)
+                SELECT \(bind: buy), \(bind: line.item_id), id, \(bind: line.quantity), 'volunteer', NULL, NULL, 2, \(bind: now), path, district_id
+                FROM households WHERE id = \(bind: order.household_id)
+                ON CONFLICT (buy_id, item_id, household_id) DO UPDATE SET quantity = excluded.quantity
+                RETURNING id
+                """).first()?.decode(column: "id", as: Int64.self) else { throw HTTPError(.notFound) }
+            last = id
+        }
+        try await db.raw("""
+            INSERT INTO audit_log (at, actor, action, entity, entity_id, path, before_json, after_json, request_id)
+            VALUES (\(bind: now), 'user:2', 'group_buy.order', 'group_buy', \(bind: "\(buy)"), (SELECT path FROM group_buys WHERE id = \(bind: buy)), NULL,
+                    \(bind: "household:\(order.household_id)"), \(bind: trace))
+            """).run()
+        return last
+    }
+    return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{\"id\":\(id)}")))
 }
 
 let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: logger)

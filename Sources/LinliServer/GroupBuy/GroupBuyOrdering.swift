@@ -57,9 +57,17 @@ struct GroupBuyOrdering: Sendable {
                   found.path.contains(identity.household.path) else { throw AppError.notFound }
             stored = found
         case .user(let identity):
-            stored = try await buys.buy(buyID, identity: identity)
+            // The buy and the household in one read, since each read waits for a reader's
+            // thread; the checks keep their order (the buy's 404 before anything about the
+            // household).
+            let (found, household) = try await services.store.read { db -> (StoredGroupBuy?, Household?) in
+                let buy = try await GroupBuyRecords.buy(id: buyID, on: db)
+                guard let requested else { return (buy, nil) }
+                return (buy, try await HouseholdRecords.household(id: requested, on: db))
+            }
+            guard let found, GroupBuyService.sees(identity, path: found.path) else { throw AppError.notFound }
+            stored = found
             guard let requested else { throw AppError.required("household_id") }
-            let household = try await services.store.read { db in try await HouseholdRecords.household(id: requested, on: db) }
             guard let household, identity.grants.allows(.viewDirectory, at: household.path) else { throw AppError(.badRequest, "group_buy.error.household_unknown", field: "household_id") }
             guard identity.grants.allows(.leadGroupBuys, at: household.path) || identity.grants.allows(.handOutSupplies, at: household.path) else { throw AppError.forbidden }
             guard stored.path.contains(household.path) else { throw AppError(.badRequest, "group_buy.error.household_elsewhere", field: "household_id") }

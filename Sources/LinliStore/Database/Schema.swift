@@ -706,6 +706,11 @@ enum Schema {
                 """,
                 "CREATE INDEX group_buy_orders_buy ON group_buy_orders (buy_id, path)",
                 "CREATE INDEX group_buy_orders_household ON group_buy_orders (household_id)",
+                // The sold-out check sums an item's orders inside every order's transaction, on
+                // the one writer. Without an index led by the item that sum read every order of
+                // every buy, so each order cost more than the one before; with the quantity in
+                // it, the sum reads the item's index entries and no table rows.
+                "CREATE INDEX group_buy_orders_item ON group_buy_orders (item_id, quantity)",
                 // Imported or pasted lines that matched no household or item: kept for a person to
                 // fix (`resolution` ordered) or set aside with a reason (`resolution` dismissed).
                 """
