@@ -159,6 +159,14 @@ public struct HashChainVerifier: Sendable {
         self.head = head ?? (0, HashChain.genesis)
     }
 
+    /// A walker of the part of a chain after entry `after`, whose hash another walker checks:
+    /// lets two readers walk the two halves of a long chain at once.
+    public init(chain: String, head: (seq: Int64, hash: String)?, after: (seq: Int64, hash: String)) {
+        self.init(chain: chain, head: head)
+        lastSeq = after.seq
+        lastHash = after.hash
+    }
+
     /// Checks the next entry; returns false once a problem is found (later entries need not be read).
     @discardableResult
     public mutating func check(_ entry: ChainEntry) -> Bool {

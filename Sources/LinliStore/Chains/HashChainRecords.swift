@@ -167,15 +167,17 @@ public enum HashChainRecords {
         return (try row.decode(column: "seq", as: Int64.self), try row.decode(column: "hash", as: String.self))
     }
 
-    /// The entries of `chain` after (`seq`, `id`), in order, at most `limit`.
-    public static func entries(of table: HashChainTable, chain: String, after: (seq: Int64, id: Int64), limit: Int, on db: any SQLDatabase) async throws -> [ChainEntry] {
+    /// The entries of `chain` after (`seq`, `id`), in order, at most `limit`, none past `through`.
+    public static func entries(of table: HashChainTable, chain: String, after: (seq: Int64, id: Int64), through: Int64? = nil, limit: Int,
+                               on db: any SQLDatabase) async throws -> [ChainEntry] {
         var select: SQLQueryString = "SELECT id, seq, prev_hash, hash"
         for name in table.fieldNames { select += ", \(unsafeRaw: name)" }
         select += """
              FROM \(unsafeRaw: table.table) WHERE chain = \(bind: chain)
               AND (seq > \(bind: after.seq) OR (seq = \(bind: after.seq) AND id > \(bind: after.id)))
-            ORDER BY seq, id LIMIT \(bind: limit)
             """
+        if let through { select += " AND seq <= \(bind: through)" }
+        select += " ORDER BY seq, id LIMIT \(bind: limit)"
         return try await db.raw(select).all().map { row in
             var fields: [ChainValue] = []
             for (name, kind) in zip(table.fieldNames, table.fieldKinds) {
@@ -201,14 +203,54 @@ public enum HashChainRecords {
             // A head with no table to hold its entries: every counted entry is gone.
             return ChainReport(chain: chain, entries: 0, problem: verifier.finish())
         }
-        var after: (seq: Int64, id: Int64) = (Int64.min, Int64.min)
+        try await walk(table, chain: chain, verifier: &verifier, after: (Int64.min, Int64.min), through: nil, pageSize: pageSize, on: db)
+        return ChainReport(chain: chain, entries: verifier.entriesChecked, problem: verifier.finish())
+    }
+
+    static func walk(_ table: HashChainTable, chain: String, verifier: inout HashChainVerifier, after start: (seq: Int64, id: Int64), through: Int64?, pageSize: Int,
+                     on db: any SQLDatabase) async throws {
+        var after = start
         while true {
-            let page = try await entries(of: table, chain: chain, after: after, limit: pageSize, on: db)
+            let page = try await entries(of: table, chain: chain, after: after, through: through, limit: pageSize, on: db)
             for entry in page where !verifier.check(entry) { break }
             guard verifier.problem == nil, let last = page.last, page.count == pageSize else { break }
             after = (last.seq, last.rowID)
         }
-        return ChainReport(chain: chain, entries: verifier.entriesChecked, problem: verifier.finish())
+    }
+
+    /// Chains longer than this are walked in two halves at once, each on its own reader.
+    public static let splitAbove: Int64 = 200_000
+
+    /// One chain, in two halves walked side by side when it is long: the first half is checked up
+    /// to the middle entry as if that entry were its head, the second half from the middle entry's
+    /// stored hash to the real head, so together they check every link the single walk checks.
+    /// Falls back to the single walk when the middle entry is not exactly one row (deleted, or
+    /// slipped in twice): the single walk names that problem.
+    public static func verify(chain: String, store: Store, pageSize: Int = pageSize, splitAbove: Int64 = splitAbove) async throws -> ChainReport {
+        let (head, middle) = try await store.read { db -> ((seq: Int64, hash: String)?, (seq: Int64, hash: String)?) in
+            let found = try await Self.head(chain: chain, on: db)
+            guard let found, found.seq > splitAbove, let table = HashChainTable.owning(chain: chain) else { return (found, nil) }
+            let seq = found.seq / 2
+            let rows = try await db.raw("SELECT hash FROM \(unsafeRaw: table.table) WHERE chain = \(bind: chain) AND seq = \(bind: seq) LIMIT 2").all()
+            guard rows.count == 1 else { return (found, nil) }
+            return (found, (seq, try rows[0].decode(column: "hash", as: String.self)))
+        }
+        guard let middle, let table = HashChainTable.owning(chain: chain) else {
+            return try await store.read { db in try await verify(chain: chain, pageSize: pageSize, on: db) }
+        }
+        async let first: (Int, ChainProblem?) = store.read { db in
+            var verifier = HashChainVerifier(chain: chain, head: middle)
+            try await walk(table, chain: chain, verifier: &verifier, after: (Int64.min, Int64.min), through: middle.seq, pageSize: pageSize, on: db)
+            return (verifier.entriesChecked, verifier.finish())
+        }
+        async let second: (Int, ChainProblem?) = store.read { db in
+            var verifier = HashChainVerifier(chain: chain, head: head, after: middle)
+            try await walk(table, chain: chain, verifier: &verifier, after: (middle.seq, Int64.max), through: nil, pageSize: pageSize, on: db)
+            return (verifier.entriesChecked, verifier.finish())
+        }
+        let (a, b) = try await (first, second)
+        // The first problem along the chain: the first half's, else the second's.
+        return ChainReport(chain: chain, entries: a.0 + b.0, problem: a.1 ?? b.1)
     }
 
     /// Every chain in the database, each walked on its own read.
@@ -216,7 +258,7 @@ public enum HashChainRecords {
         let names = try await store.read { db in try await chainNames(on: db) }
         var reports: [ChainReport] = []
         for name in names {
-            let report = try await store.read { db in try await verify(chain: name, pageSize: pageSize, on: db) }
+            let report = try await verify(chain: name, store: store, pageSize: pageSize)
             progress(report)
             reports.append(report)
         }
