@@ -110,10 +110,9 @@ public enum HashChainRecords {
     }
 
     /// Appends `entries` to `chain` in order, as `append` would one by one, but with one head
-    /// read and update and multi-row inserts: a whole building's hand-out is one statement per
-    /// `rowsPerStatement` entries, not four per entry. Call inside a write transaction.
-    public static func appendMany(to table: HashChainTable, chain: String, entries: [[ChainValue]], rowsPerStatement: Int = 200,
-                                  engine: DatabaseEngine, on db: any SQLDatabase) async throws -> Int {
+    /// read and update and the rows inserted together: a whole building's hand-out is not four
+    /// statements per entry. Call inside a write transaction.
+    public static func appendMany(to table: HashChainTable, chain: String, entries: [[ChainValue]], engine: DatabaseEngine, on db: any SQLDatabase) async throws -> Int {
         guard !entries.isEmpty else { return 0 }
         for fields in entries where fields.count != table.fieldNames.count {
             throw HashChainError.fieldCount(table: table.table, expected: table.fieldNames.count, got: fields.count)
@@ -124,30 +123,25 @@ public enum HashChainRecords {
         guard let head = try await db.raw(select).first() else { throw HashChainError.noHead(chain) }
         var seq = try head.decode(column: "seq", as: Int64.self)
         var previous = try head.decode(column: "hash", as: String.self)
-        var start = 0
-        while start < entries.count {
-            let end = min(start + max(1, rowsPerStatement), entries.count)
-            var insert: SQLQueryString = "INSERT INTO \(unsafeRaw: table.table) (chain, seq, prev_hash, hash"
-            for name in table.fieldNames { insert += ", \(unsafeRaw: name)" }
-            insert += ") VALUES "
-            for index in start..<end {
-                seq += 1
-                let hash = HashChain.hash(prevHash: previous, chain: chain, seq: seq, fields: entries[index])
-                insert += index == start ? "(" : ", ("
-                insert += "\(bind: chain), \(bind: seq), \(bind: previous), \(bind: hash)"
-                for value in entries[index] {
-                    switch value {
-                    case .int(let number): insert += ", \(bind: number)"
-                    case .text(let text): insert += ", \(bind: text)"
-                    case .null: insert += ", NULL"
-                    }
+        // One prepared statement run per row on SQLite, rows in statements of many on PostgreSQL.
+        var rows: [[any Encodable & Sendable]] = []
+        rows.reserveCapacity(entries.count)
+        for fields in entries {
+            seq += 1
+            let hash = HashChain.hash(prevHash: previous, chain: chain, seq: seq, fields: fields)
+            var row: [any Encodable & Sendable] = [chain, seq, previous, hash]
+            for (value, kind) in zip(fields, table.fieldKinds) {
+                switch value {
+                case .int(let number): row.append(number)
+                case .text(let text): row.append(text)
+                // A NULL of the column's own type: PostgreSQL refuses a text NULL in a bigint column.
+                case .null: if kind == .int { row.append(Int64?.none) } else { row.append(String?.none) }
                 }
-                insert += ")"
-                previous = hash
             }
-            try await db.raw(insert).run()
-            start = end
+            rows.append(row)
+            previous = hash
         }
+        try await db.insertRows(into: table.table, columns: ["chain", "seq", "prev_hash", "hash"] + table.fieldNames, rows: rows)
         try await db.raw("UPDATE hash_chain_heads SET seq = \(bind: seq), hash = \(bind: previous) WHERE chain = \(bind: chain)").run()
         return entries.count
     }

@@ -134,7 +134,17 @@ public enum SupplyRecords {
                                 receivedAt: Date(millisecondsSince1970: at))
         let chain = chainName(districtID: districtID)
         _ = try await append(.received, batch: id, quantity: new.received, actor: actor(user), at: at, note: new.note, chain: chain, engine: engine, on: db)
-        let allocated = SupplyRules.allocated(new.allocation, Array(try await householdFacts(under: path, on: db).values))
+        // One per household needs only the count: reading every household's facts of a district
+        // to sum ones took seconds.
+        let allocated: Int
+        if new.allocation.readsHousehold {
+            allocated = SupplyRules.allocated(new.allocation, Array(try await householdFacts(under: path, on: db).values))
+        } else {
+            let range = path.descendantRange
+            let count = try await db.raw("SELECT COUNT(*) AS n FROM households WHERE path > \(bind: range.after) AND path < \(bind: range.before)").first()?
+                .decode(column: "n", as: Int.self) ?? 0
+            allocated = SupplyRules.allocated(new.allocation, Array(repeating: HouseholdFacts(residents: 0), count: count))
+        }
         _ = try await append(.allocated, batch: id, quantity: allocated, actor: actor(user), at: at, note: new.allocation.ledgerText, chain: chain, engine: engine, on: db)
         return (batch, path)
     }
@@ -173,7 +183,7 @@ public enum SupplyRecords {
 
     /// Rows per multi-row statement of a bulk hand-out: 9 values a row stays far inside both
     /// engines' limits on bound values.
-    static let bulkRows = 300
+    static let bulkRows = 1_000
 
     /// Hands every household of `households` its share in one go, signed off by `confirmedBy`
     /// (a leader ticking a whole building they delivered), with the same checks as one by one:
@@ -212,16 +222,8 @@ public enum SupplyRecords {
         }
         guard !chosen.isEmpty else { return result }
         let at = now.millisecondsSince1970
-        start = 0
-        while start < chosen.count {
-            var insert: SQLQueryString = "INSERT INTO supply_handouts (batch_id, household_id, quantity, confirmed_by, handed_by, at, note, path, district_id) VALUES "
-            for (index, line) in chosen[start..<min(start + bulkRows, chosen.count)].enumerated() {
-                insert += index == 0 ? "(" : ", ("
-                insert += "\(bind: batchID), \(bind: line.household), \(bind: line.quantity), \(bind: confirmedBy), \(bind: user), \(bind: at), \(bind: note), \(bind: line.path), \(bind: districtID))"
-            }
-            try await db.raw(insert).run()
-            start += bulkRows
-        }
+        try await db.insertRows(into: "supply_handouts", columns: ["batch_id", "household_id", "quantity", "confirmed_by", "handed_by", "at", "note", "path", "district_id"],
+                                rows: chosen.map { [batchID, $0.household, $0.quantity, confirmedBy, user, at, note, $0.path, districtID] })
         let total = chosen.reduce(0) { $0 + $1.quantity }
         try await db.raw("UPDATE supply_batches SET handed_out = handed_out + \(bind: total) WHERE id = \(bind: batchID)").run()
         let actor = actor(user)

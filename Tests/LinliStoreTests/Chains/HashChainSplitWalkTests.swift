@@ -15,7 +15,7 @@ struct HashChainSplitWalkTests {
             [.text("handed_out"), .int(5), .int(Int64(1000 + index)), .null, .int(1), .text("user:1"), .text("user:1"), .int(1_650_000_000_000), .null]
         }
         let engine = store.engine
-        _ = try await store.write { db in try await HashChainRecords.appendMany(to: .suppliesLedger, chain: chain, entries: entries, rowsPerStatement: 37, engine: engine, on: db) }
+        _ = try await store.write { db in try await HashChainRecords.appendMany(to: .suppliesLedger, chain: chain, entries: entries, engine: engine, on: db) }
     }
 
     static func id(_ store: Store, seq: Int64) async throws -> Int64 {
