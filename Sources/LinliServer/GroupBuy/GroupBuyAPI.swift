@@ -169,7 +169,10 @@ struct GroupBuyAPI {
             switch context.caller {
             case .anonymous: throw AppError.unauthenticated
             case .user(let identity): _ = try await buys.buy(id, identity: identity)
-            case .household(let identity): _ = try await householdView(id, household: identity.household)
+            case .household(let identity):
+                // Only whether the buy covers the household: its orders are read after the write.
+                let stored = try await services.store.read { db in try await GroupBuyRecords.buy(id: id, on: db) }
+                guard let stored, stored.path.contains(identity.household.path) else { throw AppError.notFound }
             }
             let body = try await request.decodeJSON(as: OrderBody.self, context: context)
             let lines = try Self.orderLines(body.items)

@@ -189,9 +189,17 @@ struct GroupBuyOrdering: Sendable {
         var totals: [Key: (quantity: Int, followNumber: String?, note: String?)] = [:]
         var order: [Key] = []
         var waiting: [ReadLine] = []
+        // Every address of the paste or sheet looked up in one read, each once.
+        struct Address: Hashable { var building: String; var room: String }
+        let addresses = Set(read.compactMap { line in line.building.flatMap { building in line.room.map { Address(building: building, room: $0) } } })
+        let households = try await services.store.read { db in
+            var found: [Address: [HouseholdLabel]] = [:]
+            for address in addresses { found[address] = try await HouseholdRecords.find(building: address.building, room: address.room, under: place, on: db) }
+            return found
+        }
         for var line in read {
             if line.problem == nil, let building = line.building, let room = line.room {
-                var found = try await services.store.read { db in try await HouseholdRecords.find(building: building, room: room, under: place, on: db) }
+                var found = households[Address(building: building, room: room)] ?? []
                 if found.count > 1, let lane = line.lane { found = found.filter { $0.compound.contains("\(lane)弄") } }
                 let item = Self.item(for: line.itemText, unit: line.unit, among: items, fallback: defaultItem)
                 if found.count == 1, let item, let quantity = line.quantity,
