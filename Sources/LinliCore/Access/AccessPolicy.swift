@@ -32,6 +32,14 @@ public enum Capability: String, Sendable, CaseIterable, Codable {
     /// Hand goods to households (a group buy's delivery, a relief package), each confirmed by the
     /// household's code or signed off; keep the mutual-aid shelf.
     case handOutSupplies = "hand_out_supplies"
+    /// Report a rumour seen in a chat group.
+    case reportRumours = "report_rumours"
+    /// Verify rumours (evidence, verdict, escalation), draft corrections, keep the chat-group
+    /// register with its officers.
+    case verifyRumours = "verify_rumours"
+    /// Approve and publish what residents are told with the committee's authority: corrections
+    /// and their retractions, answers, notices, briefings.
+    case publishInformation = "publish_information"
 }
 
 extension RoleKind {
@@ -40,24 +48,26 @@ extension RoleKind {
         case .admin:
             Set(Capability.allCases)
         case .districtStaff:
-            [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked, .configureRequests, .manageCare, .surveyHouseholds, .manageMedicine, .runMedicine, .manageSupplies, .leadGroupBuys, .handOutSupplies]
+            [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked, .configureRequests, .manageCare, .surveyHouseholds, .manageMedicine, .runMedicine, .manageSupplies, .leadGroupBuys, .handOutSupplies, .reportRumours, .verifyRumours, .publishInformation]
         case .subdistrictStaff:
-            [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked, .manageCare, .surveyHouseholds, .manageMedicine, .runMedicine, .manageSupplies, .leadGroupBuys, .handOutSupplies]
+            [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked, .manageCare, .surveyHouseholds, .manageMedicine, .runMedicine, .manageSupplies, .leadGroupBuys, .handOutSupplies, .reportRumours, .verifyRumours, .publishInformation]
         case .committeeStaff:
-            [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked, .manageCare, .surveyHouseholds, .manageMedicine, .runMedicine, .manageSupplies, .leadGroupBuys, .handOutSupplies]
+            [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked, .manageCare, .surveyHouseholds, .manageMedicine, .runMedicine, .manageSupplies, .leadGroupBuys, .handOutSupplies, .reportRumours, .verifyRumours, .publishInformation]
         case .compoundLead:
-            [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .manageCare, .surveyHouseholds, .manageMedicine, .runMedicine, .leadGroupBuys, .handOutSupplies]
+            [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .manageCare, .surveyHouseholds, .manageMedicine, .runMedicine, .leadGroupBuys, .handOutSupplies, .reportRumours, .verifyRumours]
         case .medicineRunner:
             // A runner checks each resident's prescriptions and carries their insurance cards to
             // the hospital.
-            [.viewDirectory, .viewFullPhone, .viewSensitive, .runMedicine]
+            [.viewDirectory, .viewFullPhone, .viewSensitive, .runMedicine, .reportRumours]
         case .buildingLeader:
-            [.viewDirectory, .viewFullPhone, .surveyHouseholds, .handOutSupplies]
+            [.viewDirectory, .viewFullPhone, .surveyHouseholds, .handOutSupplies, .reportRumours]
         case .groupBuyLeader:
             // Approving a buy stays with the committee: a leader never approves their own.
-            [.viewDirectory, .leadGroupBuys, .handOutSupplies]
+            [.viewDirectory, .leadGroupBuys, .handOutSupplies, .reportRumours]
         case .informationOfficer:
-            [.viewDirectory]
+            // The officer watches the groups, reports and argues the facts; what is published in
+            // the committee's name is approved by its staff.
+            [.viewDirectory, .reportRumours, .verifyRumours]
         }
     }
 }

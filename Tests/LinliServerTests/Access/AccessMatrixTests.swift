@@ -32,14 +32,14 @@ struct AccessMatrixTests {
     /// import/export, unmasked export, request rules) plus "create users" for admins only.
     static let roles: [RoleKind: RoleSpec] = [
         .admin: RoleSpec(level: .city, capabilities: Set(Capability.allCases), outside: nil),
-        .districtStaff: RoleSpec(level: .district, capabilities: [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked, .configureRequests, .manageCare, .surveyHouseholds, .manageMedicine, .runMedicine, .manageSupplies, .leadGroupBuys, .handOutSupplies], outside: .district),
-        .subdistrictStaff: RoleSpec(level: .subdistrict, capabilities: [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked, .manageCare, .surveyHouseholds, .manageMedicine, .runMedicine, .manageSupplies, .leadGroupBuys, .handOutSupplies], outside: .subdistrict),
-        .committeeStaff: RoleSpec(level: .committee, capabilities: [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked, .manageCare, .surveyHouseholds, .manageMedicine, .runMedicine, .manageSupplies, .leadGroupBuys, .handOutSupplies], outside: .committee),
-        .compoundLead: RoleSpec(level: .compound, capabilities: [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .manageCare, .surveyHouseholds, .manageMedicine, .runMedicine, .leadGroupBuys, .handOutSupplies], outside: .compound),
-        .medicineRunner: RoleSpec(level: .compound, capabilities: [.viewDirectory, .viewFullPhone, .viewSensitive, .runMedicine], outside: .compound),
-        .buildingLeader: RoleSpec(level: .building, capabilities: [.viewDirectory, .viewFullPhone, .surveyHouseholds, .handOutSupplies], outside: .building),
-        .groupBuyLeader: RoleSpec(level: .compound, capabilities: [.viewDirectory, .leadGroupBuys, .handOutSupplies], outside: .compound),
-        .informationOfficer: RoleSpec(level: .committee, capabilities: [.viewDirectory], outside: .committee),
+        .districtStaff: RoleSpec(level: .district, capabilities: [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked, .configureRequests, .manageCare, .surveyHouseholds, .manageMedicine, .runMedicine, .manageSupplies, .leadGroupBuys, .handOutSupplies, .reportRumours, .verifyRumours, .publishInformation], outside: .district),
+        .subdistrictStaff: RoleSpec(level: .subdistrict, capabilities: [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked, .manageCare, .surveyHouseholds, .manageMedicine, .runMedicine, .manageSupplies, .leadGroupBuys, .handOutSupplies, .reportRumours, .verifyRumours, .publishInformation], outside: .subdistrict),
+        .committeeStaff: RoleSpec(level: .committee, capabilities: [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .exportUnmasked, .manageCare, .surveyHouseholds, .manageMedicine, .runMedicine, .manageSupplies, .leadGroupBuys, .handOutSupplies, .reportRumours, .verifyRumours, .publishInformation], outside: .committee),
+        .compoundLead: RoleSpec(level: .compound, capabilities: [.viewDirectory, .viewFullPhone, .viewSensitive, .manageRegister, .manageCare, .surveyHouseholds, .manageMedicine, .runMedicine, .leadGroupBuys, .handOutSupplies, .reportRumours, .verifyRumours], outside: .compound),
+        .medicineRunner: RoleSpec(level: .compound, capabilities: [.viewDirectory, .viewFullPhone, .viewSensitive, .runMedicine, .reportRumours], outside: .compound),
+        .buildingLeader: RoleSpec(level: .building, capabilities: [.viewDirectory, .viewFullPhone, .surveyHouseholds, .handOutSupplies, .reportRumours], outside: .building),
+        .groupBuyLeader: RoleSpec(level: .compound, capabilities: [.viewDirectory, .leadGroupBuys, .handOutSupplies, .reportRumours], outside: .compound),
+        .informationOfficer: RoleSpec(level: .committee, capabilities: [.viewDirectory, .reportRumours, .verifyRumours], outside: .committee),
     ]
 
     // MARK: - The spec: routes
