@@ -7,6 +7,12 @@ public struct RumourIndex<Key: Hashable & Sendable>: Sendable {
         public var key: Key
         public var score: Double
         public var decision: RumourDecision
+
+        public init(key: Key, score: Double, decision: RumourDecision) {
+            self.key = key
+            self.score = score
+            self.decision = decision
+        }
     }
 
     private var fingerprints: [RumourFingerprint] = []

@@ -31,6 +31,8 @@ public struct AppServices: Sendable {
     let metricsToken: String?
     /// New requests that arrive together are written together (see `RequestIntake`).
     let filings: FilingBatch
+    /// Each district's rumour reports, indexed for matching a new one.
+    let rumourMatcher = RumourMatcher()
     /// Where uploaded files live (box photos): beside a SQLite database by default, a directory
     /// every node shares with PostgreSQL.
     public let filesDirectory: URL

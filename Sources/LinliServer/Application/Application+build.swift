@@ -41,7 +41,7 @@ public func buildApplication(_ configuration: ServerConfiguration, services: App
 public func jobHandlers(services: AppServices) -> [JobHandler] {
     [RequestEscalation(services: services).deadlineHandler, NotifyService(services: services).deliveryHandler, AccessService(services: services).purgeHandler,
      FinishedWorkPurge(services: services).handler, CareCheckIns(services: services).makeHandler, CareCheckIns(services: services).dueHandler,
-     MedicineCutOff(services: services).handler]
+     MedicineCutOff(services: services).handler, RumourService(services: services).deadlineHandler]
 }
 
 public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
@@ -77,6 +77,7 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     GroupBuyAPI(services: services).addRoutes(to: api)
     CardCustodyAPI(services: services).addRoutes(to: api)
     SupplyAPI(services: services).addRoutes(to: api)
+    RumourAPI(services: services).addRoutes(to: api)
 
     AccessPages(services: services).addRoutes(to: router)
     DirectoryPages(services: services).addRoutes(to: router)

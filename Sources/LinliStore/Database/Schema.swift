@@ -825,6 +825,110 @@ enum Schema {
                 "CREATE INDEX supply_ledger_batch ON supply_ledger (batch_id, event)",
             ]
         },
+        Migration(version: 17, name: "rumours") { sql in
+            [
+                // Residents' chat groups, each with the officer who watches it and a backup; the
+                // robot (a webhook target) of a group that has one hears corrections.
+                """
+                CREATE TABLE chat_groups (
+                    id \(sql.id),
+                    place_id BIGINT NOT NULL REFERENCES places(id),
+                    name TEXT NOT NULL,
+                    platform TEXT NOT NULL,
+                    officer_user_id BIGINT REFERENCES users(id),
+                    backup_user_id BIGINT REFERENCES users(id),
+                    target_id BIGINT REFERENCES webhook_targets(id),
+                    created_at BIGINT NOT NULL,
+                    path \(sql.byteText) NOT NULL,
+                    district_id BIGINT
+                )
+                """,
+                "CREATE INDEX chat_groups_path ON chat_groups (path)",
+                // A claim going round, with its reports attached. `owner_place_id` climbs the place
+                // tree as the two-hour clock escalates it.
+                """
+                CREATE TABLE rumours (
+                    id \(sql.id),
+                    place_id BIGINT NOT NULL REFERENCES places(id),
+                    claim TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    first_reported_at BIGINT NOT NULL,
+                    escalation_level INTEGER NOT NULL DEFAULT 0,
+                    owner_place_id BIGINT NOT NULL REFERENCES places(id),
+                    verdict_note TEXT,
+                    verdict_at BIGINT,
+                    verdict_by BIGINT REFERENCES users(id),
+                    corrected_at BIGINT,
+                    report_count INTEGER NOT NULL DEFAULT 1,
+                    merged_into BIGINT REFERENCES rumours(id),
+                    path \(sql.byteText) NOT NULL,
+                    district_id BIGINT
+                )
+                """,
+                "CREATE INDEX rumours_path ON rumours (path, status)",
+                "CREATE INDEX rumours_district ON rumours (district_id, status)",
+                // Every sighting. `normalized_hash` finds identical texts in the database itself;
+                // the texts feed the matcher's index, caught up by id.
+                """
+                CREATE TABLE rumour_reports (
+                    id \(sql.id),
+                    rumour_id BIGINT NOT NULL REFERENCES rumours(id),
+                    text TEXT NOT NULL,
+                    link TEXT,
+                    normalized_hash TEXT NOT NULL,
+                    chat_group_id BIGINT REFERENCES chat_groups(id),
+                    seen_place_id BIGINT NOT NULL REFERENCES places(id),
+                    seen_at BIGINT NOT NULL,
+                    reported_by BIGINT NOT NULL REFERENCES users(id),
+                    reported_at BIGINT NOT NULL,
+                    match_kind TEXT NOT NULL,
+                    score_permille INTEGER,
+                    suggested_rumour_id BIGINT REFERENCES rumours(id),
+                    image_file TEXT,
+                    image_type TEXT,
+                    told_at BIGINT,
+                    told_text TEXT,
+                    district_id BIGINT
+                )
+                """,
+                "CREATE INDEX rumour_reports_rumour ON rumour_reports (rumour_id, id)",
+                "CREATE INDEX rumour_reports_district ON rumour_reports (district_id, id)",
+                "CREATE INDEX rumour_reports_reporter ON rumour_reports (reported_by, id)",
+                """
+                CREATE TABLE rumour_evidence (
+                    id \(sql.id),
+                    rumour_id BIGINT NOT NULL REFERENCES rumours(id),
+                    kind TEXT NOT NULL,
+                    text TEXT NOT NULL,
+                    url TEXT,
+                    added_by BIGINT NOT NULL REFERENCES users(id),
+                    added_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX rumour_evidence_rumour ON rumour_evidence (rumour_id, id)",
+                // Drafted, approved by someone else, published (a public page and the robots),
+                // retracted with a reason: a retraction is pushed as loudly as the correction.
+                """
+                CREATE TABLE rumour_corrections (
+                    id \(sql.id),
+                    rumour_id BIGINT NOT NULL REFERENCES rumours(id),
+                    title TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    drafted_by BIGINT NOT NULL REFERENCES users(id),
+                    drafted_at BIGINT NOT NULL,
+                    approved_by BIGINT REFERENCES users(id),
+                    published_at BIGINT,
+                    retracted_at BIGINT,
+                    retraction_reason TEXT,
+                    district_id BIGINT
+                )
+                """,
+                "CREATE INDEX rumour_corrections_rumour ON rumour_corrections (rumour_id)",
+                "CREATE INDEX rumour_corrections_district ON rumour_corrections (district_id, id)",
+            ]
+        },
     ]
 
     /// From this version on, household codes are stored keyed (see `HouseholdCodeKey`).

@@ -71,6 +71,12 @@ struct AccessMatrixTests {
         case groupBuy
         case supplier
         case groupBuyOrder
+        /// A rumour with one report, a draft correction of it, and a chat group, at the place a
+        /// `.place` aim names (AccessMatrixTests+Rumours).
+        case rumour
+        case rumourReport
+        case correction
+        case chatGroup
     }
 
     enum Rule: Sendable {
@@ -121,7 +127,7 @@ struct AccessMatrixTests {
 
     /// Every JSON API route, "METHOD path" as the router lists it, with the probes that check it.
     /// A new route must be added here, or `everyAPIRouteIsInTheMatrix` fails.
-    static var matrix: [(route: String, probes: [Probe])] { coreMatrix + careMatrix + medicineBatchMatrix + medicineCardsMatrix + groupBuyMatrix + suppliesMatrix }
+    static var matrix: [(route: String, probes: [Probe])] { coreMatrix + careMatrix + medicineBatchMatrix + medicineCardsMatrix + groupBuyMatrix + suppliesMatrix + rumourMatrix }
 
     static let coreMatrix: [(route: String, probes: [Probe])] = [
         ("POST /api/v1/auth/token", [
@@ -543,6 +549,7 @@ struct AccessMatrixTests {
             callers = try await AccessMatrixTests.addMedicineTeams(to: callers, app: app)
             callers = try await AccessMatrixTests.addMedicineRequests(to: callers, app: app)
             callers = try await AccessMatrixTests.addGroupBuys(to: callers, app: app)
+            callers = try await AccessMatrixTests.addRumours(to: callers, app: app)
             let residents = try await store.read { db in
                 var table: [Int64: StoredResident] = [:]
                 for row in try await db.raw("SELECT id, phone, health_note, disability_note FROM residents WHERE household_id IN (\(bind: insideHousehold), \(bind: ownHousehold))").all() {
