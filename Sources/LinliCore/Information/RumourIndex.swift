@@ -19,7 +19,7 @@ public struct RumourIndex<Key: Hashable & Sendable>: Sendable {
     private var keys: [Key] = []
     private var byHash: [String: [Int]] = [:]
     private var byLink: [String: [Int]] = [:]
-    private var byBigram: [String: [Int]] = [:]
+    private var byBigram: [RumourMatching.Bigram: [Int]] = [:]
 
     /// Fully scored candidates per new report, those sharing the most bigrams first.
     public static var candidates: Int { 200 }

@@ -19,16 +19,18 @@ public struct RumourFingerprint: Sendable, Hashable {
     public let hash: String
     /// The links in the text, without scheme, `www.`, query or trailing slash.
     public let links: Set<String>
-    let bigrams: [String: Int]
+    let bigrams: [RumourMatching.Bigram: Int]
     let bigramCount: Int
+    /// Characters in `normalized`.
+    let length: Int
     /// Each opposable claim the text makes, by concept, with its sign (true: it happens).
     let polarity: [String: Bool]
     /// Reads as an official notice (通告, 特此通知, 指挥部 ...).
     let official: Bool
     /// Pairs of characters said with a negation before them ("不会停水": 停水), and those said
     /// without one: the same words negated on one side only make the opposite claim.
-    let negated: Set<String>
-    let affirmed: Set<String>
+    let negated: Set<RumourMatching.Bigram>
+    let affirmed: Set<RumourMatching.Bigram>
 
     public init(_ text: String) {
         let prepared = RumourMatching.prepare(text)
@@ -39,17 +41,20 @@ public struct RumourFingerprint: Sendable, Hashable {
         self.normalized = normalized
         hash = RumourMatching.stableHash(normalized)
         let characters = Array(normalized)
-        var bigrams: [String: Int] = [:]
+        length = characters.count
+        var bigrams: [RumourMatching.Bigram: Int] = [:]
         if characters.count >= 2 {
-            for index in 0..<(characters.count - 1) { bigrams[String(characters[index...index + 1]), default: 0] += 1 }
+            for index in 0..<(characters.count - 1) { bigrams[RumourMatching.bigram(characters[index], characters[index + 1]), default: 0] += 1 }
         } else if let only = characters.first {
-            bigrams[String(only)] = 1
+            bigrams[RumourMatching.bigram(only, nil)] = 1
         }
         self.bigrams = bigrams
         bigramCount = bigrams.values.reduce(0, +)
-        polarity = RumourMatching.polarity(normalized)
-        official = RumourMatching.officialMarkers.contains { normalized.contains($0) }
-        (negated, affirmed) = RumourMatching.negations(normalized)
+        let words = RumourMatching.hidingNeutralWords(normalized)
+        polarity = RumourMatching.polarity(words)
+        let present = Set(normalized)
+        official = RumourMatching.officialMarkers.contains { marker in marker.first.map(present.contains) == true && normalized.contains(marker) }
+        (negated, affirmed) = RumourMatching.negations(words)
     }
 }
 
@@ -88,7 +93,7 @@ public enum RumourMatching {
             let dice = 2 * Double(shared) / Double(a.bigramCount + b.bigramCount)
             let (short, long) = a.bigramCount <= b.bigramCount ? (a, b) : (b, a)
             var contained = 0.0
-            if short.normalized.count >= shortestContained {
+            if short.length >= shortestContained {
                 let covered = short.bigrams.reduce(0) { $0 + min($1.value, long.bigrams[$1.key] ?? 0) }
                 // A brief version of a claim keeps most of its words; how much of the long text it
                 // leaves out lowers the score only a little.
@@ -112,31 +117,58 @@ public enum RumourMatching {
     /// Words between a negation and what it negates ("不会停水", "不用储水", "不要去").
     static let modals: Set<Character> = ["会", "能", "要", "用", "需", "再", "可", "必", "去", "得"]
 
-    static func negations(_ text: String) -> (negated: Set<String>, affirmed: Set<String>) {
+    /// `text` with the words of `wordsHidingOpposites` replaced by "|". Only words whose first
+    /// character occurs are looked for: each look is a Foundation call, and most never match.
+    static func hidingNeutralWords(_ text: String) -> String {
+        let present = Set(text)
         var words = text
-        for word in wordsHidingOpposites { words = words.replacingOccurrences(of: word, with: "|") }
+        for word in wordsHidingOpposites where word.first.map(present.contains) == true {
+            words = words.replacingOccurrences(of: word, with: "|")
+        }
+        return words
+    }
+
+    /// Expects `words` from `hidingNeutralWords`.
+    static func negations(_ words: String) -> (negated: Set<Bigram>, affirmed: Set<Bigram>) {
         let characters = Array(words)
-        var negated: Set<String> = []
+        var negated: Set<Bigram> = []
         var covered: Set<Int> = []
         var index = 0
         while index < characters.count {
-            guard let negator = negators.first(where: { word in
-                let length = word.count
-                return index + length <= characters.count && String(characters[index..<index + length]) == word
+            guard let negator = negatorCharacters.first(where: { word in
+                index + word.count <= characters.count && characters[index..<index + word.count].elementsEqual(word)
             }) else { index += 1; continue }
             var start = index + negator.count
             while start < characters.count, modals.contains(characters[start]) { start += 1 }
             if start + 1 < characters.count, characters[start] != "|", characters[start + 1] != "|" {
-                negated.insert(String(characters[start...start + 1]))
+                negated.insert(bigram(characters[start], characters[start + 1]))
                 covered.insert(start)
             }
             index = start
         }
-        var affirmed: Set<String> = []
+        var affirmed: Set<Bigram> = []
         for position in 0..<max(0, characters.count - 1) where !covered.contains(position) && characters[position] != "|" && characters[position + 1] != "|" {
-            affirmed.insert(String(characters[position...position + 1]))
+            affirmed.insert(bigram(characters[position], characters[position + 1]))
         }
         return (negated, affirmed)
+    }
+
+    static let negatorCharacters = negators.map(Array.init)
+
+    /// Two characters as one number, their Unicode scalar values side by side: hashing a number is
+    /// far cheaper than hashing a two-character string, and a fingerprint holds dozens.
+    typealias Bigram = UInt64
+
+    static func bigram(_ first: Character, _ second: Character?) -> Bigram {
+        code(first) << 32 | (second.map(code) ?? 0xFFFF_FFFF)
+    }
+
+    /// A character's scalar value; a character of several scalars (rare once normalised) by a
+    /// hash kept apart from every scalar value.
+    static func code(_ character: Character) -> UInt64 {
+        let scalars = character.unicodeScalars
+        if scalars.count == 1, let only = scalars.first { return UInt64(only.value) }
+        return 0x8000_0000 | UInt64(UInt32(truncatingIfNeeded: character.hashValue) & 0x3FFF_FFFF)
     }
 
     // MARK: Normalising
@@ -174,8 +206,11 @@ public enum RumourMatching {
     }
 
     static func linkPattern(in text: String) -> [String] {
+        // Every link the pattern takes holds a dot or "://": most texts have neither, and the
+        // regular expression is the dearest step of a fingerprint.
+        guard text.contains(".") || text.contains("://") else { return [] }
         // With a scheme, with www., or a bare domain of the sites rumours travel on followed by a path.
-        text.matches(of: /(?:https?:\/\/|www\.|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|cn|net|org)\/)[^\s，。！？、）)】」"']+/).map { String($0.output) }
+        return text.matches(of: /(?:https?:\/\/|www\.|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|cn|net|org)\/)[^\s，。！？、）)】」"']+/).map { String($0.output) }
     }
 
     static func links(in text: String) -> Set<String> {
@@ -217,16 +252,23 @@ public enum RumourMatching {
         ("lockdown", ["解封", "解除封控", "解除管控"], ["封控", "封城", "封楼", "静默"]),
     ]
 
+    /// `opposites` with each list longest word first, so a longer word is read before the shorter
+    /// one inside it.
+    static let sortedOpposites = opposites.map { ($0.concept, $0.negative.sorted { $0.count > $1.count }, $0.positive.sorted { $0.count > $1.count }) }
+
     /// Each concept the text speaks of, with its sign: false when only its negative words occur
     /// (or more of them), true when only its positive words do.
-    static func polarity(_ text: String) -> [String: Bool] {
+    /// Expects `words` from `hidingNeutralWords`.
+    static func polarity(_ words: String) -> [String: Bool] {
         var result: [String: Bool] = [:]
-        var words = text
-        for word in wordsHidingOpposites { words = words.replacingOccurrences(of: word, with: "|") }
-        for (concept, negatives, positives) in opposites {
+        let present = Set(words)
+        for (concept, negatives, positives) in sortedOpposites {
+            // A word whose first character is absent cannot occur: skipped without a Foundation call.
+            func mayOccur(_ word: String) -> Bool { word.first.map(present.contains) == true }
+            guard negatives.contains(where: mayOccur) || positives.contains(where: mayOccur) else { continue }
             var rest = words
             var negative = 0
-            for word in negatives.sorted(by: { $0.count > $1.count }) {
+            for word in negatives where mayOccur(word) {
                 let count = rest.components(separatedBy: word).count - 1
                 if count > 0 {
                     negative += count
@@ -234,7 +276,7 @@ public enum RumourMatching {
                 }
             }
             var positive = 0
-            for word in positives.sorted(by: { $0.count > $1.count }) {
+            for word in positives where mayOccur(word) {
                 let count = rest.components(separatedBy: word).count - 1
                 if count > 0 {
                     positive += count

@@ -38,6 +38,12 @@ final class RumourMatcher: Sendable {
             .max { $0.score != $1.score ? $0.score < $1.score : $0.key > $1.key }
     }
 
+    /// Catches the district's index up on a read, before the report's write: after a restart the
+    /// first report reads and fingerprints every stored report, which must not hold the writer.
+    func warm(district: PlaceID?, store: Store) async throws {
+        try await store.read { db in try await self.catchUp(district: district, on: db) }
+    }
+
     private func catchUp(district: PlaceID?, on db: any SQLDatabase) async throws {
         let key = district?.rawValue ?? 0
         while true {

@@ -158,6 +158,7 @@ struct RumourService: Sendable {
                                              seenAt: seenAt, reportedBy: identity.user.id, imageFile: nil, imageType: nil)
         let matcher = services.rumourMatcher
         let reportedPlace = place
+        try await matcher.warm(district: place.districtID, store: services.store)
         return try await writing { db in
             var match: RumourIndex<RumourID>.Match?
             if let identical = try await RumourRecords.identical(hash: fingerprint.hash, district: reportedPlace.districtID, on: db) {
