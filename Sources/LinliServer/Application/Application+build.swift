@@ -98,6 +98,7 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     CarePlanPages(services: services).addRoutes(to: router)
     CardCustodyPages(services: services).addRoutes(to: router)
     SupplyPages(services: services).addRoutes(to: router)
+    RumourPages(services: services).addRoutes(to: router)
     DesignPage().addRoutes(to: router)
     return router
 }

@@ -120,6 +120,7 @@ struct Chrome {
             if !identity.grants.scopes(for: .runMedicine).isEmpty { links.append(("/medicine", "nav.medicine")) }
             if !identity.grants.scopes(for: .leadGroupBuys).isEmpty || !identity.grants.scopes(for: .handOutSupplies).isEmpty { links.append(("/group-buys", "nav.group_buys")) }
             if !identity.grants.scopes(for: .handOutSupplies).isEmpty { links.append(("/supplies", "nav.supplies")) }
+            if !identity.grants.scopes(for: .reportRumours).isEmpty { links.append(("/rumours", "nav.rumours")) }
         case .household:
             userName = nil
             signedIn = true
