@@ -47,13 +47,20 @@ public struct RumourIndex<Key: Hashable & Sendable>: Sendable {
     }
 
     public func matches(for fingerprint: RumourFingerprint) -> [Match] {
-        var shared: [Int: Int] = [:]
-        for position in byHash[fingerprint.hash] ?? [] { shared[position, default: 0] += 1_000_000 }
+        // Counted in an array by position, not a dictionary: a common bigram's postings run to
+        // thousands at district scale, and a dictionary increment per posting was most of a match.
+        var counts = [Int32](repeating: 0, count: keys.count)
+        var touched: [Int] = []
+        func add(_ position: Int, _ amount: Int32) {
+            if counts[position] == 0 { touched.append(position) }
+            counts[position] = counts[position] &+ amount
+        }
+        for position in byHash[fingerprint.hash] ?? [] { add(position, 1_000_000) }
         for link in fingerprint.links {
-            for position in byLink[link] ?? [] { shared[position, default: 0] += 1_000_000 }
+            for position in byLink[link] ?? [] { add(position, 1_000_000) }
         }
         for bigram in fingerprint.bigrams.keys {
-            for position in byBigram[bigram] ?? [] { shared[position, default: 0] += 1 }
+            for position in byBigram[bigram] ?? [] { add(position, 1) }
         }
         // Ranked by the score the shared bigrams allow (Dice, or containment of the shorter), so
         // a short stored report that shares few bigrams but all of its own is not passed over.
@@ -64,7 +71,7 @@ public struct RumourIndex<Key: Hashable & Sendable>: Sendable {
             let common = Double(count)
             return max(2 * common / (size + other), 0.9 * common / max(1, min(size, other)))
         }
-        let chosen = shared.map { (position: $0.key, estimate: estimate($0.key, $0.value)) }
+        let chosen = touched.map { (position: $0, estimate: estimate($0, Int(counts[$0]))) }
             .sorted { $0.estimate != $1.estimate ? $0.estimate > $1.estimate : $0.position < $1.position }
             .prefix(Self.candidates)
         var found: [Match] = []

@@ -109,8 +109,8 @@ public enum RumourMatching {
     /// Both texts make the same claim with opposite signs (one says it can, the other cannot).
     static func conflict(_ a: RumourFingerprint, _ b: RumourFingerprint) -> Bool {
         a.polarity.contains { concept, sign in b.polarity[concept].map { $0 != sign } ?? false }
-            || !a.negated.subtracting(b.negated).isDisjoint(with: b.affirmed)
-            || !b.negated.subtracting(a.negated).isDisjoint(with: a.affirmed)
+            || a.negated.contains { !b.negated.contains($0) && b.affirmed.contains($0) }
+            || b.negated.contains { !a.negated.contains($0) && a.affirmed.contains($0) }
     }
 
     static let negators: [String] = ["没有", "不", "没", "别", "未", "非"]

@@ -37,6 +37,7 @@ struct RumourPages {
         var id: RumourID
         var claim: String
         var facts: [String]
+        var verdictNote: String?
         var reports: [Line]
         var evidence: [Line]
         var corrections: [CorrectionLine]
@@ -233,13 +234,12 @@ struct RumourPages {
         } else if rumour.clockRunning {
             facts.append(context.text("rumour.page.open_for", ["minutes": "\(CardCustodyService.minutesOut(since: rumour.firstReportedAt, now: now))"]))
         }
-        if let note = rumour.verdictNote { facts.append(note) }
         let errors = FormErrors(error, language: context.language, fields: ["note", "text", "url", "reason", "facts", "source"], defaultField: "note")
         let verdictOptions = ([RumourStatus.false, .true, .unverifiable, .outOfScope]).map {
             FormField.Option(value: $0.rawValue, label: context.text("rumour.status.\($0.rawValue)"), selected: form.status == $0.rawValue)
         }
         let content = DetailContent(
-            id: id, claim: rumour.claim, facts: facts,
+            id: id, claim: rumour.claim, facts: facts, verdictNote: rumour.verdictNote,
             reports: detail.reports.map { Line(text: $0.text, meta: context.text("rumour.page.report_meta", ["time": PageTime.dateTime($0.reportedAt, context.language),
                                                                                                              "match": context.text("rumour.match.\($0.match.rawValue)")])) },
             evidence: detail.evidence.map { Line(text: $0.text, meta: [$0.url, PageTime.dateTime($0.addedAt, context.language)].compactMap { $0 }.joined(separator: " · ")) },
