@@ -825,6 +825,7 @@ enum Schema {
                 "CREATE INDEX supply_ledger_batch ON supply_ledger (batch_id, event)",
             ]
         },
+        Migration(version: 17, name: "placeholder") { _ in [] },
     ]
 
     /// From this version on, household codes are stored keyed (see `HouseholdCodeKey`).
