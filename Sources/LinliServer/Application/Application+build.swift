@@ -77,6 +77,8 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     GroupBuyAPI(services: services).addRoutes(to: api)
     CardCustodyAPI(services: services).addRoutes(to: api)
     SupplyAPI(services: services).addRoutes(to: api)
+    AnswerAPI(services: services).addRoutes(to: api)
+    NoticeAPI(services: services).addRoutes(to: api)
 
     AccessPages(services: services).addRoutes(to: router)
     DirectoryPages(services: services).addRoutes(to: router)
@@ -97,6 +99,8 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     CarePlanPages(services: services).addRoutes(to: router)
     CardCustodyPages(services: services).addRoutes(to: router)
     SupplyPages(services: services).addRoutes(to: router)
+    AnswerPages(services: services).addRoutes(to: router)
+    NoticePages(services: services).addRoutes(to: router)
     DesignPage().addRoutes(to: router)
     return router
 }

@@ -73,6 +73,7 @@ public enum DemoSeeder {
         let withMedicine = withHistory && schema >= 14
         let withGroupBuys = withHistory && schema >= 15
         let withSupplies = withHistory && schema >= 16
+        let withInformation = withHistory && schema >= 18
         // With a history the logins were there before its first request.
         let accountsCreated = withHistory ? DemoHistory.startsAt(now: now) : now
         let (codes, summary) = try await store.write { db -> ([DemoHousehold], DemoHistorySummary?) in
@@ -115,6 +116,9 @@ public enum DemoSeeder {
             }
             if withSupplies {
                 try await DemoSupplies.write(generator: generator, users: users, printed: codes.map(\.id), now: now, engine: store.engine, on: db)
+            }
+            if withInformation {
+                try await DemoInformation.write(generator: generator, users: users, printed: codes.map(\.id), now: now, engine: store.engine, on: db)
             }
             return (codes, summary)
         }
