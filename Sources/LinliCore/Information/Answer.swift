@@ -10,34 +10,42 @@ public enum AnswerState: String, Sendable, Hashable, Codable, CaseIterable {
     case retired
 }
 
-/// An authoritative answer to a question residents keep asking ("医院不收急诊病人怎么办"), with
-/// who said it and for how long it holds. It covers its place and everything under it: an
-/// answer at the district holds for every compound in it.
-public struct Answer: Sendable, Hashable {
-    public var id: AnswerID
-    public var placeID: PlaceID
+/// What a keeper writes of an answer: the question residents ask, the answer, who said it
+/// ("区卫健委", "街道办 4 月 12 日通告"), a link or the name of the document it comes from, and
+/// when it holds.
+public struct AnswerText: Sendable, Hashable {
     public var question: String
     public var body: String
-    /// Who said it: "区卫健委", "街道办 4 月 12 日通告".
     public var source: String
-    /// A link or the name of the document it comes from.
     public var sourceLink: String?
     public var validFrom: Date?
     public var validUntil: Date?
-    public var state: AnswerState
-    public var updatedAt: Date
-    public var publishedAt: Date?
 
-    public init(id: AnswerID, placeID: PlaceID, question: String, body: String, source: String, sourceLink: String?, validFrom: Date?, validUntil: Date?,
-                state: AnswerState, updatedAt: Date, publishedAt: Date?) {
-        self.id = id
-        self.placeID = placeID
+    public init(question: String, body: String, source: String, sourceLink: String?, validFrom: Date?, validUntil: Date?) {
         self.question = question
         self.body = body
         self.source = source
         self.sourceLink = sourceLink
         self.validFrom = validFrom
         self.validUntil = validUntil
+    }
+}
+
+/// An authoritative answer to a question residents keep asking ("医院不收急诊病人怎么办"). It
+/// covers its place and everything under it: an answer at the district holds for every compound
+/// in it.
+public struct Answer: Sendable, Hashable {
+    public var id: AnswerID
+    public var placeID: PlaceID
+    public var text: AnswerText
+    public var state: AnswerState
+    public var updatedAt: Date
+    public var publishedAt: Date?
+
+    public init(id: AnswerID, placeID: PlaceID, text: AnswerText, state: AnswerState, updatedAt: Date, publishedAt: Date?) {
+        self.id = id
+        self.placeID = placeID
+        self.text = text
         self.state = state
         self.updatedAt = updatedAt
         self.publishedAt = publishedAt
@@ -46,8 +54,8 @@ public struct Answer: Sendable, Hashable {
     /// Within its validity at `now`: an answer past its end (a hotline that changed) or before
     /// its start misleads more than no answer, so residents do not see it.
     public func isValid(at now: Date) -> Bool {
-        if let validFrom, now < validFrom { return false }
-        if let validUntil, now >= validUntil { return false }
+        if let validFrom = text.validFrom, now < validFrom { return false }
+        if let validUntil = text.validUntil, now >= validUntil { return false }
         return true
     }
 

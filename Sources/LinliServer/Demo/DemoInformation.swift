@@ -137,7 +137,7 @@ enum DemoInformation {
             let written = now.addingTimeInterval(-Double(entries.count - index) * 9 * 3600)
             let until = entry.untilDays.map { now.addingTimeInterval($0 * 86_400) }
             let from = until.map { $0.addingTimeInterval(-5 * 86_400) }
-            let draft = AnswerDraft(question: entry.question, body: entry.answer, source: entry.source, sourceLink: entry.link, validFrom: from, validUntil: until)
+            let draft = AnswerText(question: entry.question, body: entry.answer, source: entry.source, sourceLink: entry.link, validFrom: from, validUntil: until)
             let id = try await AnswerRecords.create(draft, placeID: place, by: keeper, now: written, engine: engine, on: db)
             try await AnswerRecords.setState(id, to: .published, by: publisher, now: written.addingTimeInterval(1800), on: db)
         }

@@ -25,12 +25,12 @@ struct AnswerView: ResponseCodable {
         id = answer.id
         placeID = answer.placeID
         placeName = found.stored.placeName
-        question = answer.question
-        self.answer = answer.body
-        source = answer.source
-        sourceLink = answer.sourceLink
-        validFrom = answer.validFrom
-        validUntil = answer.validUntil
+        question = answer.text.question
+        self.answer = answer.text.body
+        source = answer.text.source
+        sourceLink = answer.text.sourceLink
+        validFrom = answer.text.validFrom
+        validUntil = answer.text.validUntil
         state = answer.state.rawValue
         expired = !answer.isValid(at: now)
         publishedAt = answer.publishedAt
@@ -147,7 +147,7 @@ struct AnswerAPI {
         return trimmed
     }
 
-    static func draft(_ body: AnswerBody) throws -> AnswerDraft {
+    static func draft(_ body: AnswerBody) throws -> AnswerText {
         guard let question = try text(body.question, field: "question", max: AnswerRules.maximumQuestion) else { throw AppError.required("question") }
         guard AnswerSearch.normalize(question).count >= AnswerSearch.shortestQuery else { throw AppError.invalid("question") }
         guard let answer = try text(body.answer, field: "answer", max: AnswerRules.maximumBody) else { throw AppError.required("answer") }
@@ -156,6 +156,6 @@ struct AnswerAPI {
         let from = try GroupBuyAPI.date(body.valid_from, field: "valid_from")
         let until = try GroupBuyAPI.date(body.valid_until, field: "valid_until")
         guard AnswerRules.validityIsOrdered(from: from, until: until) else { throw AppError(.badRequest, "answers.error.validity_order", field: "valid_until") }
-        return AnswerDraft(question: question, body: answer, source: source, sourceLink: link, validFrom: from, validUntil: until)
+        return AnswerText(question: question, body: answer, source: source, sourceLink: link, validFrom: from, validUntil: until)
     }
 }

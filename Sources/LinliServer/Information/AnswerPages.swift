@@ -53,8 +53,8 @@ struct AnswerPages {
             let now = services.now()
             let results = found.map { item in
                 let answer = item.stored.answer
-                return ResultLine(href: "/answers/\(answer.id)", question: answer.question,
-                                  meta: context.text("answers.page.result_meta", ["source": answer.source, "place": item.stored.placeName]), expired: !answer.isValid(at: now))
+                return ResultLine(href: "/answers/\(answer.id)", question: answer.text.question,
+                                  meta: context.text("answers.page.result_meta", ["source": answer.text.source, "place": item.stored.placeName]), expired: !answer.isValid(at: now))
             }
             let heading = text == nil ? context.text("answers.page.newest") : context.text("answers.page.results", ["count": "\(results.count)"])
             let content = SearchContent(intro: context.text("answers.page.intro"), query: text ?? "", place: placeID.map(\.description), heading: heading,
@@ -65,15 +65,15 @@ struct AnswerPages {
             let found = try await answers.readable(try context.parameters.id(), caller: context.caller)
             let answer = found.answer
             let language = context.language
-            var facts = [Fact(label: context.text("answers.field.source"), value: answer.source), Fact(label: context.text("answers.field.place"), value: found.placeName)]
-            if let from = answer.validFrom { facts.append(Fact(label: context.text("answers.field.valid_from"), value: PageTime.dateTime(from, language))) }
-            if let until = answer.validUntil { facts.append(Fact(label: context.text("answers.field.valid_until"), value: PageTime.dateTime(until, language))) }
+            var facts = [Fact(label: context.text("answers.field.source"), value: answer.text.source), Fact(label: context.text("answers.field.place"), value: found.placeName)]
+            if let from = answer.text.validFrom { facts.append(Fact(label: context.text("answers.field.valid_from"), value: PageTime.dateTime(from, language))) }
+            if let until = answer.text.validUntil { facts.append(Fact(label: context.text("answers.field.valid_until"), value: PageTime.dateTime(until, language))) }
             facts.append(Fact(label: context.text("answers.field.updated"), value: PageTime.dateTime(answer.updatedAt, language)))
             // Only a web address becomes a link; a document's name is shown as it is.
-            let link = answer.sourceLink.flatMap { text in text.hasPrefix("https://") || text.hasPrefix("http://") ? text : nil }
-            if let document = answer.sourceLink, link == nil { facts.append(Fact(label: context.text("answers.field.document"), value: document)) }
+            let link = answer.text.sourceLink.flatMap { text in text.hasPrefix("https://") || text.hasPrefix("http://") ? text : nil }
+            if let document = answer.text.sourceLink, link == nil { facts.append(Fact(label: context.text("answers.field.document"), value: document)) }
             let content = AnswerContent(
-                question: answer.question, paragraphs: Self.paragraphs(answer.body),
+                question: answer.text.question, paragraphs: Self.paragraphs(answer.text.body),
                 facts: facts, link: link, linkText: link.map { _ in context.text("answers.page.open_source") },
                 expired: answer.state == .published && !answer.isValid(at: services.now()),
                 state: answer.state == .published ? nil : context.text("answers.state.\(answer.state.rawValue)"))

@@ -59,7 +59,7 @@ struct AnswerService: Sendable {
         try await GroupBuyService(services: services).place(id, capability: capability, identity: identity)
     }
 
-    func create(_ draft: AnswerDraft, at placeID: PlaceID, identity: UserIdentity, traceID: String) async throws -> AnswerID {
+    func create(_ draft: AnswerText, at placeID: PlaceID, identity: UserIdentity, traceID: String) async throws -> AnswerID {
         let place = try await place(placeID, capability: .verifyRumours, identity: identity)
         let (now, engine) = (services.now(), services.store.engine)
         return try await writing { db in
@@ -69,7 +69,7 @@ struct AnswerService: Sendable {
         }
     }
 
-    func update(_ id: AnswerID, _ draft: AnswerDraft, identity: UserIdentity, traceID: String) async throws {
+    func update(_ id: AnswerID, _ draft: AnswerText, identity: UserIdentity, traceID: String) async throws {
         let found = try await kept(id, capability: .verifyRumours, identity: identity)
         let (now, engine) = (services.now(), services.store.engine)
         try await writing { db in
@@ -120,7 +120,7 @@ struct AnswerService: Sendable {
             return try await AnswerRecords.candidates(terms: AnswerSearch.bigramTerms(normalized), covering: scope, limit: Self.candidateLimit, engine: engine, on: db)
         }.filter(shown)
         let byID = Dictionary(candidates.map { ($0.answer.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let ranked = AnswerSearch.rank(candidates.map { (key: $0.answer.id, question: $0.answer.question, body: $0.answer.body) }, query: query)
+        let ranked = AnswerSearch.rank(candidates.map { (key: $0.answer.id, question: $0.answer.text.question, body: $0.answer.text.body) }, query: query)
         return ranked.prefix(AnswerRules.maximumResults).compactMap { match in byID[match.key].map { Found(stored: $0, score: match.score) } }
     }
 }

@@ -9,25 +9,6 @@ public struct StoredAnswer: Sendable, Hashable {
     public var placeName: String
 }
 
-/// What a keeper writes: everything of an answer but its state.
-public struct AnswerDraft: Sendable, Hashable {
-    public var question: String
-    public var body: String
-    public var source: String
-    public var sourceLink: String?
-    public var validFrom: Date?
-    public var validUntil: Date?
-
-    public init(question: String, body: String, source: String, sourceLink: String?, validFrom: Date?, validUntil: Date?) {
-        self.question = question
-        self.body = body
-        self.source = source
-        self.sourceLink = sourceLink
-        self.validFrom = validFrom
-        self.validUntil = validUntil
-    }
-}
-
 public enum AnswerStoreError: Error, Equatable {
     case notFound
 }
@@ -40,12 +21,13 @@ public enum AnswerRecords {
 
     static func decode(_ row: any SQLRow) throws -> StoredAnswer {
         let stateText = try row.decode(column: "state", as: String.self)
-        let answer = Answer(
-            id: try row.decode(column: "id", as: AnswerID.self), placeID: try row.decode(column: "place_id", as: PlaceID.self),
+        let text = AnswerText(
             question: try row.decode(column: "question", as: String.self), body: try row.decode(column: "body", as: String.self),
             source: try row.decode(column: "source", as: String.self), sourceLink: try row.decode(column: "source_link", as: String?.self),
             validFrom: try row.decode(column: "valid_from", as: Int64?.self).map(Date.init(millisecondsSince1970:)),
-            validUntil: try row.decode(column: "valid_until", as: Int64?.self).map(Date.init(millisecondsSince1970:)),
+            validUntil: try row.decode(column: "valid_until", as: Int64?.self).map(Date.init(millisecondsSince1970:)))
+        let answer = Answer(
+            id: try row.decode(column: "id", as: AnswerID.self), placeID: try row.decode(column: "place_id", as: PlaceID.self), text: text,
             state: AnswerState(rawValue: stateText) ?? .draft,
             updatedAt: Date(millisecondsSince1970: try row.decode(column: "updated_at", as: Int64.self)),
             publishedAt: try row.decode(column: "published_at", as: Int64?.self).map(Date.init(millisecondsSince1970:)))
@@ -54,7 +36,7 @@ public enum AnswerRecords {
     }
 
     /// A new draft at `placeID`.
-    public static func create(_ draft: AnswerDraft, placeID: PlaceID, by user: UserID, now: Date, engine: DatabaseEngine, on db: any SQLDatabase) async throws -> AnswerID {
+    public static func create(_ draft: AnswerText, placeID: PlaceID, by user: UserID, now: Date, engine: DatabaseEngine, on db: any SQLDatabase) async throws -> AnswerID {
         guard let place = try await db.raw("SELECT path, district_id FROM places WHERE id = \(bind: placeID)").first() else { throw AnswerStoreError.notFound }
         let path = try place.decode(column: "path", as: String.self)
         let district = try place.decode(column: "district_id", as: PlaceID?.self)
@@ -73,7 +55,7 @@ public enum AnswerRecords {
     }
 
     /// Rewrites an answer's text and validity; its state stays.
-    public static func update(_ id: AnswerID, _ draft: AnswerDraft, by user: UserID, now: Date, engine: DatabaseEngine, on db: any SQLDatabase) async throws {
+    public static func update(_ id: AnswerID, _ draft: AnswerText, by user: UserID, now: Date, engine: DatabaseEngine, on db: any SQLDatabase) async throws {
         let search = AnswerSearch.indexText(question: draft.question, body: draft.body, source: draft.source)
         guard try await db.raw("""
             UPDATE answers SET question = \(bind: draft.question), body = \(bind: draft.body), source = \(bind: draft.source), source_link = \(bind: draft.sourceLink),

@@ -64,7 +64,7 @@ extension AccessMatrixTests {
                 if made[aim.id] == nil {
                     made[aim.id] = try await app.store.write { db -> (Int64, Int64) in
                         let place = PlaceID(aim.id)
-                        let draft = AnswerDraft(question: "矩阵问题", body: "矩阵答复", source: "居委会", sourceLink: nil, validFrom: nil, validUntil: nil)
+                        let draft = AnswerText(question: "矩阵问题", body: "矩阵答复", source: "居委会", sourceLink: nil, validFrom: nil, validUntil: nil)
                         let answer = try await AnswerRecords.create(draft, placeID: place, by: user, now: now, engine: engine, on: db)
                         try await AnswerRecords.setState(answer, to: .published, by: user, now: now, on: db)
                         let notice = try await NoticeRecords.publish(placeID: place, title: "矩阵通知", body: "矩阵测试", source: "居委会", by: user, now: now, on: db)
