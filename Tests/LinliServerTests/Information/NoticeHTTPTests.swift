@@ -86,4 +86,26 @@ struct NoticeHTTPTests {
             #expect(try await client.json("/api/v1/notices", method: .post, token: staff, body: #"{"place_id":\#(otherBuilding),"title":" ","text":"x","source":"物业"}"#).status == .badRequest)
         }
     }
+
+    @Test("two taps at once on the same notice from one household make one confirmation", arguments: TestEngine.available)
+    func concurrentConfirmations(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app, client in
+            let staff = try await client.token(phone: try app.account(.committeeStaff).phone)
+            let building = try app.account(.buildingLeader).placeID
+            let published = try await client.json("/api/v1/notices", method: .post, token: staff,
+                                                  body: #"{"place_id":\#(building),"title":"停水通知","text":"明天上午停水。","source":"物业"}"#)
+            let id = try #require(try published.jsonObject()["id"] as? Int)
+            let token = try await Self.householdToken(try #require(app.demo.households.first), client: client)
+            async let one = client.json("/api/v1/notices/\(id)/read", method: .post, token: token)
+            async let two = client.json("/api/v1/notices/\(id)/read", method: .post, token: token)
+            let answers = try await [one, two]
+            #expect(answers.allSatisfy { $0.status == .ok })
+            let firsts = try answers.map { try $0.jsonObject()["first_time"] as? Bool }
+            #expect(firsts.filter { $0 == true }.count == 1)
+            let reads = try await app.store.read { db in
+                try await db.raw("SELECT COUNT(*) AS n FROM notice_reads WHERE notice_id = \(bind: id)").first()?.decode(column: "n", as: Int.self)
+            }
+            #expect(reads == 1)
+        }
+    }
 }
