@@ -52,6 +52,8 @@ extension Catalogue {
         "notices.page.read_at": .init("已阅读（{time}）", "Read ({time})"),
         "notices.page.unread_heading": .init("{place}：{count} 户未确认", "{place}: {count} households have not confirmed"),
         "notices.page.read_count": .init("已确认 {count} 户", "{count} households have confirmed"),
+        "notices.page.buildings_heading": .init("还有住户未确认的楼栋", "Buildings with households that have not confirmed"),
+        "notices.page.building_unread": .init("{count} 户未确认", "{count} households have not confirmed"),
         "notices.page.all_read": .init("所有住户都已确认阅读", "Every household has confirmed reading it"),
         "notices.field.building": .init("楼栋", "Building"),
         "notices.field.room": .init("房号", "Room"),

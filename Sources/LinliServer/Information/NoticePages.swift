@@ -11,6 +11,7 @@ struct NoticePages {
     struct NoticeLine { var id: NoticeID; var href: String; var title: String; var meta: String; var read: String?; var canConfirm: Bool }
     struct ListContent { var intro: String; var notices: [NoticeLine]; var isEmpty: Bool }
     struct DoorRow { var building: String; var room: String; var phone: String }
+    struct BuildingLine { var href: String; var name: String; var unread: String }
     struct NoticeContent {
         var id: NoticeID
         var title: String
@@ -23,6 +24,9 @@ struct NoticePages {
         var readSummary: String?
         var doors: [DoorRow]
         var allRead: Bool
+        /// Above a building: the buildings with doors unread, each a link to its doors.
+        var buildings: [BuildingLine]
+        var hasBuildings: Bool
     }
 
     struct ConfirmForm: Decodable { var _csrf: String? }
@@ -53,18 +57,26 @@ struct NoticePages {
             case .household(let identity):
                 let stored = try await notices.notice(id, household: identity.household)
                 let readAt = try await notices.notices(for: identity.household).first { $0.0.notice.id == id }?.1
-                content = Self.page(stored, readAt: readAt, household: true, doors: nil, context: context)
+                content = Self.page(stored, readAt: readAt, household: true, doors: nil, buildings: [], context: context)
             case .user(let identity):
                 let stored = try await notices.notice(id, identity: identity)
                 var doors: (Place, [UnreadHousehold], Int)?
+                var buildings: [BuildingLine] = []
                 // The leader's own place (a building leader's building) unless another is asked for.
                 let placeID = try Query(request: request).placeID() ?? identity.grants.scopes(for: .viewDirectory).first?.ids.last
                 if let placeID {
                     let place = try await notices.place(placeID, identity: identity)
-                    let (unread, read) = try await notices.unread(stored, under: place)
-                    doors = (place, unread, read)
+                    if place.level >= .building {
+                        let (unread, read) = try await notices.unread(stored, under: place)
+                        doors = (place, unread, read)
+                    } else {
+                        buildings = try await notices.unreadBuildings(stored, under: place).map { line in
+                            BuildingLine(href: "/notices/\(id)?place=\(line.building)", name: line.name,
+                                         unread: context.text("notices.page.building_unread", ["count": "\(line.unread)"]))
+                        }
+                    }
                 }
-                content = Self.page(stored, readAt: nil, household: false, doors: doors, context: context)
+                content = Self.page(stored, readAt: nil, household: false, doors: doors, buildings: buildings, context: context)
             }
             return try PageView(template: "information/notice", title: context.text("notices.page.notice_title"), content: content,
                                 breadcrumbs: [Link(href: "/notices", label: context.text("notices.page.title"))], banner: noticeBanner(request, context)).response(context)
@@ -92,7 +104,8 @@ struct NoticePages {
                    read: Self.readText(readAt, context: context), canConfirm: household && readAt == nil)
     }
 
-    static func page(_ stored: StoredNotice, readAt: Date?, household: Bool, doors: (Place, [UnreadHousehold], Int)?, context: LinliRequestContext) -> NoticeContent {
+    static func page(_ stored: StoredNotice, readAt: Date?, household: Bool, doors: (Place, [UnreadHousehold], Int)?, buildings: [BuildingLine],
+                     context: LinliRequestContext) -> NoticeContent {
         NoticeContent(
             id: stored.notice.id, title: stored.notice.title,
             paragraphs: AnswerPages.paragraphs(stored.notice.body),
@@ -100,6 +113,6 @@ struct NoticePages {
             doorsHeading: doors.map { context.text("notices.page.unread_heading", ["place": $0.0.name, "count": "\($0.1.count)"]) },
             readSummary: doors.map { context.text("notices.page.read_count", ["count": "\($0.2)"]) },
             doors: doors?.1.map { DoorRow(building: $0.building, room: $0.room, phone: $0.phone ?? "") } ?? [],
-            allRead: doors.map { $0.1.isEmpty } ?? false)
+            allRead: doors.map { $0.1.isEmpty } ?? false, buildings: buildings, hasBuildings: !buildings.isEmpty)
     }
 }

@@ -79,10 +79,7 @@ struct NoticeService: Sendable {
     /// The households under `place` (within the notice's places) that have not read it, with
     /// phones masked, and how many have.
     func unread(_ notice: StoredNotice, under place: Place) async throws -> (unread: [UnreadHousehold], read: Int) {
-        // The deeper of the two: a building's doors for a committee's notice, a compound's notice's
-        // doors when a committee asks.
-        let path: PlacePath? = notice.path.contains(place.path) ? place.path : place.path.contains(notice.path) ? notice.path : nil
-        guard let path else { return ([], 0) }
+        guard let path = Self.within(notice, place) else { return ([], 0) }
         let (unread, read) = try await services.store.read { db in
             (try await NoticeRecords.unread(noticeID: notice.notice.id, under: path, limit: Self.unreadLimit, on: db),
              try await NoticeRecords.readCount(noticeID: notice.notice.id, under: path, on: db))
@@ -92,6 +89,24 @@ struct NoticeService: Sendable {
             masked.phone = household.phone.map(PhoneMask.mask)
             return masked
         }, read)
+    }
+
+    /// Above a building, the buildings with doors still unread instead of the doors: a
+    /// committee's thousands of doors are no page for a phone.
+    static let buildingsListed = 50
+
+    func unreadBuildings(_ notice: StoredNotice, under place: Place) async throws -> [(building: PlaceID, name: String, unread: Int)] {
+        guard let path = Self.within(notice, place) else { return [] }
+        return try await services.store.read { db in
+            try await NoticeRecords.unreadBuildings(noticeID: notice.notice.id, under: path, limit: Self.buildingsListed, on: db)
+        }
+    }
+
+    /// The deeper of the notice's place and the place asked about (a building's doors for a
+    /// committee's notice, a compound's notice's doors when a committee asks), nil when neither
+    /// holds the other.
+    static func within(_ notice: StoredNotice, _ place: Place) -> PlacePath? {
+        notice.path.contains(place.path) ? place.path : place.path.contains(notice.path) ? notice.path : nil
     }
 
     /// The place whose doors a user asks about: 404 unless the user sees its households.

@@ -94,6 +94,20 @@ public enum NoticeRecords {
         }
     }
 
+    /// The buildings under `path` with households that have not confirmed the notice, those with
+    /// the most first: where a committee sends its leaders.
+    public static func unreadBuildings(noticeID: NoticeID, under path: PlacePath, limit: Int, on db: any SQLDatabase) async throws -> [(building: PlaceID, name: String, unread: Int)] {
+        let range = path.descendantRange
+        return try await db.raw("""
+            SELECT b.id, b.name, COUNT(*) AS n FROM households h JOIN places b ON b.id = h.building_id
+            WHERE h.path > \(bind: range.after) AND h.path < \(bind: range.before)
+              AND NOT EXISTS (SELECT 1 FROM notice_reads nr WHERE nr.notice_id = \(bind: noticeID) AND nr.household_id = h.id)
+            GROUP BY b.id, b.name ORDER BY n DESC, b.id LIMIT \(bind: limit)
+            """).all().map { row in
+            (try row.decode(column: "id", as: PlaceID.self), try row.decode(column: "name", as: String.self), try row.decode(column: "n", as: Int.self))
+        }
+    }
+
     /// How many households under `path` confirmed the notice.
     public static func readCount(noticeID: NoticeID, under path: PlacePath, on db: any SQLDatabase) async throws -> Int {
         let range = path.descendantRange

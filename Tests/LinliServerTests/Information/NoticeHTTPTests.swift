@@ -66,6 +66,12 @@ struct NoticeHTTPTests {
             let page = try await browser.get("/notices/\(id)", client: client)
             #expect(page.status == .ok)
             #expect(page.text.contains("notice-unread"))
+            // Committee staff get the buildings with doors unread, each leading to its doors.
+            var staffBrowser = Browser()
+            try await staffBrowser.logIn(phone: try app.account(.committeeStaff).phone, client: client)
+            let overview = try await staffBrowser.get("/notices/\(id)", client: client)
+            #expect(overview.status == .ok)
+            #expect(overview.text.contains("notice-buildings") && overview.text.contains("/notices/\(id)?place=\(leaderAccount.placeID)"))
         }
     }
 
