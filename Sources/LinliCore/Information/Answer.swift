@@ -69,6 +69,8 @@ public enum AnswerRules {
     public static let maximumBody = 4_000
     public static let maximumSource = 200
     public static let maximumLink = 500
+    /// Why an answer was retired, for the audit log.
+    public static let maximumReason = 200
     /// A search is a question, not a document.
     public static let maximumQuery = 100
     /// Results shown for one search.

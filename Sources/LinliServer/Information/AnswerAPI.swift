@@ -115,7 +115,7 @@ struct AnswerAPI {
                 } catch let error as DecodingError {
                     throw AppError.from(error)
                 }
-                reason = try AnswerAPI.text(body.reason, field: "reason", max: AnswerRules.maximumSource)
+                reason = try AnswerAPI.text(body.reason, field: "reason", max: AnswerRules.maximumReason)
             }
             try await answers.setState(id, to: .retired, reason: reason, identity: identity, traceID: context.traceID)
             return try await view(id, context: context)
