@@ -56,7 +56,7 @@ public struct CatalogueEntry: Sendable {
 public enum Catalogue {
     public static let sections: [[String: CatalogueEntry]] = [
         common, access, directory, register, registerPages, spreadsheet, demo, requests, requestPages, chainList, notify, pages,
-        careRegister, careSurveys, carePairing, medicinePages, medicineCards, medicineRequests, groupBuy, supplies,
+        careRegister, careSurveys, carePairing, medicinePages, medicineCards, medicineRequests, groupBuy, supplies, answers,
         rumours,
     ]
 

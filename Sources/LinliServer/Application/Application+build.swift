@@ -78,6 +78,8 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     CardCustodyAPI(services: services).addRoutes(to: api)
     SupplyAPI(services: services).addRoutes(to: api)
     RumourAPI(services: services).addRoutes(to: api)
+    AnswerAPI(services: services).addRoutes(to: api)
+    NoticeAPI(services: services).addRoutes(to: api)
 
     AccessPages(services: services).addRoutes(to: router)
     DirectoryPages(services: services).addRoutes(to: router)
@@ -99,6 +101,8 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     CardCustodyPages(services: services).addRoutes(to: router)
     SupplyPages(services: services).addRoutes(to: router)
     RumourPages(services: services).addRoutes(to: router)
+    AnswerPages(services: services).addRoutes(to: router)
+    NoticePages(services: services).addRoutes(to: router)
     DesignPage().addRoutes(to: router)
     return router
 }

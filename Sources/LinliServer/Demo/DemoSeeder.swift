@@ -74,6 +74,7 @@ public enum DemoSeeder {
         let withGroupBuys = withHistory && schema >= 15
         let withSupplies = withHistory && schema >= 16
         let withRumours = withHistory && schema >= 17
+        let withInformation = withHistory && schema >= 18
         // With a history the logins were there before its first request.
         let accountsCreated = withHistory ? DemoHistory.startsAt(now: now) : now
         let (codes, summary) = try await store.write { db -> ([DemoHousehold], DemoHistorySummary?) in
@@ -119,6 +120,9 @@ public enum DemoSeeder {
             }
             if withRumours {
                 try await DemoRumours.write(generator: generator, users: users, now: now, on: db)
+            }
+            if withInformation {
+                try await DemoInformation.write(generator: generator, users: users, printed: codes.map(\.id), now: now, engine: store.engine, on: db)
             }
             return (codes, summary)
         }

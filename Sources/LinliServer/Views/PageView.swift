@@ -121,14 +121,16 @@ struct Chrome {
             if !identity.grants.scopes(for: .leadGroupBuys).isEmpty || !identity.grants.scopes(for: .handOutSupplies).isEmpty { links.append(("/group-buys", "nav.group_buys")) }
             if !identity.grants.scopes(for: .handOutSupplies).isEmpty { links.append(("/supplies", "nav.supplies")) }
             if !identity.grants.scopes(for: .reportRumours).isEmpty { links.append(("/rumours", "nav.rumours")) }
+            links.append(("/notices", "nav.notices"))
         case .household:
             userName = nil
             signedIn = true
-            links = [("/my-household", "nav.my_household"), ("/requests/new", "nav.new_request"), ("/group-buys", "nav.group_buys")]
+            links = [("/my-household", "nav.my_household"), ("/requests/new", "nav.new_request"), ("/group-buys", "nav.group_buys"), ("/notices", "nav.notices"),
+                     ("/answers", "nav.answers")]
         case .anonymous:
             userName = nil
             signedIn = false
-            links = [("/login", "nav.login"), ("/code", "nav.household_code")]
+            links = [("/login", "nav.login"), ("/code", "nav.household_code"), ("/answers", "nav.answers")]
         }
         navigation = links.map { href, key in
             Link(href: href, label: Catalogue.text(key, language), current: href == here || (href != "/" && here.hasPrefix(href + "/") && !links.contains { $0.0 == here }))

@@ -136,7 +136,9 @@ extension Store {
     }
 
     static func fingerprint(on db: any SQLDatabase) async throws -> DatabaseFingerprint {
-        let names = try await db.raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all()
+        // Ordinary tables only: a full-text index (the answers' trigrams) is a virtual table over
+        // shadow tables, some without rowid, all rebuilt from rows that are checked here already.
+        let names = try await db.raw("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all()
             .map { try $0.decode(column: "name", as: String.self) }
         var tables: [DatabaseFingerprint.Table] = []
         for name in names {

@@ -929,6 +929,84 @@ enum Schema {
                 "CREATE INDEX rumour_corrections_district ON rumour_corrections (district_id, id)",
             ]
         },
+        Migration(version: 18, name: "answers and notices") { sql in
+            var statements = [
+                // The answers library. `search_text` is the question, answer and source as they
+                // are searched (normalised, traditional characters folded: `AnswerSearch`).
+                """
+                CREATE TABLE answers (
+                    id \(sql.id),
+                    place_id BIGINT NOT NULL REFERENCES places(id),
+                    question TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    source_link TEXT,
+                    valid_from BIGINT,
+                    valid_until BIGINT,
+                    state TEXT NOT NULL,
+                    search_text TEXT NOT NULL,
+                    created_by BIGINT NOT NULL REFERENCES users(id),
+                    created_at BIGINT NOT NULL,
+                    updated_by BIGINT NOT NULL REFERENCES users(id),
+                    updated_at BIGINT NOT NULL,
+                    published_by BIGINT REFERENCES users(id),
+                    published_at BIGINT,
+                    path \(sql.byteText) NOT NULL,
+                    district_id BIGINT
+                )
+                """,
+                "CREATE INDEX answers_path ON answers (path, state)",
+                """
+                CREATE TABLE notices (
+                    id \(sql.id),
+                    place_id BIGINT NOT NULL REFERENCES places(id),
+                    title TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    published_by BIGINT NOT NULL REFERENCES users(id),
+                    published_at BIGINT NOT NULL,
+                    path \(sql.byteText) NOT NULL,
+                    district_id BIGINT
+                )
+                """,
+                "CREATE INDEX notices_path ON notices (path, published_at)",
+                // One row a household a notice: confirming twice keeps the first time.
+                """
+                CREATE TABLE notice_reads (
+                    notice_id BIGINT NOT NULL REFERENCES notices(id),
+                    household_id BIGINT NOT NULL REFERENCES households(id),
+                    read_at BIGINT NOT NULL,
+                    PRIMARY KEY (notice_id, household_id)
+                )
+                """,
+                "CREATE INDEX notice_reads_household ON notice_reads (household_id)",
+            ]
+            // Trigram indexes over `search_text`, so a search does not read the whole library.
+            switch sql.engine {
+            case .sqlite:
+                // Kept by `AnswerRecords` beside `answers`, its rowid the answer's id.
+                statements.append("CREATE VIRTUAL TABLE answers_search USING fts5(search_text, tokenize = 'trigram')")
+            case .postgres:
+                // pg_trgm is created once per database, in `public` unless it is there already;
+                // the operator class is named with its schema, so a deployment (or a test) in
+                // another schema finds it. The lock keeps two schemas migrating at once from
+                // creating it twice.
+                statements.append("""
+                    DO $$
+                    DECLARE home TEXT;
+                    BEGIN
+                        PERFORM pg_advisory_xact_lock(7600018);
+                        IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN
+                            CREATE EXTENSION pg_trgm SCHEMA public;
+                        END IF;
+                        SELECT n.nspname INTO home FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm';
+                        EXECUTE format('CREATE INDEX answers_search ON answers USING gin (search_text %I.gin_trgm_ops)', home);
+                    END
+                    $$
+                    """)
+            }
+            return statements
+        },
     ]
 
     /// From this version on, household codes are stored keyed (see `HouseholdCodeKey`).

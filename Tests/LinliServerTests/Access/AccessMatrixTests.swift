@@ -77,6 +77,10 @@ struct AccessMatrixTests {
         case rumourReport
         case correction
         case chatGroup
+        /// A published answer, and a notice, at the place each `.place` aim names, with the same
+        /// relation (AccessMatrixTests+Information).
+        case answer
+        case notice
     }
 
     enum Rule: Sendable {
@@ -107,6 +111,12 @@ struct AccessMatrixTests {
         /// the capability (any viewer when nil) or 403; above, seen (nil) or 403; elsewhere 404.
         /// A household: its own building's record when `households`, else 403.
         case sharedDown(Capability?, households: Bool)
+        /// A record everyone reads, logged in or not, wherever it is (a published answer); a
+        /// missing one is 404.
+        case published
+        /// Only a household-code session, for a record covering its own household (a notice at
+        /// its building); another household's is 404. Users: 403 for one that exists.
+        case ownNotice
     }
 
     struct Probe: Sendable {
@@ -127,7 +137,7 @@ struct AccessMatrixTests {
 
     /// Every JSON API route, "METHOD path" as the router lists it, with the probes that check it.
     /// A new route must be added here, or `everyAPIRouteIsInTheMatrix` fails.
-    static var matrix: [(route: String, probes: [Probe])] { coreMatrix + careMatrix + medicineBatchMatrix + medicineCardsMatrix + groupBuyMatrix + suppliesMatrix + rumourMatrix }
+    static var matrix: [(route: String, probes: [Probe])] { coreMatrix + careMatrix + medicineBatchMatrix + medicineCardsMatrix + groupBuyMatrix + suppliesMatrix + rumourMatrix + informationMatrix }
 
     static let coreMatrix: [(route: String, probes: [Probe])] = [
         ("POST /api/v1/auth/token", [
@@ -250,12 +260,18 @@ struct AccessMatrixTests {
         switch (rule, who) {
         case (.open, _):
             return .allowed
+        case (.published, _):
+            return relation == .missing ? .denied(.notFound) : .allowed
         case (_, .anonymous):
             return .denied(.unauthorized)
         case (.session, _):
             return .allowed
         case (.householdSession, .household):
             return .allowed
+        case (.ownNotice, .household):
+            return relation == .own ? .allowed : .denied(.notFound)
+        case (.ownNotice, .user):
+            return relation == .missing ? .denied(.notFound) : .denied(.forbidden)
         case (.householdSession, .user):
             return .denied(.forbidden)
         case (.sharedDown(_, let households), .household):
@@ -550,6 +566,7 @@ struct AccessMatrixTests {
             callers = try await AccessMatrixTests.addMedicineRequests(to: callers, app: app)
             callers = try await AccessMatrixTests.addGroupBuys(to: callers, app: app)
             callers = try await AccessMatrixTests.addRumours(to: callers, app: app)
+            callers = try await AccessMatrixTests.addInformation(to: callers, app: app)
             let residents = try await store.read { db in
                 var table: [Int64: StoredResident] = [:]
                 for row in try await db.raw("SELECT id, phone, health_note, disability_note FROM residents WHERE household_id IN (\(bind: insideHousehold), \(bind: ownHousehold))").all() {

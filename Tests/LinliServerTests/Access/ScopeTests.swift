@@ -157,6 +157,16 @@ struct ScopeTests {
         (.post, "/supplies/batches/{id}/buildings/{building}/handouts", false),
         (.post, "/suppliers/{id}/approval", false),
         (.post, "/suppliers/{id}/driver-test", false),
+        // Answers and notices: a household's id names no answer or notice the leader may see.
+        (.get, "/api/v1/answers/{id}", true),
+        (.put, "/api/v1/answers/{id}", true),
+        (.post, "/api/v1/answers/{id}/publish", true),
+        (.post, "/api/v1/answers/{id}/retire", true),
+        (.post, "/api/v1/notices/{id}/read", true),
+        (.get, "/api/v1/notices/{id}/unread", true),
+        (.get, "/answers/{id}", false),
+        (.get, "/notices/{id}", false),
+        (.post, "/notices/{id}/read", false),
     ]
 
     @Test("every route that takes a place or household id is in the scope table")
