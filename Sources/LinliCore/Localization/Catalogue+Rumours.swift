@@ -2,7 +2,8 @@ extension Catalogue {
     /// Chat groups and their officers, rumour reports, verification, the two-hour clock and
     /// corrections.
     static let rumours: [String: CatalogueEntry] = [
-        "nav.rumours": .init("辟谣", "Rumours"),
+        "nav.information": .init("信息", "Information"),
+        "rumour.page.elsewhere": .init("另见：", "See also:"),
         "notice.rumour_reported": .init("已上报，信息员会尽快核实", "Reported; an information officer will check it soon"),
         "notice.rumour_matched": .init("已上报：这条传言之前有人报过，已合并", "Reported: someone reported this rumour before; the reports are joined"),
         "notice.rumour_already_corrected": .init("这条传言已经辟谣，请把辟谣转发到群里", "This rumour has already been corrected: pass the correction on to the group"),

@@ -262,6 +262,6 @@ struct RumourPages {
                               value: form.facts, maxlength: RumourService.maximumNote, rows: 4),
             source: FormField("source", label: context.text("rumour.field.source"), error: errors.message(for: "source"), value: form.source, maxlength: 200))
         return try PageView(template: "information/rumour", title: context.text("rumour.page.title"), content: content,
-                            breadcrumbs: [Link(href: "/rumours", label: context.text("nav.rumours"))], banner: banner, errors: errors.messages).response(context)
+                            breadcrumbs: [Link(href: "/rumours", label: context.text("nav.information"))], banner: banner, errors: errors.messages).response(context)
     }
 }

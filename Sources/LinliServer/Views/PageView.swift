@@ -120,8 +120,9 @@ struct Chrome {
             if !identity.grants.scopes(for: .runMedicine).isEmpty { links.append(("/medicine", "nav.medicine")) }
             if !identity.grants.scopes(for: .leadGroupBuys).isEmpty || !identity.grants.scopes(for: .handOutSupplies).isEmpty { links.append(("/group-buys", "nav.group_buys")) }
             if !identity.grants.scopes(for: .handOutSupplies).isEmpty { links.append(("/supplies", "nav.supplies")) }
-            if !identity.grants.scopes(for: .reportRumours).isEmpty { links.append(("/rumours", "nav.rumours")) }
-            links.append(("/notices", "nav.notices"))
+            // One entry for the information work (rumours, notices, answers), linked from its board:
+            // every link here is weight on every page, and the survey walk sits at the 30 KB line.
+            links.append(("/rumours", "nav.information"))
         case .household:
             userName = nil
             signedIn = true
