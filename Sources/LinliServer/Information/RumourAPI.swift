@@ -94,6 +94,21 @@ struct RumourAPI {
             guard target > 0 else { throw AppError.invalid("rumour_id") }
             return RumourView(try await rumours.confirmMatch(id, from: source, into: RumourID(target), identity: identity, traceID: context.traceID), now: services.now())
         }
+        router.put("rumours/reports/:id/image") { request, context -> RumourReportView in
+            let identity = try context.requireUser()
+            let id: RumourReportID = try context.parameters.id()
+            let images = RumourImages(services: services)
+            _ = try await images.reportForImage(id, identity: identity)
+            let body = try await request.body.collect(upTo: BoxPhotoFormat.maximumBytes)
+            try await images.store(Data(buffer: body), declaredType: request.headers[.contentType], reportID: id, identity: identity, traceID: context.traceID)
+            guard let report = try await services.store.read({ db in try await RumourRecords.report(id: id, on: db) }) else { throw AppError.notFound }
+            return RumourReportView(report)
+        }
+        router.get("rumours/reports/:id/image") { _, context -> Response in
+            let identity = try context.requireUser()
+            let (data, format) = try await RumourImages(services: services).read(try context.parameters.id(), identity: identity)
+            return MedicineBoxPhotos.response(data, format: format)
+        }
         router.get("rumours") { request, context -> RumourBoardView in
             let identity = try context.requireUser()
             let board = try await rumours.board(under: try CardCustodyService.placeParameter(request), identity: identity)

@@ -222,6 +222,18 @@ public enum RumourRecords {
             toldAt: try row.decode(column: "told_at", as: Int64?.self).map(Date.init(millisecondsSince1970:)))
     }
 
+    /// Names the report's image file, returning the one it replaces.
+    public static func setImage(reportID: RumourReportID, file: String, type: String, on db: any SQLDatabase) async throws -> String? {
+        let old = try await db.raw("SELECT image_file FROM rumour_reports WHERE id = \(bind: reportID)").first()?.decode(column: "image_file", as: String?.self)
+        try await db.raw("UPDATE rumour_reports SET image_file = \(bind: file), image_type = \(bind: type) WHERE id = \(bind: reportID)").run()
+        return old
+    }
+
+    /// The report's image file name, if it has one.
+    public static func imageFile(reportID: RumourReportID, on db: any SQLDatabase) async throws -> String? {
+        try await db.raw("SELECT image_file FROM rumour_reports WHERE id = \(bind: reportID)").first()?.decode(column: "image_file", as: String?.self)
+    }
+
     /// The texts of a district's reports after `reportID`, oldest first, for the matcher's index.
     public static func indexEntries(district: PlaceID?, after reportID: Int64, limit: Int, on db: any SQLDatabase) async throws -> [RumourIndexEntry] {
         let districtCondition: SQLQueryString = district.map { "district_id = \(bind: $0)" } ?? "district_id IS NULL"

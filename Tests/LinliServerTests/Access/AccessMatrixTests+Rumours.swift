@@ -31,6 +31,13 @@ extension AccessMatrixTests {
             Probe(label: "match, no rumour", uri: "/api/v1/rumours/reports/{id}/match", target: .rumourReport, rule: .capability(.verifyRumours, wayDown: false),
                   allowed: .badRequest, body: "{}", field: "rumour_id"),
         ]),
+        ("PUT /api/v1/rumours/reports/{id}/image", [
+            Probe(label: "report image, empty", uri: "/api/v1/rumours/reports/{id}/image", target: .rumourReport, rule: .capability(.verifyRumours, wayDown: false),
+                  allowed: .badRequest, body: "", field: "image"),
+        ]),
+        ("GET /api/v1/rumours/reports/{id}/image", [
+            Probe(label: "report image", uri: "/api/v1/rumours/reports/{id}/image", target: .rumourReport, rule: .capability(.viewDirectory, wayDown: false), allowed: .ok),
+        ]),
         ("GET /api/v1/rumours", [
             Probe(label: "rumour board", uri: "/api/v1/rumours?place={id}", target: .place, rule: .capability(.reportRumours, wayDown: false), allowed: .ok),
         ]),
@@ -84,6 +91,11 @@ extension AccessMatrixTests {
                         _ = try await RumourRecords.setStatus(rumour, to: .false, expected: .reported, note: nil, by: user, at: now, on: db)
                         let correction = try await RumourRecords.createCorrection(rumourID: rumour, title: "矩阵辟谣", body: "不实", source: "街道", by: user, at: now,
                                                                                   district: place.districtID, on: db)
+                        // Each report has its image on disk, so reading it is allowed or refused, never missing.
+                        let folder = app.services.filesDirectory.appendingPathComponent("rumours/images", isDirectory: true)
+                        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                        try Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]).write(to: folder.appendingPathComponent("\(reportID)-matrix.png"))
+                        _ = try await RumourRecords.setImage(reportID: reportID, file: "\(reportID)-matrix.png", type: "image/png", on: db)
                         let group = try await RumourRecords.createChatGroup(placeID: place.id, name: "矩阵群", platform: .wechat, officer: nil, backup: nil, targetID: nil,
                                                                             now: now, on: db)
                         return (rumour.rawValue, reportID.rawValue, correction.rawValue, group.rawValue)

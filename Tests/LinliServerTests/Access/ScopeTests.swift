@@ -137,6 +137,8 @@ struct ScopeTests {
         (.post, "/api/v1/rumours/{id}/escalation", true),
         (.post, "/api/v1/rumours/{id}/corrections", true),
         (.post, "/api/v1/rumours/reports/{id}/match", true),
+        (.put, "/api/v1/rumours/reports/{id}/image", true),
+        (.get, "/api/v1/rumours/reports/{id}/image", true),
         (.post, "/api/v1/corrections/{id}/status", true),
         (.put, "/api/v1/chat-groups/{id}", true),
         (.get, "/rumours/{id}", false),

@@ -4,6 +4,7 @@ import LinliCore
 import LinliServer
 import LinliStore
 import LinliTestSupport
+import NIOCore
 import Testing
 
 @Suite("Rumours over HTTP: reports matched across wordings, verified false, escalated by the clock, corrected to the groups' robot, retracted")
@@ -200,6 +201,32 @@ struct RumourHTTPTests {
             let district = try #require(try await app.store.read { db in try await DirectoryRecords.place(id: subdistrict, on: db) }?.parentID)
             #expect(district.rawValue == Int64(owner), "the committee answers first, the sub-district at 60 minutes, the district at 90")
             #expect(try await client.json("/api/v1/rumours/\(rumour)", method: .get, token: world.leader).status == .ok, "the reporter still sees it")
+        }
+    }
+
+    @Test("a report's image: its reporter or an officer stores it (JPEG, PNG, WebP by their bytes, at most 6 MB), anyone who sees the rumour reads it", arguments: [TestEngine.sqlite])
+    func images(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app, client in
+            let world = try await Self.world(app, client: client)
+            let filed = try await Self.report("视频：居委会仓库里堆满了救济物资", at: world.building, token: world.leader, client: client)
+            let report = try #require(filed["report_id"] as? Int)
+            func upload(_ data: Data, type: String, token: String) async throws -> TestResponse {
+                try await client.execute(uri: "/api/v1/rumours/reports/\(report)/image", method: .put, headers: [.authorization: "Bearer \(token)", .contentType: type],
+                                         body: ByteBuffer(bytes: data))
+            }
+            let folder = app.services.filesDirectory.appendingPathComponent("rumours/images")
+            let before = (try? FileManager.default.contentsOfDirectory(atPath: folder.path))?.count ?? 0
+            #expect(try await upload(Data("<html>".utf8), type: "image/png", token: world.leader).status == .unsupportedMediaType)
+            #expect(try await upload(MedicineBoxPhotoTests.png, type: "image/jpeg", token: world.leader).status == .unsupportedMediaType, "declared one type, sent another")
+            #expect(try await upload(Data([0xFF, 0xD8, 0xFF]) + Data(repeating: 0, count: BoxPhotoFormat.maximumBytes), type: "image/jpeg", token: world.leader).status == .contentTooLarge)
+            #expect(((try? FileManager.default.contentsOfDirectory(atPath: folder.path))?.count ?? 0) == before, "nothing refused reaches the disk")
+            let staffOther = try await client.token(phone: try app.account(.groupBuyLeader).phone)
+            #expect(try await upload(MedicineBoxPhotoTests.png, type: "image/png", token: staffOther).status != .ok, "neither its reporter nor an officer")
+            #expect(try await upload(MedicineBoxPhotoTests.png, type: "image/png", token: world.leader).status == .ok)
+            #expect(try await upload(MedicineBoxPhotoTests.jpeg, type: "image/jpeg", token: world.officer).status == .ok, "an officer replaces it")
+            #expect((try FileManager.default.contentsOfDirectory(atPath: folder.path)).count == before + 1, "the replaced file is gone")
+            let read = try await client.execute(uri: "/api/v1/rumours/reports/\(report)/image", method: .get, headers: [.authorization: "Bearer \(world.staff)"], body: nil)
+            #expect(read.status == .ok && read.headers[.contentType] == "image/jpeg" && Data(buffer: read.body) == MedicineBoxPhotoTests.jpeg)
         }
     }
 
