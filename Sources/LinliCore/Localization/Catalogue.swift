@@ -57,7 +57,7 @@ public enum Catalogue {
     public static let sections: [[String: CatalogueEntry]] = [
         common, access, directory, register, registerPages, spreadsheet, demo, requests, requestPages, chainList, notify, pages,
         careRegister, careSurveys, carePairing, medicinePages, medicineCards, medicineRequests, groupBuy, supplies, answers,
-        rumours,
+        rumours, briefings,
     ]
 
     public static let all: [String: CatalogueEntry] = sections.reduce(into: [:]) { merged, section in
