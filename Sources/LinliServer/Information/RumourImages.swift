@@ -27,13 +27,7 @@ struct RumourImages {
 
     func store(_ data: Data, declaredType: String?, reportID: RumourReportID, identity: UserIdentity, traceID: String) async throws {
         let (_, stored) = try await reportForImage(reportID, identity: identity)
-        guard !data.isEmpty else { throw AppError.required("image") }
-        guard data.count <= BoxPhotoFormat.maximumBytes else { throw AppError(.contentTooLarge, "medicine.photo.error.too_large", field: "image", arguments: ["max": "6"]) }
-        guard let format = BoxPhotoFormat.sniff(data) else { throw AppError(.unsupportedMediaType, "medicine.photo.error.type", field: "image") }
-        if let declared = declaredType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased(),
-           declared.hasPrefix("image/"), declared != format.mediaType, !(format == .jpeg && declared == "image/jpg") {
-            throw AppError(.unsupportedMediaType, "medicine.photo.error.type", field: "image")
-        }
+        let format = try MedicineBoxPhotos.format(of: data, declaredType: declaredType, field: "image")
         var random = SystemRandomNumberGenerator()
         let name = "\(reportID)-\(String(format: "%016llx", random.next() as UInt64)).\(format.fileExtension)"
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

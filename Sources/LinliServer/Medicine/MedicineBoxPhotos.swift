@@ -18,13 +18,7 @@ struct MedicineBoxPhotos {
     func store(_ data: Data, declaredType: String?, item: MedicineItemID, identity: UserIdentity, traceID: String) async throws {
         guard let requestID = try await services.store.read({ db in try await MedicineRequestRecords.requestID(item: item, on: db) }) else { throw AppError.notFound }
         let stored = try await MedicineRequestService(services: services).request(requestID, capability: .runMedicine, identity: identity)
-        guard !data.isEmpty else { throw AppError.required("photo") }
-        guard data.count <= BoxPhotoFormat.maximumBytes else { throw AppError(.contentTooLarge, "medicine.photo.error.too_large", field: "photo", arguments: ["max": "6"]) }
-        guard let format = BoxPhotoFormat.sniff(data) else { throw AppError(.unsupportedMediaType, "medicine.photo.error.type", field: "photo") }
-        if let declared = declaredType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased(),
-           declared.hasPrefix("image/"), declared != format.mediaType, !(format == .jpeg && declared == "image/jpg") {
-            throw AppError(.unsupportedMediaType, "medicine.photo.error.type", field: "photo")
-        }
+        let format = try Self.format(of: data, declaredType: declaredType, field: "photo")
         var random = SystemRandomNumberGenerator()
         let name = "\(item)-\(String(format: "%016llx", random.next() as UInt64)).\(format.fileExtension)"
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -68,6 +62,20 @@ struct MedicineBoxPhotos {
             at: services.now(), actor: "user:\(identity.user.id)", action: "medicine_item.read_photo", entity: "request", entityID: "\(requestID)", path: stored.path.rawValue, traceID: traceID
         )])
         return (data, format)
+    }
+
+    /// The format of an uploaded image, refused unless it is a JPEG, PNG or WebP by its first
+    /// bytes, at most 6 MB, and of the type its upload declared (if it declared an image type):
+    /// shared by box photos and rumour reports' images.
+    static func format(of data: Data, declaredType: String?, field: String) throws -> BoxPhotoFormat {
+        guard !data.isEmpty else { throw AppError.required(field) }
+        guard data.count <= BoxPhotoFormat.maximumBytes else { throw AppError(.contentTooLarge, "medicine.photo.error.too_large", field: field, arguments: ["max": "6"]) }
+        guard let format = BoxPhotoFormat.sniff(data) else { throw AppError(.unsupportedMediaType, "medicine.photo.error.type", field: field) }
+        if let declared = declaredType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased(),
+           declared.hasPrefix("image/"), declared != format.mediaType, !(format == .jpeg && declared == "image/jpg") {
+            throw AppError(.unsupportedMediaType, "medicine.photo.error.type", field: field)
+        }
+        return format
     }
 
     static func response(_ data: Data, format: BoxPhotoFormat) -> Response {
