@@ -16,18 +16,23 @@ public struct NotificationMessage: Sendable, Hashable, Codable {
     /// their phone: a need must reach a named person, not scroll past in the group. Feishu robots
     /// cannot @ by phone.
     public var mentions: [String]
+    /// A report such as a daily briefing, as Markdown lines that Linli wrote and escaped, one per
+    /// line, without the title or the link: each platform's renderer adds those in its own
+    /// dialect. Robots that read Markdown get this instead of `text`; plain receivers get `text`.
+    public var markdown: String?
 
-    public init(kind: String, subjectID: String, title: String, text: String, link: String? = nil, mentions: [String] = []) {
+    public init(kind: String, subjectID: String, title: String, text: String, link: String? = nil, mentions: [String] = [], markdown: String? = nil) {
         self.kind = kind
         self.subjectID = subjectID
         self.title = title
         self.text = text
         self.link = link
         self.mentions = mentions
+        self.markdown = markdown
     }
 
     private enum CodingKeys: String, CodingKey {
-        case kind, subjectID = "subject_id", title, text, link, mentions
+        case kind, subjectID = "subject_id", title, text, link, mentions, markdown
     }
 
     public init(from decoder: any Decoder) throws {
@@ -38,7 +43,8 @@ public struct NotificationMessage: Sendable, Hashable, Codable {
             title: try container.decode(String.self, forKey: .title),
             text: try container.decode(String.self, forKey: .text),
             link: try container.decodeIfPresent(String.self, forKey: .link),
-            mentions: try container.decodeIfPresent([String].self, forKey: .mentions) ?? []
+            mentions: try container.decodeIfPresent([String].self, forKey: .mentions) ?? [],
+            markdown: try container.decodeIfPresent(String.self, forKey: .markdown)
         )
     }
 }

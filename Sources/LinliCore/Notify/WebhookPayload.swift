@@ -16,7 +16,8 @@ public typealias HMACSHA256 = (_ key: Data, _ message: Data) -> Data
 ///
 /// - WeCom (企业微信群机器人): `text`, not `markdown`. The message is plain text, which Markdown
 ///   would reinterpret, and only `text` can @ members by phone (`mentioned_mobile_list`). The
-///   content is cut to WeCom's 2,048-byte limit, keeping the title and the link.
+///   content is cut to WeCom's 2,048-byte limit, keeping the title and the link. A message with
+///   Markdown lines (a briefing) goes as `markdown`, cut to WeCom's 4,096 bytes the same way.
 /// - DingTalk (钉钉自定义机器人): `markdown`, whose `title` is what the chat list and the phone's
 ///   notification show. Markdown characters in the message are escaped so a resident's words
 ///   cannot turn into a link. Mentions go in `at.atMobiles` and as `@phone` in the text, which
@@ -24,13 +25,17 @@ public typealias HMACSHA256 = (_ key: Data, _ message: Data) -> Data
 ///   gets `timestamp` (ms) and `sign` = Base64(HMAC-SHA256(secret, "timestamp\nsecret")).
 /// - Feishu (飞书自定义机器人): `post` (rich text), whose `title` is shown bold and whose `a` tag
 ///   makes the link clickable, while `text` tags stay literal. Feishu robots can only @ by open_id,
-///   so mentions are not rendered. With a secret, the body gets `timestamp` (s) and
+///   so mentions are not rendered. A message with Markdown lines goes as an `interactive` card:
+///   the title in its header, the lines and the link in one `markdown` element. With a secret,
+///   the body gets `timestamp` (s) and
 ///   `sign` = Base64(HMAC-SHA256(key: "timestamp\nsecret", message: empty)).
 /// - Plain HTTP: Linli's own JSON (`PlainBody`), signed in the headers; the receiver's recipe is
 ///   on `render`.
 public enum WebhookPayload {
     /// WeCom refuses text content over 2,048 bytes of UTF-8.
     static let wecomTextLimit = 2048
+    /// And Markdown content over 4,096 bytes.
+    static let wecomMarkdownLimit = 4096
 
     /// Renders `message` for `target` as of `timestamp`, the moment of this attempt: DingTalk and
     /// Feishu refuse a signature more than an hour old, so every retry renders afresh.
@@ -46,6 +51,9 @@ public enum WebhookPayload {
         let json = [("Content-Type", "application/json")]
         switch target {
         case .wecom(let url):
+            if let markdown = message.markdown {
+                return RenderedWebhook(url: url, headers: json, body: encode(wecomMarkdownBody(message, markdown: markdown)))
+            }
             return RenderedWebhook(url: url, headers: json, body: encode(wecomBody(message)))
 
         case .dingtalk(let url, let secret):
@@ -59,6 +67,9 @@ public enum WebhookPayload {
         case .feishu(let url, let secret):
             let signature = secret.map { secret in
                 (timestamp: String(seconds), sign: sign(Data("\(seconds)\n\(secret)".utf8), Data()).base64EncodedString())
+            }
+            if let markdown = message.markdown {
+                return RenderedWebhook(url: url, headers: json, body: encode(feishuCard(message, markdown: markdown, signature: signature)))
             }
             return RenderedWebhook(url: url, headers: json, body: encode(feishuBody(message, signature: signature)))
 
@@ -91,6 +102,20 @@ public enum WebhookPayload {
         let text = truncated(message.text, toUTF8Bytes: room)
         let content = "\(message.title)\n\(text)\(link)"
         return WecomText(text: .init(content: content, mentionedMobileList: message.mentions.isEmpty ? nil : message.mentions))
+    }
+
+    private struct WecomMarkdown: Encodable {
+        struct Markdown: Encodable { var content: String }
+
+        let msgtype = "markdown"
+        var markdown: Markdown
+    }
+
+    private static func wecomMarkdownBody(_ message: NotificationMessage, markdown: String) -> WecomMarkdown {
+        let heading = "### \(markdownEscaped(message.title))\n"
+        let link = message.link.map { "\n[\(markdownEscaped($0))](\($0))" } ?? ""
+        let lines = truncated(markdown, toUTF8Bytes: wecomMarkdownLimit - heading.utf8.count - link.utf8.count)
+        return WecomMarkdown(markdown: .init(content: heading + lines + link))
     }
 
     /// Cuts at a character boundary, so no Chinese character is split into invalid UTF-8.
@@ -129,7 +154,11 @@ public enum WebhookPayload {
     private static func dingtalkBody(_ message: NotificationMessage) -> DingtalkMarkdown {
         var blocks = ["#### \(markdownEscaped(message.title))"]
         // DingTalk's Markdown joins single line breaks into one line; a blank line keeps them apart.
-        blocks += message.text.split(separator: "\n", omittingEmptySubsequences: true).map { markdownEscaped(String($0)) }
+        if let markdown = message.markdown {
+            blocks += markdown.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        } else {
+            blocks += message.text.split(separator: "\n", omittingEmptySubsequences: true).map { markdownEscaped(String($0)) }
+        }
         if let link = message.link { blocks.append("[\(markdownEscaped(link))](\(link))") }
         if !message.mentions.isEmpty { blocks.append(message.mentions.map { "@\($0)" }.joined(separator: " ")) }
         return DingtalkMarkdown(markdown: .init(title: message.title, text: blocks.joined(separator: "\n\n")),
@@ -182,6 +211,40 @@ public enum WebhookPayload {
         if let link = message.link { paragraphs.append([FeishuPost.Element(tag: "a", text: link, href: link)]) }
         let body = FeishuPost.Body(title: message.title, content: paragraphs)
         return FeishuPost(content: .init(post: .init(zhCN: body)), timestamp: signature?.timestamp, sign: signature?.sign)
+    }
+
+    private struct FeishuCard: Encodable {
+        struct Card: Encodable {
+            var header: Header
+            var elements: [Element]
+        }
+
+        struct Header: Encodable {
+            var title: Text
+        }
+
+        struct Text: Encodable {
+            let tag = "plain_text"
+            var content: String
+        }
+
+        struct Element: Encodable {
+            let tag = "markdown"
+            var content: String
+        }
+
+        let msgType = "interactive"
+        var card: Card
+        var timestamp: String?
+        var sign: String?
+
+        enum CodingKeys: String, CodingKey { case msgType = "msg_type", card, timestamp, sign }
+    }
+
+    private static func feishuCard(_ message: NotificationMessage, markdown: String, signature: (timestamp: String, sign: String)?) -> FeishuCard {
+        let link = message.link.map { "\n[\(markdownEscaped($0))](\($0))" } ?? ""
+        let card = FeishuCard.Card(header: .init(title: .init(content: message.title)), elements: [.init(content: markdown + link)])
+        return FeishuCard(card: card, timestamp: signature?.timestamp, sign: signature?.sign)
     }
 
     // MARK: Plain HTTP

@@ -1,6 +1,9 @@
 /// A Gregorian date from a count of days since 1970-01-01, by Howard Hinnant's `civil_from_days`.
 /// No calendar or time zone is involved: spreadsheet dates have neither, and API answers are in UTC.
 public struct CivilDate: Equatable, Sendable {
+    /// How English pages write a month: "6 Dec".
+    public static let englishMonthAbbreviations = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
     public var year: Int
     public var month: Int
     public var day: Int

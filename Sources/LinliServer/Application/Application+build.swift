@@ -41,7 +41,8 @@ public func buildApplication(_ configuration: ServerConfiguration, services: App
 public func jobHandlers(services: AppServices) -> [JobHandler] {
     [RequestEscalation(services: services).deadlineHandler, NotifyService(services: services).deliveryHandler, AccessService(services: services).purgeHandler,
      FinishedWorkPurge(services: services).handler, CareCheckIns(services: services).makeHandler, CareCheckIns(services: services).dueHandler,
-     MedicineCutOff(services: services).handler, RumourService(services: services).deadlineHandler]
+     MedicineCutOff(services: services).handler, RumourService(services: services).deadlineHandler,
+     BriefingService(services: services).draftHandler]
 }
 
 public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
@@ -80,6 +81,7 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     RumourAPI(services: services).addRoutes(to: api)
     AnswerAPI(services: services).addRoutes(to: api)
     NoticeAPI(services: services).addRoutes(to: api)
+    BriefingAPI(services: services).addRoutes(to: api)
 
     AccessPages(services: services).addRoutes(to: router)
     DirectoryPages(services: services).addRoutes(to: router)
@@ -103,6 +105,7 @@ public func buildRouter(services: AppServices) -> Router<LinliRequestContext> {
     RumourPages(services: services).addRoutes(to: router)
     AnswerPages(services: services).addRoutes(to: router)
     NoticePages(services: services).addRoutes(to: router)
+    BriefingPages(services: services).addRoutes(to: router)
     DesignPage().addRoutes(to: router)
     return router
 }

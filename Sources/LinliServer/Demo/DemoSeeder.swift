@@ -123,6 +123,7 @@ public enum DemoSeeder {
             }
             if withInformation {
                 try await DemoInformation.write(generator: generator, users: users, printed: codes.map(\.id), now: now, engine: store.engine, on: db)
+                try await DemoBriefings.write(generator: generator, users: users, now: now, on: db)
             }
             return (codes, summary)
         }

@@ -49,5 +49,5 @@ enum PageTime {
         return Catalogue.text(deadline < now ? "requests.page.overdue_by" : "requests.page.due_in", language, ["span": span])
     }
 
-    private static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    private static let monthNames = CivilDate.englishMonthAbbreviations
 }

@@ -1007,6 +1007,32 @@ enum Schema {
             }
             return statements
         },
+        Migration(version: 19, name: "briefings") { sql in
+            [
+                // A place's daily briefing: `figures` is the JSON of what the data said when it
+                // was drafted, so the charts stay as approved; `text` is what staff edited.
+                """
+                CREATE TABLE briefings (
+                    id \(sql.id),
+                    place_id BIGINT NOT NULL REFERENCES places(id),
+                    day TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    text TEXT NOT NULL,
+                    figures TEXT NOT NULL,
+                    drafted_at BIGINT NOT NULL,
+                    edited_by BIGINT REFERENCES users(id),
+                    edited_at BIGINT,
+                    published_by BIGINT REFERENCES users(id),
+                    published_at BIGINT,
+                    path \(sql.byteText) NOT NULL,
+                    district_id BIGINT
+                )
+                """,
+                // One briefing a place a day: the morning job and a person drafting at once make one.
+                "CREATE UNIQUE INDEX briefings_place_day ON briefings (place_id, day)",
+                "CREATE INDEX briefings_path ON briefings (path, day)",
+            ]
+        },
     ]
 
     /// From this version on, household codes are stored keyed (see `HouseholdCodeKey`).

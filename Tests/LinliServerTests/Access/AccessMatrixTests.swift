@@ -77,10 +77,11 @@ struct AccessMatrixTests {
         case rumourReport
         case correction
         case chatGroup
-        /// A published answer, and a notice, at the place each `.place` aim names, with the same
-        /// relation (AccessMatrixTests+Information).
+        /// A published answer, a notice and a published briefing, at the place each `.place` aim
+        /// names, with the same relation (AccessMatrixTests+Information).
         case answer
         case notice
+        case briefing
     }
 
     enum Rule: Sendable {

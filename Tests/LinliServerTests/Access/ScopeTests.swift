@@ -169,6 +169,12 @@ struct ScopeTests {
         (.get, "/answers/{id}", false),
         (.get, "/notices/{id}", false),
         (.post, "/notices/{id}/read", false),
+        (.get, "/api/v1/briefings/{id}", true),
+        (.put, "/api/v1/briefings/{id}", true),
+        (.post, "/api/v1/briefings/{id}/publish", true),
+        (.get, "/briefings/{id}", false),
+        (.get, "/briefings/{id}/charts/{chart}", false),
+        (.post, "/briefings/{id}/step", false),
     ]
 
     @Test("every route that takes a place or household id is in the scope table")

@@ -42,7 +42,10 @@ struct BriefingRecordsTests {
                 for daysBack in [1, 2] {
                     let day = Self.shanghaiDay(daysBack)
                     let week = (0..<7).reversed().map { Self.shanghaiDay(daysBack + $0) }
-                    let figures = try await BriefingRecords.figures(place: compound, day: day.label, start: day.start, end: day.end, days: week, on: db)
+                    let briefingDay = BriefingDay(containing: Self.now).before(daysBack)
+                    #expect(briefingDay.label == day.label && briefingDay.start == day.start && briefingDay.end == day.end)
+                    #expect(briefingDay.week.map(\.label) == week.map(\.label) && briefingDay.week.map(\.start) == week.map(\.start))
+                    let figures = try await BriefingRecords.figures(place: compound, day: briefingDay, on: db)
                     let (from, to) = (day.start.millisecondsSince1970, day.end.millisecondsSince1970)
                     var filed = 0, done = 0, overdue = 0
                     for row in rows {
