@@ -1031,6 +1031,9 @@ enum Schema {
                 // One briefing a place a day: the morning job and a person drafting at once make one.
                 "CREATE UNIQUE INDEX briefings_place_day ON briefings (place_id, day)",
                 "CREATE INDEX briefings_path ON briefings (path, day)",
+                // A briefing counts a compound's households handed relief that day: by household,
+                // not by reading a district's whole ledger once for every compound.
+                "CREATE INDEX supply_ledger_household ON supply_ledger (household_id, event, at)",
             ]
         },
     ]
