@@ -187,7 +187,8 @@ router.post("filing-rows-batched") { request, context -> Response in
 // The floor under a group buy's order intake: the rows one order writes, with none of Linli's
 // logic (no session, no buy or window check, no sold-out count, no answer built from the
 // household's orders). Each line of the body sets the household's row for that item (inserted,
-// or its quantity replaced, as a re-order does), with the household's path read from its row;
+// or its quantity replaced, as a re-order does), with the household's path read from its row,
+// and the item's ordered total follows it by the schema's own trigger, as Linli's order does;
 // then the buy's audit entry. One write per PUT, through the same store and group commit.
 //   PUT /group-buy-order-rows/:buy  {"household_id":H,"items":[{"item_id":I,"quantity":Q}]}
 struct FloorOrder: Decodable, Sendable {

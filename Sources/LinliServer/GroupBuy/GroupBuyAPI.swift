@@ -166,18 +166,18 @@ struct GroupBuyAPI {
         }
         router.put("group-buys/:id/orders") { request, context -> HouseholdOrdersView in
             let id: GroupBuyID = try context.parameters.id()
-            switch context.caller {
-            case .anonymous: throw AppError.unauthenticated
-            case .user(let identity): _ = try await buys.buy(id, identity: identity)
-            case .household(let identity):
-                // Only whether the buy covers the household: its orders are read after the write.
-                let stored = try await services.store.read { db in try await GroupBuyRecords.buy(id: id, on: db) }
-                guard let stored, stored.path.contains(identity.household.path) else { throw AppError.notFound }
+            if case .anonymous = context.caller { throw AppError.unauthenticated }
+            // Read before the buy but told after its 404 (see `GroupBuyOrdering.order`).
+            let asked: Result<GroupBuyOrdering.Asked, any Error>
+            do {
+                let body = try await request.decodeJSON(as: OrderBody.self, context: context)
+                let lines = try Self.orderLines(body.items)
+                if let household = body.household_id, household <= 0 { throw AppError(.badRequest, "group_buy.error.household_unknown", field: "household_id") }
+                asked = .success(GroupBuyOrdering.Asked(householdID: body.household_id.map(PlaceID.init(rawValue:)), lines: lines))
+            } catch {
+                asked = .failure(error)
             }
-            let body = try await request.decodeJSON(as: OrderBody.self, context: context)
-            let lines = try Self.orderLines(body.items)
-            if let household = body.household_id, household <= 0 { throw AppError(.badRequest, "group_buy.error.household_unknown", field: "household_id") }
-            let orders = try await ordering.order(id, householdID: body.household_id.map(PlaceID.init(rawValue:)), lines: lines, caller: context.caller, traceID: context.traceID)
+            let orders = try await ordering.order(id, asked: asked, caller: context.caller, traceID: context.traceID)
             return HouseholdOrdersView(buyID: id, orders: orders.map(OrderView.init))
         }
         router.get("group-buys/:id/orders") { _, context -> OrderListView in

@@ -39,13 +39,28 @@ struct GroupBuyOrdering: Sendable {
         var waiting: [UnmatchedOrderLine]
     }
 
+    /// What an order asks for: the household (a volunteer's order names it) and the lines.
+    struct Asked: Sendable {
+        var householdID: PlaceID?
+        var lines: [Line]
+    }
+
     /// A household or a volunteer for it sets what it orders.
-    func order(_ buyID: GroupBuyID, householdID requested: PlaceID?, lines: [Line], caller: Caller, traceID: String) async throws -> [GroupBuyOrder] {
+    func order(_ buyID: GroupBuyID, householdID: PlaceID?, lines: [Line], caller: Caller, traceID: String) async throws -> [GroupBuyOrder] {
+        try await order(buyID, asked: .success(Asked(householdID: householdID, lines: lines)), caller: caller, traceID: traceID)
+    }
+
+    /// The same, with what the request asked for or what was wrong with it. A fault of the
+    /// request is told only once the buy is found and the caller sees it (a buy out of sight
+    /// answers 404 whatever was sent), so the API reads the body first and the buy, with the
+    /// volunteer's household, takes a single read.
+    func order(_ buyID: GroupBuyID, asked: Result<Asked, any Error>, caller: Caller, traceID: String) async throws -> [GroupBuyOrder] {
         let householdID: PlaceID
         let source: GroupBuyOrderSource
         let user: UserID?
         let actor: String
         let stored: StoredGroupBuy
+        let lines: [Line]
         switch caller {
         case .anonymous: throw AppError.unauthenticated
         case .household(let identity):
@@ -56,22 +71,26 @@ struct GroupBuyOrdering: Sendable {
             guard let found = try await services.store.read({ db in try await GroupBuyRecords.buy(id: buyID, on: db) }),
                   found.path.contains(identity.household.path) else { throw AppError.notFound }
             stored = found
+            lines = try asked.get().lines
         case .user(let identity):
             // The buy and the household in one read, since each read waits for a reader's
             // thread; the checks keep their order (the buy's 404 before anything about the
-            // household).
+            // request or the household).
+            let named = try? asked.get().householdID
             let (found, household) = try await services.store.read { db -> (StoredGroupBuy?, Household?) in
                 let buy = try await GroupBuyRecords.buy(id: buyID, on: db)
-                guard let requested else { return (buy, nil) }
-                return (buy, try await HouseholdRecords.household(id: requested, on: db))
+                guard let named else { return (buy, nil) }
+                return (buy, try await HouseholdRecords.household(id: named, on: db))
             }
             guard let found, GroupBuyService.sees(identity, path: found.path) else { throw AppError.notFound }
             stored = found
-            guard let requested else { throw AppError.required("household_id") }
+            let request = try asked.get()
+            guard let requested = request.householdID else { throw AppError.required("household_id") }
             guard let household, identity.grants.allows(.viewDirectory, at: household.path) else { throw AppError(.badRequest, "group_buy.error.household_unknown", field: "household_id") }
             guard identity.grants.allows(.leadGroupBuys, at: household.path) || identity.grants.allows(.handOutSupplies, at: household.path) else { throw AppError.forbidden }
             guard stored.path.contains(household.path) else { throw AppError(.badRequest, "group_buy.error.household_elsewhere", field: "household_id") }
             householdID = requested
+            lines = request.lines
             source = .volunteer
             user = identity.user.id
             actor = "user:\(identity.user.id)"
@@ -82,18 +101,32 @@ struct GroupBuyOrdering: Sendable {
         }
         let engine = services.store.engine
         return try await buys.writing { db in
-            guard let locked = try await GroupBuyRecords.buy(id: buyID, forUpdate: true, engine: engine, on: db), locked.buy.state.takesOrders else {
+            guard let locked = try await GroupBuyRecords.stateAndTotals(buyID: buyID, engine: engine, on: db), locked.state.takesOrders else {
                 throw GroupBuyStoreError.refused(.windowClosed)
             }
-            let items = try await GroupBuyRecords.items(buyID: buyID, on: db)
+            var items = locked.items
+            // The household's rows, read once: each line's row is found among them, and the
+            // answer is them as the lines leave them, not read again.
+            var orders = try await GroupBuyRecords.orders(buyID: buyID, householdID: householdID, on: db)
             for line in lines {
-                guard let item = items.first(where: { $0.id == line.itemID }) else { throw AppError(.badRequest, "group_buy.error.item_unknown", field: "items") }
-                try await GroupBuyRecords.setOrder(buyID: buyID, item: item, householdID: householdID, quantity: line.quantity, source: source, followNumber: nil,
-                                                   note: nil, by: user, now: now, on: db)
+                guard let itemIndex = items.firstIndex(where: { $0.item.id == line.itemID }) else {
+                    throw AppError(.badRequest, "group_buy.error.item_unknown", field: "items")
+                }
+                let orderIndex = orders.firstIndex { $0.itemID == line.itemID }
+                let existing = orderIndex.map { orders[$0] }
+                let written = try await GroupBuyRecords.setOrder(buyID: buyID, item: items[itemIndex], existing: existing, householdID: householdID,
+                                                                 quantity: line.quantity, source: source, followNumber: nil, note: nil, by: user, now: now, on: db)
+                items[itemIndex].ordered += (written?.quantity ?? 0) - (existing?.quantity ?? 0)
+                switch (orderIndex, written) {
+                case (let index?, let row?): orders[index] = row
+                case (let index?, nil): orders.remove(at: index)
+                case (nil, let row?): orders.append(row)
+                case (nil, nil): break
+                }
             }
             try await AuditRecords.append([AuditEntry(at: now, actor: actor, action: "group_buy.order", entity: "group_buy", entityID: "\(buyID)",
                                                       path: stored.path.rawValue, after: "household:\(householdID)", traceID: traceID)], on: db)
-            return try await GroupBuyRecords.orders(buyID: buyID, householdID: householdID, on: db)
+            return orders.sorted { $0.id.rawValue < $1.id.rawValue }
         }
     }
 
@@ -261,10 +294,14 @@ struct GroupBuyOrdering: Sendable {
         }
         let user = identity.user.id
         let filing = household
+        let engine = services.store.engine
         try await buys.writing { db in
             let lines = try await GroupBuyRecords.unmatched(buyID: buyID, on: db)
             guard let line = lines.first(where: { $0.id == lineID }) else { throw GroupBuyStoreError.notFound }
             if let filing {
+                // Every other order of the buy waits for this one, as in `order`, so the sold-out
+                // count read below stays true until the commit.
+                _ = try await GroupBuyRecords.buy(id: buyID, forUpdate: true, engine: engine, on: db)
                 let items = try await GroupBuyRecords.items(buyID: buyID, on: db)
                 guard let item = itemID.flatMap({ id in items.first { $0.id == id } }) ?? Self.item(for: line.itemText, among: items) else {
                     throw AppError(.badRequest, "group_buy.error.item_unknown", field: "item_id")

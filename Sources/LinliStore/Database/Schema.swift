@@ -1036,6 +1036,60 @@ enum Schema {
                 "CREATE INDEX supply_ledger_household ON supply_ledger (household_id, event, at)",
             ]
         },
+        Migration(version: 20, name: "group buy items keep their ordered total") { sql in
+            var statements = [
+                // How much of the item every household has ordered together. The sold-out check
+                // reads it inside each order's transaction instead of summing the item's orders,
+                // which cost more with every order the buy took.
+                "ALTER TABLE group_buy_items ADD COLUMN ordered INTEGER NOT NULL DEFAULT 0",
+                "UPDATE group_buy_items SET ordered = (SELECT COALESCE(SUM(o.quantity), 0) FROM group_buy_orders o WHERE o.item_id = group_buy_items.id)",
+            ]
+            // Kept by the database beside every change of an order's quantity or item, in the
+            // same transaction: ordering, imports, fixed lines, joining buys and any later writer
+            // of orders keep the total right without having to remember to.
+            switch sql.engine {
+            case .sqlite:
+                statements += [
+                    """
+                    CREATE TRIGGER group_buy_orders_count_insert AFTER INSERT ON group_buy_orders BEGIN
+                        UPDATE group_buy_items SET ordered = ordered + NEW.quantity WHERE id = NEW.item_id;
+                    END
+                    """,
+                    """
+                    CREATE TRIGGER group_buy_orders_count_delete AFTER DELETE ON group_buy_orders BEGIN
+                        UPDATE group_buy_items SET ordered = ordered - OLD.quantity WHERE id = OLD.item_id;
+                    END
+                    """,
+                    """
+                    CREATE TRIGGER group_buy_orders_count_update AFTER UPDATE OF quantity, item_id ON group_buy_orders BEGIN
+                        UPDATE group_buy_items SET ordered = ordered - OLD.quantity WHERE id = OLD.item_id;
+                        UPDATE group_buy_items SET ordered = ordered + NEW.quantity WHERE id = NEW.item_id;
+                    END
+                    """,
+                ]
+            case .postgres:
+                statements += [
+                    """
+                    CREATE FUNCTION group_buy_orders_count() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                        IF TG_OP <> 'INSERT' THEN
+                            UPDATE group_buy_items SET ordered = ordered - OLD.quantity WHERE id = OLD.item_id;
+                        END IF;
+                        IF TG_OP <> 'DELETE' THEN
+                            UPDATE group_buy_items SET ordered = ordered + NEW.quantity WHERE id = NEW.item_id;
+                        END IF;
+                        RETURN NULL;
+                    END
+                    $$
+                    """,
+                    """
+                    CREATE TRIGGER group_buy_orders_count AFTER INSERT OR DELETE OR UPDATE OF quantity, item_id ON group_buy_orders
+                    FOR EACH ROW EXECUTE FUNCTION group_buy_orders_count()
+                    """,
+                ]
+            }
+            return statements
+        },
     ]
 
     /// From this version on, household codes are stored keyed (see `HouseholdCodeKey`).

@@ -33,6 +33,17 @@ public struct GroupBuyOrderLine: Sendable, Hashable {
     public var phone: String?
 }
 
+/// An item with how much of it every household has ordered together.
+public struct GroupBuyItemTotal: Sendable, Hashable {
+    public var item: GroupBuyItem
+    public var ordered: Int
+
+    public init(item: GroupBuyItem, ordered: Int) {
+        self.item = item
+        self.ordered = ordered
+    }
+}
+
 public enum GroupBuyStoreError: Error, Equatable {
     case notFound
     case refused(GroupBuyRefusal)
@@ -180,16 +191,40 @@ public enum GroupBuyRecords {
             """).all().map(decodeBuy)
     }
 
+    static let itemColumns: SQLQueryString = "i.id, i.name, i.specification, i.unit, i.price_fen, i.minimum_quantity, i.maximum_quantity, i.arrived"
+
+    static func decodeItem(_ row: any SQLRow) throws -> GroupBuyItem {
+        GroupBuyItem(id: try row.decode(column: "id", as: GroupBuyItemID.self), name: try row.decode(column: "name", as: String.self),
+                     specification: try row.decode(column: "specification", as: String?.self), unit: try row.decode(column: "unit", as: String.self),
+                     priceFen: try row.decode(column: "price_fen", as: Int.self), minimumQuantity: try row.decode(column: "minimum_quantity", as: Int.self),
+                     maximumQuantity: try row.decode(column: "maximum_quantity", as: Int?.self), arrived: try row.decode(column: "arrived", as: Int?.self))
+    }
+
     public static func items(buyID: GroupBuyID, on db: any SQLDatabase) async throws -> [GroupBuyItem] {
-        try await db.raw("""
-            SELECT id, name, specification, unit, price_fen, minimum_quantity, maximum_quantity, arrived FROM group_buy_items
-            WHERE buy_id = \(bind: buyID) ORDER BY position
-            """).all().map { row in
-            GroupBuyItem(id: try row.decode(column: "id", as: GroupBuyItemID.self), name: try row.decode(column: "name", as: String.self),
-                         specification: try row.decode(column: "specification", as: String?.self), unit: try row.decode(column: "unit", as: String.self),
-                         priceFen: try row.decode(column: "price_fen", as: Int.self), minimumQuantity: try row.decode(column: "minimum_quantity", as: Int.self),
-                         maximumQuantity: try row.decode(column: "maximum_quantity", as: Int?.self), arrived: try row.decode(column: "arrived", as: Int?.self))
+        try await db.raw("SELECT \(itemColumns) FROM group_buy_items i WHERE i.buy_id = \(bind: buyID) ORDER BY i.position").all().map(decodeItem)
+    }
+
+    /// The buy's state and its items with how much of each is ordered, for orders written in the
+    /// same transaction; nil when there is no such buy. SQLite's one writer keeps every other
+    /// order out until the commit, so one statement reads it all. On PostgreSQL the buy's row is
+    /// locked first, in a statement of its own: a statement that waits for that lock sees the
+    /// locked row as committed meanwhile, but the items joined to it as they were when it began,
+    /// and their totals would miss the orders it waited for.
+    public static func stateAndTotals(buyID: GroupBuyID, engine: DatabaseEngine, on db: any SQLDatabase) async throws -> (state: GroupBuyState, items: [GroupBuyItemTotal])? {
+        if engine == .postgres {
+            guard try await db.raw("SELECT id FROM group_buys WHERE id = \(bind: buyID) FOR UPDATE").first() != nil else { return nil }
         }
+        let rows = try await db.raw("""
+            SELECT g.state, \(itemColumns), i.ordered FROM group_buys g LEFT JOIN group_buy_items i ON i.buy_id = g.id
+            WHERE g.id = \(bind: buyID) ORDER BY i.position
+            """).all()
+        guard let first = rows.first else { return nil }
+        let state = GroupBuyState(rawValue: try first.decode(column: "state", as: String.self)) ?? .draft
+        // A buy without items comes back as one row with no item in it.
+        let items = try rows.filter { try $0.decode(column: "id", as: GroupBuyItemID?.self) != nil }.map { row in
+            GroupBuyItemTotal(item: try decodeItem(row), ordered: try row.decode(column: "ordered", as: Int.self))
+        }
+        return (state, items)
     }
 
     public static func setState(buyID: GroupBuyID, to state: GroupBuyState, approvedBy: UserID? = nil, now: Date, on db: any SQLDatabase) async throws {
@@ -260,35 +295,53 @@ public enum GroupBuyRecords {
     /// the item's maximum, counted inside the transaction.
     public static func setOrder(buyID: GroupBuyID, item: GroupBuyItem, householdID: PlaceID, quantity: Int, source: GroupBuyOrderSource, followNumber: String?,
                                 note: String?, by user: UserID?, now: Date, on db: any SQLDatabase) async throws {
-        let existing = try await db.raw("""
-            SELECT id, quantity FROM group_buy_orders WHERE buy_id = \(bind: buyID) AND item_id = \(bind: item.id) AND household_id = \(bind: householdID)
-            """).first()
-        let previous = try existing?.decode(column: "quantity", as: Int.self) ?? 0
-        if let maximum = item.maximumQuantity, quantity > previous {
-            let total = try await db.raw("SELECT COALESCE(SUM(quantity), 0) AS total FROM group_buy_orders WHERE item_id = \(bind: item.id)").first()?
-                .decode(column: "total", as: Int.self) ?? 0
-            guard total - previous + quantity <= maximum else { throw GroupBuyStoreError.refused(.soldOut) }
+        // The item's total and the household's row of it, if any, in one statement.
+        guard let row = try await db.raw("""
+            SELECT i.ordered, \(orderColumns) FROM group_buy_items i
+            LEFT JOIN group_buy_orders o ON o.buy_id = \(bind: buyID) AND o.item_id = i.id AND o.household_id = \(bind: householdID)
+            WHERE i.id = \(bind: item.id)
+            """).first() else { throw GroupBuyStoreError.notFound }
+        let existing = try row.decode(column: "id", as: GroupBuyOrderID?.self) == nil ? nil : try decodeOrder(row)
+        _ = try await setOrder(buyID: buyID, item: GroupBuyItemTotal(item: item, ordered: try row.decode(column: "ordered", as: Int.self)), existing: existing,
+                               householdID: householdID, quantity: quantity, source: source, followNumber: followNumber, note: note, by: user, now: now, on: db)
+    }
+
+    /// The same, with the item's total and the household's row of it (`existing`) already read in
+    /// this transaction. Returns the household's row of the item as it now is, nil when it has
+    /// none: with the rows read before, that is the household's order without reading it again.
+    public static func setOrder(buyID: GroupBuyID, item total: GroupBuyItemTotal, existing: GroupBuyOrder?, householdID: PlaceID, quantity: Int,
+                                source: GroupBuyOrderSource, followNumber: String?, note: String?, by user: UserID?, now: Date,
+                                on db: any SQLDatabase) async throws -> GroupBuyOrder? {
+        let previous = existing?.quantity ?? 0
+        if let maximum = total.item.maximumQuantity, quantity > previous, total.ordered - previous + quantity > maximum {
+            throw GroupBuyStoreError.refused(.soldOut)
         }
-        if let existing {
-            let id = try existing.decode(column: "id", as: Int64.self)
+        if var existing {
             if quantity == 0 {
-                try await db.raw("DELETE FROM group_buy_orders WHERE id = \(bind: id)").run()
-            } else if quantity != previous {
-                try await db.raw("UPDATE group_buy_orders SET quantity = \(bind: quantity), note = COALESCE(\(bind: note), note) WHERE id = \(bind: id)").run()
+                try await db.raw("DELETE FROM group_buy_orders WHERE id = \(bind: existing.id)").run()
+                return nil
             }
-            return
+            if quantity != previous {
+                try await db.raw("UPDATE group_buy_orders SET quantity = \(bind: quantity), note = COALESCE(\(bind: note), note) WHERE id = \(bind: existing.id)").run()
+                existing.quantity = quantity
+            }
+            return existing
         }
-        guard quantity > 0 else { return }
+        guard quantity > 0 else { return nil }
         // The household's path and district straight from its row, in the INSERT itself: one
         // statement less on the writer for every new order. No row inserted: no such household.
-        let inserted = try await db.raw("""
+        let orderedAt = now.millisecondsSince1970
+        guard let inserted = try await db.raw("""
             INSERT INTO group_buy_orders (buy_id, item_id, household_id, quantity, source, follow_number, note, entered_by, ordered_at, path, district_id)
-            SELECT \(bind: buyID), \(bind: item.id), id, \(bind: quantity), \(bind: source.rawValue), \(bind: followNumber), \(bind: note),
-                   \(bind: user), \(bind: now.millisecondsSince1970), path, district_id
+            SELECT \(bind: buyID), \(bind: total.item.id), id, \(bind: quantity), \(bind: source.rawValue), \(bind: followNumber), \(bind: note),
+                   \(bind: user), \(bind: orderedAt), path, district_id
             FROM households WHERE id = \(bind: householdID)
             RETURNING id
-            """).first()
-        guard inserted != nil else { throw GroupBuyStoreError.notFound }
+            """).first() else { throw GroupBuyStoreError.notFound }
+        // What the row holds as inserted: the columns not written are their defaults.
+        return GroupBuyOrder(id: try inserted.decode(column: "id", as: GroupBuyOrderID.self), buyID: buyID, itemID: total.item.id, householdID: householdID,
+                             quantity: quantity, source: source, orderedAt: Date(millisecondsSince1970: orderedAt), allocated: nil, refundFen: 0, problem: nil,
+                             deliveredAt: nil, deliveryConfirmedBy: nil)
     }
 
     /// Counts an item at the gate and writes every order's share and the refund for what fell short.

@@ -263,6 +263,7 @@ struct GroupBuyHTTPTests {
                 try await db.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action LIKE 'group_buy.%' AND entity_id = \(bind: "\(buy)")").first()?.decode(column: "n", as: Int.self)
             }
             #expect((audited ?? 0) >= 15)
+            #expect(try await GroupBuyOrderTotalsTests.itemsOffTheirOrders(app) == 0, "every way of ordering keeps the items' totals")
         }
     }
 
