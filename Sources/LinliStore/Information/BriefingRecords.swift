@@ -63,9 +63,12 @@ public enum BriefingRecords {
               AND starts_at < \(bind: to) ORDER BY starts_at DESC, id DESC LIMIT 1
             """).first()?.decode(column: "id", as: Int64.self) {
             households = try await count("SELECT COUNT(*) AS n FROM households WHERE \(under)")
+            // From the place's households to their visits, not the other way: a district-wide
+            // campaign's visits run to millions, a compound's households to hundreds.
             visited = try await count("""
-                SELECT COUNT(*) AS n FROM survey_visits v JOIN households h ON h.id = v.household_id
-                WHERE v.campaign_id = \(bind: campaign) AND h.path > \(bind: range.after) AND h.path < \(bind: range.before)
+                SELECT COUNT(*) AS n FROM households h
+                WHERE h.path > \(bind: range.after) AND h.path < \(bind: range.before)
+                  AND EXISTS (SELECT 1 FROM survey_visits v WHERE v.campaign_id = \(bind: campaign) AND v.household_id = h.id)
                 """)
         }
         return BriefingFigures(placeName: place.name, day: day.label, requestsFiled: try sum("filed"), requestsDone: try sum("done"),
