@@ -22,7 +22,7 @@ def token(demo, login):
 def charts_drawn(driver):
     """The charts as the browser laid them out: each image's size, whether it loaded, and where it ends."""
     return driver.execute_script("""
-        return Array.from(document.querySelectorAll('figure.briefing-chart img')).map(img => {
+        return Array.from(document.querySelectorAll('img.briefing-chart')).map(img => {
             const box = img.getBoundingClientRect();
             return {width: box.width, height: box.height, loaded: img.complete && img.naturalWidth > 0, right: box.right, src: img.src};
         });""")
