@@ -272,7 +272,7 @@ public enum BriefingChart {
         String(format: "%.1f", value.isFinite ? value : 0)
     }
 
-    /// Text as XML character data or an attribute value.
+    /// Text as XML character data or an attribute value: the SVG charts and the XLSX parts.
     public static func escape(_ text: String) -> String {
         var escaped = ""
         for character in text {

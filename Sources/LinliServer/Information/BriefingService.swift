@@ -126,7 +126,11 @@ struct BriefingService: Sendable {
     /// are kept), reading a compound's figures and writing its draft in turn. Returns how many
     /// compounds there are and how many were drafted now.
     func draftEveryCompound(day: BriefingDay, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> (compounds: Int, drafted: Int) {
-        let compounds = try await services.store.read { db in try await BriefingRecords.compounds(on: db) }
+        // The compounds without one, found once: the job looks every hour all day.
+        let (all, briefed) = try await services.store.read { db in
+            (try await BriefingRecords.compounds(on: db), try await BriefingRecords.placesBriefed(day: day.label, on: db))
+        }
+        let compounds = all.filter { !briefed.contains($0.id) }
         let now = services.now()
         var drafted = 0
         // A batch's figures are read first, then its drafts written in one transaction: one
@@ -135,7 +139,7 @@ struct BriefingService: Sendable {
             let batch = Array(compounds[start..<min(start + 100, compounds.count)])
             let missing = try await services.store.read { db in
                 var missing: [(Place, BriefingFigures)] = []
-                for place in batch where try await BriefingRecords.briefing(place: place.id, day: day.label, on: db) == nil {
+                for place in batch {
                     missing.append((place, try await BriefingRecords.figures(place: place, day: day, on: db)))
                 }
                 return missing
@@ -150,7 +154,7 @@ struct BriefingService: Sendable {
             }
             progress?(min(start + batch.count, compounds.count), compounds.count)
         }
-        return (compounds.count, drafted)
+        return (all.count, drafted)
     }
 
     /// The recurring morning job: yesterday's drafts, once the morning has come.

@@ -111,12 +111,6 @@ public enum BriefingRecords {
         try await db.raw("SELECT \(columns) FROM briefings b JOIN places p ON p.id = b.place_id WHERE b.id = \(bind: id)").first().map(decode)
     }
 
-    public static func briefing(place: PlaceID, day: String, on db: any SQLDatabase) async throws -> StoredBriefing? {
-        try await db.raw("""
-            SELECT \(columns) FROM briefings b JOIN places p ON p.id = b.place_id WHERE b.place_id = \(bind: place) AND b.day = \(bind: day)
-            """).first().map(decode)
-    }
-
     /// The briefings of `path` and the places under it, newest day first; drafts only with
     /// `drafts`.
     public static func briefings(at path: PlacePath, drafts: Bool, limit: Int, on db: any SQLDatabase) async throws -> [StoredBriefing] {
@@ -143,6 +137,11 @@ public enum BriefingRecords {
             UPDATE briefings SET state = \(bind: BriefingState.published.rawValue), published_by = \(bind: user), published_at = \(bind: now.millisecondsSince1970)
             WHERE id = \(bind: id) AND state = \(bind: BriefingState.draft.rawValue) RETURNING id
             """).all().isEmpty
+    }
+
+    /// The places that have a briefing of `day` already, draft or published.
+    public static func placesBriefed(day: String, on db: any SQLDatabase) async throws -> Set<PlaceID> {
+        Set(try await db.raw("SELECT place_id FROM briefings WHERE day = \(bind: day)").all().map { try $0.decode(column: "place_id", as: PlaceID.self) })
     }
 
     /// Every compound, walked down from the roots by parent (indexed), for the morning's drafts.
