@@ -52,70 +52,44 @@ struct GroupBuyOrdering: Sendable {
 
     /// The same, with what the request asked for or what was wrong with it. A fault of the
     /// request is told only once the buy is found and the caller sees it (a buy out of sight
-    /// answers 404 whatever was sent), so the API reads the body first and the buy, with the
-    /// volunteer's household, takes a single read.
+    /// answers 404 whatever was sent), so the API reads the body first.
+    ///
+    /// Everything the order reads (the buy, a volunteer's household, the items' totals and the
+    /// household's rows) is read in the transaction that writes it. An order is the busiest write
+    /// of a group buy's three days, and a read of its own beforehand cost more than those reads
+    /// on the writer do: a reader's thread woken, a snapshot begun and ended, and a hop back.
     func order(_ buyID: GroupBuyID, asked: Result<Asked, any Error>, caller: Caller, traceID: String) async throws -> [GroupBuyOrder] {
-        let householdID: PlaceID
-        let source: GroupBuyOrderSource
-        let user: UserID?
-        let actor: String
-        let stored: StoredGroupBuy
-        let lines: [Line]
-        switch caller {
-        case .anonymous: throw AppError.unauthenticated
-        case .household(let identity):
-            householdID = identity.household.id
-            source = .household
-            user = nil
-            actor = "household:\(householdID)"
-            guard let found = try await services.store.read({ db in try await GroupBuyRecords.buy(id: buyID, on: db) }),
-                  found.path.contains(identity.household.path) else { throw AppError.notFound }
-            stored = found
-            lines = try asked.get().lines
-        case .user(let identity):
-            // The buy and the household in one read, since each read waits for a reader's
-            // thread; the checks keep their order (the buy's 404 before anything about the
-            // request or the household).
-            let named = try? asked.get().householdID
-            let (found, household) = try await services.store.read { db -> (StoredGroupBuy?, Household?) in
-                let buy = try await GroupBuyRecords.buy(id: buyID, on: db)
-                guard let named else { return (buy, nil) }
-                return (buy, try await HouseholdRecords.household(id: named, on: db))
-            }
-            guard let found, GroupBuyService.sees(identity, path: found.path) else { throw AppError.notFound }
-            stored = found
-            let request = try asked.get()
-            guard let requested = request.householdID else { throw AppError.required("household_id") }
-            guard let household, identity.grants.allows(.viewDirectory, at: household.path) else { throw AppError(.badRequest, "group_buy.error.household_unknown", field: "household_id") }
-            guard identity.grants.allows(.leadGroupBuys, at: household.path) || identity.grants.allows(.handOutSupplies, at: household.path) else { throw AppError.forbidden }
-            guard stored.path.contains(household.path) else { throw AppError(.badRequest, "group_buy.error.household_elsewhere", field: "household_id") }
-            householdID = requested
-            lines = request.lines
-            source = .volunteer
-            user = identity.user.id
-            actor = "user:\(identity.user.id)"
-        }
+        if case .anonymous = caller { throw AppError.unauthenticated }
         let now = services.now()
-        guard GroupBuyRules.acceptsOrders(state: stored.buy.state, opensAt: stored.buy.opensAt, closesAt: stored.buy.closesAt, now: now) else {
-            throw GroupBuyService.refusal(.windowClosed)
-        }
         let engine = services.store.engine
+        // The household the order is for, as far as the request says: its rows are read with
+        // the buy, before anything is checked; who may order for it is checked after the buy.
+        let named: PlaceID? = switch caller {
+        case .household(let identity): identity.household.id
+        case .user: try? asked.get().householdID
+        case .anonymous: nil
+        }
         return try await buys.writing { db in
-            guard let locked = try await GroupBuyRecords.stateAndTotals(buyID: buyID, engine: engine, on: db), locked.state.takesOrders else {
-                throw GroupBuyStoreError.refused(.windowClosed)
+            guard let (stored, totals, rows) = try await GroupBuyRecords.forOrdering(buyID: buyID, household: named, engine: engine, on: db) else {
+                throw AppError.notFound
             }
-            var items = locked.items
+            let orderer = try await Self.orderer(of: stored, asked: asked, caller: caller, named: named, on: db)
+            guard GroupBuyRules.acceptsOrders(state: stored.buy.state, opensAt: stored.buy.opensAt, closesAt: stored.buy.closesAt, now: now) else {
+                throw GroupBuyService.refusal(.windowClosed)
+            }
+            var items = totals
             // The household's rows, read once: each line's row is found among them, and the
             // answer is them as the lines leave them, not read again.
-            var orders = try await GroupBuyRecords.orders(buyID: buyID, householdID: householdID, on: db)
-            for line in lines {
+            var orders = rows
+            for line in orderer.lines {
                 guard let itemIndex = items.firstIndex(where: { $0.item.id == line.itemID }) else {
                     throw AppError(.badRequest, "group_buy.error.item_unknown", field: "items")
                 }
                 let orderIndex = orders.firstIndex { $0.itemID == line.itemID }
                 let existing = orderIndex.map { orders[$0] }
-                let written = try await GroupBuyRecords.setOrder(buyID: buyID, item: items[itemIndex], existing: existing, householdID: householdID,
-                                                                 quantity: line.quantity, source: source, followNumber: nil, note: nil, by: user, now: now, on: db)
+                let written = try await GroupBuyRecords.setOrder(buyID: buyID, item: items[itemIndex], existing: existing, householdID: orderer.householdID,
+                                                                 quantity: line.quantity, source: orderer.source, followNumber: nil, note: nil, by: orderer.user,
+                                                                 now: now, on: db)
                 items[itemIndex].ordered += (written?.quantity ?? 0) - (existing?.quantity ?? 0)
                 switch (orderIndex, written) {
                 case (let index?, let row?): orders[index] = row
@@ -124,9 +98,44 @@ struct GroupBuyOrdering: Sendable {
                 case (nil, nil): break
                 }
             }
-            try await AuditRecords.append([AuditEntry(at: now, actor: actor, action: "group_buy.order", entity: "group_buy", entityID: "\(buyID)",
-                                                      path: stored.path.rawValue, after: "household:\(householdID)", traceID: traceID)], on: db)
+            try await AuditRecords.append([AuditEntry(at: now, actor: orderer.actor, action: "group_buy.order", entity: "group_buy", entityID: "\(buyID)",
+                                                      path: stored.path.rawValue, after: "household:\(orderer.householdID)", traceID: traceID)], on: db)
             return orders.sorted { $0.id.rawValue < $1.id.rawValue }
+        }
+    }
+
+    /// Who orders for which household, and what: a household for itself, or a volunteer for a
+    /// household under the buy that they serve.
+    private struct Orderer {
+        var householdID: PlaceID
+        var source: GroupBuyOrderSource
+        var user: UserID?
+        var actor: String
+        var lines: [Line]
+    }
+
+    /// The checks keep their order: the buy's 404 before anything about the request, then the
+    /// household. `named` is the household whose rows were read with the buy: the caller's own,
+    /// or the one the volunteer's request names.
+    private static func orderer(of stored: StoredGroupBuy, asked: Result<Asked, any Error>, caller: Caller, named: PlaceID?,
+                                on db: any SQLDatabase) async throws -> Orderer {
+        switch caller {
+        case .anonymous:
+            throw AppError.unauthenticated
+        case .household(let identity):
+            guard stored.path.contains(identity.household.path) else { throw AppError.notFound }
+            let householdID = identity.household.id
+            return Orderer(householdID: householdID, source: .household, user: nil, actor: "household:\(householdID)", lines: try asked.get().lines)
+        case .user(let identity):
+            guard GroupBuyService.sees(identity, path: stored.path) else { throw AppError.notFound }
+            let request = try asked.get()
+            guard let requested = named else { throw AppError.required("household_id") }
+            guard let household = try await HouseholdRecords.household(id: requested, on: db), identity.grants.allows(.viewDirectory, at: household.path) else {
+                throw AppError(.badRequest, "group_buy.error.household_unknown", field: "household_id")
+            }
+            guard identity.grants.allows(.leadGroupBuys, at: household.path) || identity.grants.allows(.handOutSupplies, at: household.path) else { throw AppError.forbidden }
+            guard stored.path.contains(household.path) else { throw AppError(.badRequest, "group_buy.error.household_elsewhere", field: "household_id") }
+            return Orderer(householdID: requested, source: .volunteer, user: identity.user.id, actor: "user:\(identity.user.id)", lines: request.lines)
         }
     }
 

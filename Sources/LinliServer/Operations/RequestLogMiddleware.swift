@@ -25,6 +25,8 @@ struct RequestLogMiddleware: RouterMiddleware {
     }
 
     private func log(_ request: Request, context: Context, status: Int, started: ContinuousClock.Instant) {
+        // The line's fields are not built when the level leaves it out (`--log-level warning`).
+        guard context.logger.logLevel <= .info else { return }
         let elapsed = ContinuousClock.now - started
         let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
         var metadata: Logger.Metadata = [

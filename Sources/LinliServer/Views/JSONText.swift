@@ -36,6 +36,10 @@ struct JSONText {
         field(key, Int64(value))
     }
 
+    mutating func field(_ key: StaticString, _ value: Int?) {
+        field(key, value.map(Int64.init))
+    }
+
     mutating func field(_ key: StaticString, _ value: Date?) {
         guard let value else { return }
         self.key(key)

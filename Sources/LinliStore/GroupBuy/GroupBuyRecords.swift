@@ -194,7 +194,12 @@ public enum GroupBuyRecords {
     static let itemColumns: SQLQueryString = "i.id, i.name, i.specification, i.unit, i.price_fen, i.minimum_quantity, i.maximum_quantity, i.arrived"
 
     static func decodeItem(_ row: any SQLRow) throws -> GroupBuyItem {
-        GroupBuyItem(id: try row.decode(column: "id", as: GroupBuyItemID.self), name: try row.decode(column: "name", as: String.self),
+        try decodeItem(row, id: "id")
+    }
+
+    /// `id` names the item's id column, for rows that hold other ids as well.
+    static func decodeItem(_ row: any SQLRow, id: String) throws -> GroupBuyItem {
+        GroupBuyItem(id: try row.decode(column: id, as: GroupBuyItemID.self), name: try row.decode(column: "name", as: String.self),
                      specification: try row.decode(column: "specification", as: String?.self), unit: try row.decode(column: "unit", as: String.self),
                      priceFen: try row.decode(column: "price_fen", as: Int.self), minimumQuantity: try row.decode(column: "minimum_quantity", as: Int.self),
                      maximumQuantity: try row.decode(column: "maximum_quantity", as: Int?.self), arrived: try row.decode(column: "arrived", as: Int?.self))
@@ -204,27 +209,37 @@ public enum GroupBuyRecords {
         try await db.raw("SELECT \(itemColumns) FROM group_buy_items i WHERE i.buy_id = \(bind: buyID) ORDER BY i.position").all().map(decodeItem)
     }
 
-    /// The buy's state and its items with how much of each is ordered, for orders written in the
-    /// same transaction; nil when there is no such buy. SQLite's one writer keeps every other
-    /// order out until the commit, so one statement reads it all. On PostgreSQL the buy's row is
-    /// locked first, in a statement of its own: a statement that waits for that lock sees the
-    /// locked row as committed meanwhile, but the items joined to it as they were when it began,
-    /// and their totals would miss the orders it waited for.
-    public static func stateAndTotals(buyID: GroupBuyID, engine: DatabaseEngine, on db: any SQLDatabase) async throws -> (state: GroupBuyState, items: [GroupBuyItemTotal])? {
+    /// What an order needs, in one statement: the buy, its items with how much of each is
+    /// ordered, and the household's rows in it (`household`; none for nil). Read in the
+    /// transaction that writes the order: SQLite's one writer keeps every other order out until
+    /// the commit. On PostgreSQL the buy's row is locked first, in a statement of its own: a
+    /// statement that waits for that lock sees the locked row as committed meanwhile, but the rows
+    /// joined to it as they were when it began, and the totals would miss the orders it waited for.
+    public static func forOrdering(buyID: GroupBuyID, household: PlaceID?, engine: DatabaseEngine,
+                                   on db: any SQLDatabase) async throws -> (buy: StoredGroupBuy, items: [GroupBuyItemTotal], orders: [GroupBuyOrder])? {
         if engine == .postgres {
             guard try await db.raw("SELECT id FROM group_buys WHERE id = \(bind: buyID) FOR UPDATE").first() != nil else { return nil }
         }
+        // Each item's row joins at most one order: a household has one row of an item.
         let rows = try await db.raw("""
-            SELECT g.state, \(itemColumns), i.ordered FROM group_buys g LEFT JOIN group_buy_items i ON i.buy_id = g.id
+            SELECT \(buyColumns),
+                   i.id AS item_key, i.name, i.specification, i.unit, i.price_fen, i.minimum_quantity, i.maximum_quantity, i.arrived, i.ordered,
+                   o.id AS order_key, o.buy_id, o.item_id, o.household_id, o.quantity, o.source, o.ordered_at, o.allocated, o.refund_fen, o.problem,
+                   o.problem_refund_fen, o.delivered_at, o.delivery_confirmed_by
+            FROM group_buys g JOIN places p ON p.id = g.place_id
+            LEFT JOIN group_buy_items i ON i.buy_id = g.id
+            LEFT JOIN group_buy_orders o ON o.buy_id = g.id AND o.item_id = i.id AND o.household_id = \(bind: household)
             WHERE g.id = \(bind: buyID) ORDER BY i.position
             """).all()
         guard let first = rows.first else { return nil }
-        let state = GroupBuyState(rawValue: try first.decode(column: "state", as: String.self)) ?? .draft
+        var items: [GroupBuyItemTotal] = []
+        var orders: [GroupBuyOrder] = []
         // A buy without items comes back as one row with no item in it.
-        let items = try rows.filter { try $0.decode(column: "id", as: GroupBuyItemID?.self) != nil }.map { row in
-            GroupBuyItemTotal(item: try decodeItem(row), ordered: try row.decode(column: "ordered", as: Int.self))
+        for row in rows where try !row.decodeNil(column: "item_key") {
+            items.append(GroupBuyItemTotal(item: try decodeItem(row, id: "item_key"), ordered: try row.decode(column: "ordered", as: Int.self)))
+            if try !row.decodeNil(column: "order_key") { orders.append(try decodeOrder(row, id: "order_key")) }
         }
-        return (state, items)
+        return (try decodeBuy(first), items, orders)
     }
 
     public static func setState(buyID: GroupBuyID, to state: GroupBuyState, approvedBy: UserID? = nil, now: Date, on db: any SQLDatabase) async throws {
@@ -241,7 +256,12 @@ public enum GroupBuyRecords {
         """
 
     static func decodeOrder(_ row: any SQLRow) throws -> GroupBuyOrder {
-        var order = GroupBuyOrder(id: try row.decode(column: "id", as: GroupBuyOrderID.self), buyID: try row.decode(column: "buy_id", as: GroupBuyID.self),
+        try decodeOrder(row, id: "id")
+    }
+
+    /// `id` names the order's id column, for rows that hold other ids as well.
+    static func decodeOrder(_ row: any SQLRow, id: String) throws -> GroupBuyOrder {
+        var order = GroupBuyOrder(id: try row.decode(column: id, as: GroupBuyOrderID.self), buyID: try row.decode(column: "buy_id", as: GroupBuyID.self),
                       itemID: try row.decode(column: "item_id", as: GroupBuyItemID.self), householdID: try row.decode(column: "household_id", as: PlaceID.self),
                       quantity: try row.decode(column: "quantity", as: Int.self),
                       source: GroupBuyOrderSource(rawValue: try row.decode(column: "source", as: String.self)) ?? .volunteer,

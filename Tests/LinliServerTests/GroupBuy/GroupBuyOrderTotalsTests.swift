@@ -90,8 +90,12 @@ struct GroupBuyOrderTotalsTests {
             // Lowering an order is never refused, nor is ordering the same again.
             #expect(try await Self.order(buy, household: late, lines: [(vegetables, 1), (eggs, 1)], token: world.staff, client: client).status == .ok)
 
-            let totals = try await app.store.write { db in try await GroupBuyRecords.stateAndTotals(buyID: GroupBuyID(rawValue: Int64(buy)), engine: app.store.engine, on: db) }
-            #expect(totals?.state == .open && totals?.items.map(\.ordered) == [5, 2 * 7 + 1])
+            let read = try await app.store.write { db in
+                try await GroupBuyRecords.forOrdering(buyID: GroupBuyID(rawValue: Int64(buy)), household: late, engine: app.store.engine, on: db)
+            }
+            #expect(read?.buy.buy.state == .open && read?.items.map(\.ordered) == [5, 2 * 7 + 1])
+            // The household's rows come with the items: one vegetable unit and one box of eggs.
+            #expect(read?.orders.map(\.quantity) == [1, 1] && read?.orders.map(\.itemID) == read?.items.map(\.item.id))
             #expect(try await Self.itemsOffTheirOrders(app) == 0)
 
             // A building's buy joins this one: its orders move over, and both buys' totals follow.

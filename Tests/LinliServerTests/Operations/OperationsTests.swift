@@ -22,6 +22,8 @@ struct OperationsTests {
     @Test("with a metrics token, /metrics answers the scraper that has it and nobody else", arguments: [TestEngine.sqlite])
     func metricsToken(engine: TestEngine) async throws {
         let token = "scrape-7f3a9c2e41d8b605"
+        // As `serve` does; once for the whole process, so other tests' requests are counted too.
+        MetricsRegistry.bootstrapOnce()
         try await TestApp.run(engine, metricsToken: token) { app, client in
             let metrics = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(token)"])
             #expect(metrics.status == .ok)
@@ -34,6 +36,17 @@ struct OperationsTests {
             // A user's own API token is not the metrics token.
             let admin = try await client.token(phone: try app.account(.admin).phone)
             #expect(try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(admin)"]).status == .unauthorized)
+
+            // Requests are counted by route, method and status, an error among the errors, with
+            // their durations.
+            #expect(try await client.execute(uri: "/health", method: .get).status == .ok)
+            #expect(try await client.execute(uri: "/api/v1/me", method: .get).status == .unauthorized)
+            let scraped = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(token)"])
+            let text = String(buffer: scraped.body)
+            let lines = text.split(separator: "\n")
+            #expect(lines.contains { $0.hasPrefix("hb_requests") && $0.contains(#"http_route="/health""#) && $0.contains(#"http_response_status_code="200""#) }, "\(text.prefix(2_000))")
+            #expect(lines.contains { $0.hasPrefix("hb_request_errors") && $0.contains(#"http_route="/api/v1/me""#) && $0.contains(#"error_type="401""#) })
+            #expect(lines.contains { $0.hasPrefix("http_server_request_duration") && $0.contains(#"http_route="/health""#) })
         }
     }
 

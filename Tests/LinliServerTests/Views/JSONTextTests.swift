@@ -1,4 +1,5 @@
 import Foundation
+import LinliCore
 @testable import LinliServer
 import Testing
 
@@ -43,4 +44,32 @@ struct JSONTextTests {
         #expect((object["items"] as? [[String: Int]])?.map { $0["n"] } == [1, 2, 3])
         #expect((object["none"] as? [Any])?.isEmpty == true)
     }
+
+    @Test("a household's orders, written by hand, read as JSONEncoder writes them, for orders of every shape")
+    func householdOrders() throws {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        var generator = SystemRandomNumberGenerator()
+        let problems: [String?] = [nil, "short", "refunded", "wrong_item", #"说"坏了"\n"#]
+        for round in 0..<300 {
+            let orders = (0..<Int.random(in: 0...4, using: &generator)).map { index in
+                var order = GroupBuyOrder(id: GroupBuyOrderID(rawValue: Int64.random(in: 1...Int64.max, using: &generator)),
+                                          buyID: GroupBuyID(rawValue: 7), itemID: GroupBuyItemID(rawValue: Int64(index + 1)),
+                                          householdID: PlaceID(rawValue: Int64.random(in: 1...9_999_999, using: &generator)),
+                                          quantity: Int.random(in: 0...999, using: &generator), source: GroupBuyOrderSource.allCases.randomElement(using: &generator)!,
+                                          orderedAt: Date(timeIntervalSince1970: Double(Int.random(in: 0...4_102_444_800, using: &generator))),
+                                          allocated: Bool.random(using: &generator) ? Int.random(in: 0...999, using: &generator) : nil,
+                                          refundFen: Int.random(in: 0...10_000_000, using: &generator), problem: problems.randomElement(using: &generator)!,
+                                          deliveredAt: Bool.random(using: &generator) ? Date(timeIntervalSince1970: 1_650_000_000) : nil,
+                                          deliveryConfirmedBy: Bool.random(using: &generator) ? "household_code" : nil)
+                order.problemRefundFen = Int.random(in: 0...10_000_000, using: &generator)
+                return OrderView(order)
+            }
+            let view = HouseholdOrdersView(buyID: GroupBuyID(rawValue: Int64(round + 1)), orders: orders)
+            let written = try JSONSerialization.jsonObject(with: Data(view.json.finished)) as? NSDictionary
+            let encoded = try JSONSerialization.jsonObject(with: encoder.encode(view)) as? NSDictionary
+            #expect(written != nil && written == encoded, "\(String(decoding: view.json.finished, as: UTF8.self))")
+        }
+    }
 }
+
