@@ -26,12 +26,14 @@ struct CatalogueTests {
     func usedKeysExist() throws {
         let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../Sources").standardized
         let pattern = /"((?:error|access|register|directory|field|nav|home|list|level|spreadsheet)\.[a-z_.]*[a-z_])"/
+        // Strings shaped like keys that are not: the metrics' dimension names (OpenTelemetry's).
+        let notKeys: Set = ["error.type"]
         var missing: Set<String> = []
         let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)
         while let file = files?.nextObject() as? URL {
             guard file.pathExtension == "swift", !file.path.contains("/Localization/") else { continue }
             let text = try String(contentsOf: file, encoding: .utf8)
-            for match in text.matches(of: pattern) where Catalogue.all[String(match.1)] == nil {
+            for match in text.matches(of: pattern) where Catalogue.all[String(match.1)] == nil && !notKeys.contains(String(match.1)) {
                 missing.insert(String(match.1))
             }
         }
