@@ -28,6 +28,13 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .customLong("postgres-statement-timeout"), help: "PostgreSQL: seconds a statement may run before the server cancels it and the call is answered 503 (1-3600).")
     var postgresStatementTimeout: Int = Int(PostgresPool.standard.statementTimeout.components.seconds)
 
+    /// Out-of-range options are told as themselves, before any database is opened, whichever
+    /// engine `--database` names.
+    func validate() throws {
+        _ = try sqliteDurability()
+        _ = try postgresPool()
+    }
+
     func postgresPool() throws -> PostgresPool {
         guard PostgresPool.connectionRange.contains(postgresConnections) else {
             throw ValidationError("--postgres-connections must be between \(PostgresPool.connectionRange.lowerBound) and \(PostgresPool.connectionRange.upperBound)")
@@ -62,9 +69,11 @@ struct DatabaseOptions: ParsableArguments {
     /// Opens (and migrates) the store, turning failures into one clear line.
     func open(logger: Logger = Logger(label: "linli"), migrate: Bool = true) async throws -> Store {
         let location = try location()
+        let durability = try sqliteDurability()
+        let pool = try postgresPool()
         let store: Store
         do {
-            store = try await Store.open(location, logger: logger, migrate: false, durability: try sqliteDurability(), postgresPool: try postgresPool())
+            store = try await Store.open(location, logger: logger, migrate: false, durability: durability, postgresPool: pool)
         } catch let error as StoreError {
             throw CLIError(error.description)
         } catch {
