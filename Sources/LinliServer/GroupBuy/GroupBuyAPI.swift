@@ -81,7 +81,7 @@ struct GroupBuyAPI {
             let body = try await request.decodeJSON(as: SupplierBody.self, context: context)
             guard let place = body.place_id else { throw AppError.required("place_id") }
             guard place > 0 else { throw AppError.notFound }
-            _ = try await buys.place(PlaceID(place), capability: .manageSupplies, identity: identity)
+            _ = try await services.place(PlaceID(place), capability: .manageSupplies, identity: identity)
             let supplier = try await buys.addSupplier(try Self.newSupplier(body), at: PlaceID(place), identity: identity, traceID: context.traceID)
             return EditedResponse(status: .created, response: SupplierView(supplier, now: services.now()))
         }
@@ -116,7 +116,7 @@ struct GroupBuyAPI {
             let body = try await request.decodeJSON(as: BuyBody.self, context: context)
             guard let place = body.place_id else { throw AppError.required("place_id") }
             guard place > 0 else { throw AppError.notFound }
-            _ = try await buys.place(PlaceID(place), capability: .leadGroupBuys, identity: identity)
+            _ = try await services.place(PlaceID(place), capability: .leadGroupBuys, identity: identity)
             let id = try await buys.create(try Self.newBuy(body, place: PlaceID(place)), identity: identity, traceID: context.traceID)
             return EditedResponse(status: .created, response: try await view(id, identity: identity))
         }

@@ -37,14 +37,6 @@ struct GroupBuyService: Sendable {
                                                   path: path.rawValue, before: before, after: after, traceID: traceID)], on: db)
     }
 
-    /// The place if the caller sees it (404 otherwise) and holds `capability` there (403).
-    func place(_ id: PlaceID, capability: Capability, identity: UserIdentity) async throws -> Place {
-        let place = try await services.store.read { db in try await DirectoryRecords.place(id: id, on: db) }
-        guard let place, identity.grants.allows(.viewDirectory, at: place.path) else { throw AppError.notFound }
-        guard identity.grants.allows(capability, at: place.path) else { throw AppError.forbidden }
-        return place
-    }
-
     // MARK: Suppliers
 
     struct NewSupplier: Sendable {
@@ -56,7 +48,7 @@ struct GroupBuyService: Sendable {
     }
 
     func addSupplier(_ new: NewSupplier, at placeID: PlaceID, identity: UserIdentity, traceID: String) async throws -> Supplier {
-        let place = try await place(placeID, capability: .manageSupplies, identity: identity)
+        let place = try await services.place(placeID, capability: .manageSupplies, identity: identity)
         let now = services.now()
         return try await writing { db in
             let supplier = try await GroupBuyRecords.createSupplier(placeID: placeID, name: new.name, contact: new.contact, licenceNumber: new.licenceNumber,
@@ -124,7 +116,7 @@ struct GroupBuyService: Sendable {
     /// proxy named by someone who approves buys there. Leaders from outside the compound who
     /// doubled prices were the problem this rule answers.
     func create(_ new: NewBuy, identity: UserIdentity, traceID: String) async throws -> GroupBuyID {
-        let place = try await place(new.placeID, capability: .leadGroupBuys, identity: identity)
+        let place = try await services.place(new.placeID, capability: .leadGroupBuys, identity: identity)
         guard place.level == .compound || place.level == .building else { throw AppError(.badRequest, "group_buy.error.place_level", field: "place_id") }
         let (supplier, supplierPath) = try await supplier(new.supplierID, identity: identity)
         guard supplierPath.contains(place.path) else { throw AppError(.badRequest, "group_buy.error.supplier_elsewhere", field: "supplier_id") }

@@ -83,7 +83,7 @@ struct AnswerAPI {
             let body = try await request.decodeJSON(as: AnswerBody.self, context: context)
             guard let place = body.place_id else { throw AppError.required("place_id") }
             guard place > 0 else { throw AppError.notFound }
-            _ = try await answers.place(PlaceID(place), capability: .verifyRumours, identity: identity)
+            _ = try await services.place(PlaceID(place), capability: .verifyRumours, identity: identity)
             let id = try await answers.create(try Self.draft(body), at: PlaceID(place), identity: identity, traceID: context.traceID)
             return EditedResponse(status: .created, response: try await view(id, context: context))
         }

@@ -54,13 +54,8 @@ struct AnswerService: Sendable {
         return found
     }
 
-    /// The place a keeper writes at: 404 unless seen, 403 without `capability`.
-    func place(_ id: PlaceID, capability: Capability, identity: UserIdentity) async throws -> Place {
-        try await GroupBuyService(services: services).place(id, capability: capability, identity: identity)
-    }
-
     func create(_ draft: AnswerText, at placeID: PlaceID, identity: UserIdentity, traceID: String) async throws -> AnswerID {
-        let place = try await place(placeID, capability: .verifyRumours, identity: identity)
+        let place = try await services.place(placeID, capability: .verifyRumours, identity: identity)
         let (now, engine) = (services.now(), services.store.engine)
         return try await writing { db in
             let id = try await AnswerRecords.create(draft, placeID: placeID, by: identity.user.id, now: now, engine: engine, on: db)

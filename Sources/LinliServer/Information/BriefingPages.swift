@@ -50,7 +50,7 @@ struct BriefingPages {
                 let drafted = try await briefings.draft(placeID: PlaceID(raw), day: day, identity: identity, traceID: context.traceID)
                 return redirect(to: "/briefings/\(drafted.briefing.id)?notice=briefing_drafted")
             } catch let error as AppError where error.status == .badRequest || error.status == .conflict {
-                let place = try await GroupBuyService(services: services).place(PlaceID(raw), capability: .viewDirectory, identity: identity)
+                let place = try await services.place(PlaceID(raw), capability: .viewDirectory, identity: identity)
                 return try await listPage(place, form: form, error: error, context: context, banner: nil).withStatus(error.status)
             }
         }
@@ -110,11 +110,10 @@ struct BriefingPages {
 
     /// `?place=` when the caller sees it, else the first place they publish at, else the first they see.
     func listPlace(_ request: Request, identity: UserIdentity) async throws -> Place {
-        let service = GroupBuyService(services: services)
-        if let placeID = try Query(request: request).placeID() { return try await service.place(placeID, capability: .viewDirectory, identity: identity) }
+        if let placeID = try Query(request: request).placeID() { return try await services.place(placeID, capability: .viewDirectory, identity: identity) }
         let scope = identity.grants.scopes(for: .publishInformation).first ?? identity.grants.scopes(for: .viewDirectory).first
         guard let id = scope?.ids.last else { throw AppError.forbidden }
-        return try await service.place(id, capability: .viewDirectory, identity: identity)
+        return try await services.place(id, capability: .viewDirectory, identity: identity)
     }
 
     func listPage(_ place: Place, form: DraftForm, error: AppError?, context: LinliRequestContext, banner: String?) async throws -> Response {

@@ -32,7 +32,7 @@ struct BriefingService: Sendable {
 
     /// Drafts (or drafts afresh) `placeID`'s briefing of `day` from the data.
     func draft(placeID: PlaceID, day: BriefingDay, identity: UserIdentity, traceID: String) async throws -> StoredBriefing {
-        let place = try await GroupBuyService(services: services).place(placeID, capability: .publishInformation, identity: identity)
+        let place = try await services.place(placeID, capability: .publishInformation, identity: identity)
         let figures = try await services.store.read { db in try await BriefingRecords.figures(place: place, day: day, on: db) }
         let now = services.now()
         let id = try await services.store.write { db -> BriefingID in
@@ -57,7 +57,7 @@ struct BriefingService: Sendable {
 
     /// The briefings of a place and the places under it, newest day first.
     func briefings(at placeID: PlaceID, identity: UserIdentity) async throws -> (Place, [StoredBriefing]) {
-        let place = try await GroupBuyService(services: services).place(placeID, capability: .viewDirectory, identity: identity)
+        let place = try await services.place(placeID, capability: .viewDirectory, identity: identity)
         let drafts = identity.grants.allows(.publishInformation, at: place.path)
         return (place, try await services.store.read { db in try await BriefingRecords.briefings(at: place.path, drafts: drafts, limit: 100, on: db) })
     }

@@ -76,7 +76,7 @@ struct NoticeAPI {
             let body = try await request.decodeJSON(as: NoticeBody.self, context: context)
             guard let place = body.place_id else { throw AppError.required("place_id") }
             guard place > 0 else { throw AppError.notFound }
-            _ = try await GroupBuyService(services: services).place(PlaceID(place), capability: .publishInformation, identity: identity)
+            _ = try await services.place(PlaceID(place), capability: .publishInformation, identity: identity)
             guard let title = try AnswerAPI.text(body.title, field: "title", max: NoticeRules.maximumTitle) else { throw AppError.required("title") }
             guard let text = try AnswerAPI.text(body.text, field: "text", max: NoticeRules.maximumBody) else { throw AppError.required("text") }
             let source = try AnswerAPI.source(body.source)

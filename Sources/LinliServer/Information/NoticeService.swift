@@ -17,7 +17,7 @@ struct NoticeService: Sendable {
     static let unreadLimit = 500
 
     func publish(placeID: PlaceID, title: String, body: String, source: String, identity: UserIdentity, traceID: String) async throws -> NoticeID {
-        let place = try await GroupBuyService(services: services).place(placeID, capability: .publishInformation, identity: identity)
+        let place = try await services.place(placeID, capability: .publishInformation, identity: identity)
         let now = services.now()
         return try await AnswerService(services: services).writing { db in
             let id = try await NoticeRecords.publish(placeID: placeID, title: title, body: body, source: source, by: identity.user.id, now: now, on: db)

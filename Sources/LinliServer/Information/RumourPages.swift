@@ -81,7 +81,7 @@ struct RumourPages {
             let form = try await request.decodeForm(as: ReportForm.self, context: context)
             try context.verifyCSRF(form._csrf)
             guard let raw = form.place_id.flatMap({ Int64($0) }), raw > 0 else { throw AppError.invalid("place_id") }
-            let place = try await rumours.place(PlaceID(raw), capability: .reportRumours, identity: identity)
+            let place = try await services.place(PlaceID(raw), capability: .reportRumours, identity: identity)
             do {
                 let group = form.chat_group_id.flatMap { Int64($0) }.flatMap { $0 > 0 ? $0 : nil }
                 let new = try RumourAPI.newReport(RumourAPI.ReportBody(place_id: raw, chat_group_id: group, text: form.text, link: form.link, seen_at: nil))
@@ -179,10 +179,10 @@ struct RumourPages {
     func boardPlace(_ request: Request, identity: UserIdentity) async throws -> Place {
         if let text = request.uri.queryParameters["place"] {
             guard let raw = Int64(String(text)), raw > 0 else { throw AppError.invalid("place") }
-            return try await RumourService(services: services).place(PlaceID(raw), capability: .reportRumours, identity: identity)
+            return try await services.place(PlaceID(raw), capability: .reportRumours, identity: identity)
         }
         guard let scope = identity.grants.scopes(for: .reportRumours).first, let id = scope.ids.last else { throw AppError.forbidden }
-        return try await RumourService(services: services).place(id, capability: .reportRumours, identity: identity)
+        return try await services.place(id, capability: .reportRumours, identity: identity)
     }
 
     static func line(_ stored: StoredRumour, now: Date, context: LinliRequestContext) -> RumourLine {

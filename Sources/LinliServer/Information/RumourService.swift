@@ -43,14 +43,6 @@ struct RumourService: Sendable {
                                                   before: before, after: after, traceID: traceID)], on: db)
     }
 
-    /// The place if the caller sees it (404 otherwise) and holds `capability` there (403).
-    func place(_ id: PlaceID, capability: Capability, identity: UserIdentity) async throws -> Place {
-        let place = try await services.store.read { db in try await DirectoryRecords.place(id: id, on: db) }
-        guard let place, identity.grants.allows(.viewDirectory, at: place.path) else { throw AppError.notFound }
-        guard identity.grants.allows(capability, at: place.path) else { throw AppError.forbidden }
-        return place
-    }
-
     // MARK: Chat groups
 
     struct GroupFields: Sendable {
@@ -62,7 +54,7 @@ struct RumourService: Sendable {
     }
 
     func addChatGroup(_ fields: GroupFields, at placeID: PlaceID, identity: UserIdentity, traceID: String) async throws -> StoredChatGroup {
-        let place = try await place(placeID, capability: .verifyRumours, identity: identity)
+        let place = try await services.place(placeID, capability: .verifyRumours, identity: identity)
         try await checkPeople(fields, place: place)
         let now = services.now()
         let id = try await writing { db in
@@ -77,7 +69,7 @@ struct RumourService: Sendable {
     func updateChatGroup(_ id: ChatGroupID, fields: GroupFields, identity: UserIdentity, traceID: String) async throws -> StoredChatGroup {
         let stored = try await chatGroup(id, identity: identity)
         guard identity.grants.allows(.verifyRumours, at: stored.path) else { throw AppError.forbidden }
-        let place = try await place(stored.group.placeID, capability: .verifyRumours, identity: identity)
+        let place = try await services.place(stored.group.placeID, capability: .verifyRumours, identity: identity)
         try await checkPeople(fields, place: place)
         try await writing { db in
             try await RumourRecords.updateChatGroup(id: id, name: fields.name, platform: fields.platform, officer: fields.officer, backup: fields.backup,
@@ -112,7 +104,7 @@ struct RumourService: Sendable {
     }
 
     func chatGroups(under placeID: PlaceID, identity: UserIdentity) async throws -> [StoredChatGroup] {
-        let place = try await place(placeID, capability: .viewDirectory, identity: identity)
+        let place = try await services.place(placeID, capability: .viewDirectory, identity: identity)
         return try await services.store.read { db in try await RumourRecords.chatGroups(under: [place.path], on: db) }
     }
 
@@ -141,14 +133,14 @@ struct RumourService: Sendable {
     /// `suggestAt` rumour offered to a person. A report of a rumour already corrected is told the
     /// correction at once.
     func report(_ new: NewReport, identity: UserIdentity, traceID: String) async throws -> Filed {
-        var place = try await place(new.placeID, capability: .reportRumours, identity: identity)
+        var place = try await services.place(new.placeID, capability: .reportRumours, identity: identity)
         if let groupID = new.chatGroupID {
             // A building's leader sits in the compound's group: a group above one's place is named too.
             let found = try await services.store.read { db in try await RumourRecords.chatGroup(id: groupID, on: db) }
             guard let group = found, GroupBuyService.sees(identity, path: group.path) else { throw AppError.notFound }
             // Where the group is, unless the reporter named a place inside it.
             if !group.path.contains(place.path) {
-                place = try await self.place(group.group.placeID, capability: .reportRumours, identity: identity)
+                place = try await services.place(group.group.placeID, capability: .reportRumours, identity: identity)
             }
         }
         let now = services.now()
@@ -264,7 +256,7 @@ struct RumourService: Sendable {
 
     /// The board: open rumours by age, and the weekly median time to correction over 12 weeks.
     func board(under placeID: PlaceID, identity: UserIdentity) async throws -> Board {
-        let place = try await place(placeID, capability: .reportRumours, identity: identity)
+        let place = try await services.place(placeID, capability: .reportRumours, identity: identity)
         let since = services.now().addingTimeInterval(-84 * 86_400)
         let (rumours, times) = try await services.store.read { db in
             // Rumours escalated to this place from below are under it already; nothing above it is shown.

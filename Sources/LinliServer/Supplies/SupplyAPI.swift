@@ -58,7 +58,7 @@ struct SupplyAPI {
             let identity = try context.requireUser()
             let body = try await request.decodeJSON(as: BatchBody.self, context: context)
             // Who may comes before what was sent, so nobody learns about places outside their own.
-            let place = try await supplies.place(try Self.placeID(body.place_id), capability: .manageSupplies, identity: identity)
+            let place = try await services.place(try Self.placeID(body.place_id), capability: .manageSupplies, identity: identity)
             let batch = try await supplies.receive(try Self.newBatch(body, placeID: place.id), identity: identity, traceID: context.traceID)
             return EditedResponse(status: .created, response: BatchView(try await supplies.figured(batch, path: place.path)))
         }
@@ -98,7 +98,7 @@ struct SupplyAPI {
         }
         router.get("supplies/recall") { request, context -> RecallView in
             let identity = try context.requireUser()
-            let place = try await supplies.place(try CardCustodyService.placeParameter(request), capability: .manageSupplies, identity: identity)
+            let place = try await services.place(try CardCustodyService.placeParameter(request), capability: .manageSupplies, identity: identity)
             guard let lot = try Self.text(request.uri.queryParameters["lot"].map(String.init), field: "lot", max: SupplyRules.maximumTextLength) else { throw AppError.required("lot") }
             let lines = try await supplies.recall(place: place, lot: lot, identity: identity, traceID: context.traceID)
             return RecallView(placeID: place.id, lot: lot, households: lines.map(RecallView.Line.init))
@@ -109,14 +109,14 @@ struct SupplyAPI {
         }
         router.get("supplies/places/:id/pool") { _, context -> PoolView in
             let identity = try context.requireUser()
-            let place = try await supplies.place(try context.parameters.id(), capability: .handOutSupplies, identity: identity)
+            let place = try await services.place(try context.parameters.id(), capability: .handOutSupplies, identity: identity)
             let (donations, shelf) = try await supplies.pool(place)
             return PoolView(placeID: place.id, donations: donations.map(PoolView.Donation.init), shelf: shelf.map(ShelfItemView.init))
         }
         router.post("supplies/shelf") { request, context -> EditedResponse<ShelfItemView> in
             let identity = try context.requireUser()
             let body = try await request.decodeJSON(as: OfferBody.self, context: context)
-            let place = try await supplies.place(try Self.placeID(body.place_id), capability: .handOutSupplies, identity: identity)
+            let place = try await services.place(try Self.placeID(body.place_id), capability: .handOutSupplies, identity: identity)
             guard let item = try Self.text(body.item, field: "item", max: SupplyRules.maximumTextLength) else { throw AppError.required("item") }
             let quantity = try Self.quantity(body.quantity, field: "quantity", max: SupplyRules.maximumLineQuantity)
             let offered = try await supplies.offer(place: place, item: item, quantity: quantity, note: try Self.text(body.note, field: "note", max: SupplyRules.maximumNoteLength),

@@ -105,12 +105,12 @@ struct SupplyPages {
         }
         router.get("supplies/places/:id/shelf") { request, context -> Response in
             let identity = try context.requireUser()
-            let place = try await supplies.place(try context.parameters.id(), capability: .handOutSupplies, identity: identity)
+            let place = try await services.place(try context.parameters.id(), capability: .handOutSupplies, identity: identity)
             return try await shelfPage(place, form: OfferForm(), errors: [], context: context, banner: noticeBanner(request, context))
         }
         router.post("supplies/places/:id/shelf") { request, context -> Response in
             let identity = try context.requireUser()
-            let place = try await supplies.place(try context.parameters.id(), capability: .handOutSupplies, identity: identity)
+            let place = try await services.place(try context.parameters.id(), capability: .handOutSupplies, identity: identity)
             let form = try await request.decodeForm(as: OfferForm.self, context: context)
             try context.verifyCSRF(form._csrf)
             do {

@@ -39,14 +39,6 @@ struct SupplyService: Sendable {
         }
     }
 
-    /// The place if it is within the caller's places (else 404) and they hold `capability` there (else 403).
-    func place(_ id: PlaceID, capability: Capability, identity: UserIdentity) async throws -> Place {
-        let place = try await services.store.read { db in try await DirectoryRecords.place(id: id, on: db) }
-        guard let place, identity.grants.allows(.viewDirectory, at: place.path) else { throw AppError.notFound }
-        guard identity.grants.allows(capability, at: place.path) else { throw AppError.forbidden }
-        return place
-    }
-
     /// The batch if the caller hands out or keeps supplies at its place, above it or under it (a
     /// building leader hands out the compound's batch to their building); else 404.
     func visibleBatch(_ id: SupplyBatchID, identity: UserIdentity) async throws -> (SupplyBatch, PlacePath) {
