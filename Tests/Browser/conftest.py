@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -238,12 +239,18 @@ def phone_browsers():
 
 
 def wait_until(driver, condition, seconds, message):
-    """WebDriverWait that fails with a message saying what did not happen, and where."""
+    """WebDriverWait that fails with a message saying what did not happen, and where.
+
+    A condition that reads an element while the page it came from is being replaced (a form just
+    sent) finds it stale: that is asked again, as a missing element is, not taken as a failure.
+    Anything else that goes wrong is named in the message."""
     try:
-        return WebDriverWait(driver, seconds).until(condition)
-    except Exception:
+        return WebDriverWait(driver, seconds, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)).until(condition)
+    except TimeoutException:
         alerts = [element.text for element in driver.find_elements(By.CSS_SELECTOR, "[role=alert]")]
         raise AssertionError(f"{message} within {seconds} s (at {driver.current_url}; alerts: {alerts})") from None
+    except Exception as error:
+        raise AssertionError(f"{message}: {type(error).__name__} while waiting (at {driver.current_url})") from error
 
 
 def set_language(driver, base, language):
