@@ -18,20 +18,33 @@ struct RequestMetricsMiddleware: RouterMiddleware {
 
     private let cache = RequestMetricsCache()
 
+    /// A method outside HTTP's own is counted as `_OTHER` (OpenTelemetry's name for it): anyone
+    /// may send any token as a method, and each would otherwise add series and memory for ever.
+    static func counted(_ method: HTTPRequest.Method) -> HTTPRequest.Method {
+        switch method {
+        case .get, .head, .post, .put, .delete, .connect, .options, .trace, .patch: method
+        default: other
+        }
+    }
+
+    // A valid token, so never the fallback; the metrics test reads it back.
+    private static let other = HTTPRequest.Method("_OTHER") ?? .options
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = DispatchTime.now().uptimeNanoseconds
-        let active = cache.active(request.method)
+        let method = Self.counted(request.method)
+        let active = cache.active(method)
         active.increment()
         defer { active.decrement() }
         do {
             let response = try await next(request, context)
-            let metrics = cache.endpoint(RequestMetricsCache.Endpoint(route: context.endpointPath ?? "Unknown", method: request.method, status: response.status))
+            let metrics = cache.endpoint(RequestMetricsCache.Endpoint(route: context.endpointPath ?? "Unknown", method: method, status: response.status))
             metrics.requests.increment()
             metrics.duration.recordNanoseconds(Int64(clamping: DispatchTime.now().uptimeNanoseconds &- started))
             return response
         } catch {
             let status = (error as? any HTTPResponseError)?.status ?? .internalServerError
-            let metrics = cache.endpoint(RequestMetricsCache.Endpoint(route: context.endpointPath ?? "NotFound", method: request.method, status: status))
+            let metrics = cache.endpoint(RequestMetricsCache.Endpoint(route: context.endpointPath ?? "NotFound", method: method, status: status))
             metrics.requests.increment()
             metrics.errors.increment()
             throw error

@@ -41,12 +41,16 @@ struct OperationsTests {
             // their durations.
             #expect(try await client.execute(uri: "/health", method: .get).status == .ok)
             #expect(try await client.execute(uri: "/api/v1/me", method: .get).status == .unauthorized)
+            // A method of the caller's own making is counted under one name, not its own.
+            _ = try await client.execute(uri: "/health", method: try #require(HTTPRequest.Method("LINLIPROBE")))
             let scraped = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(token)"])
             let text = String(buffer: scraped.body)
             let lines = text.split(separator: "\n")
             #expect(lines.contains { $0.hasPrefix("hb_requests") && $0.contains(#"http_route="/health""#) && $0.contains(#"http_response_status_code="200""#) }, "\(text.prefix(2_000))")
             #expect(lines.contains { $0.hasPrefix("hb_request_errors") && $0.contains(#"http_route="/api/v1/me""#) && $0.contains(#"error_type="401""#) })
             #expect(lines.contains { $0.hasPrefix("http_server_request_duration") && $0.contains(#"http_route="/health""#) })
+            #expect(lines.contains { $0.hasPrefix("hb_requests") && $0.contains(#"http_request_method="_OTHER""#) })
+            #expect(!text.contains("LINLIPROBE"))
         }
     }
 
